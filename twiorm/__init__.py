@@ -1,0 +1,78 @@
+"""twiorm: declarative, Django-style resources over the Twilio REST API.
+
+::
+
+    import twiorm
+    from twiorm.resources import Call
+
+    twiorm.set_default_client(twiorm.Client("AC...", "auth-token"))
+    for call in Call.objects.filter(status="completed")[:20]:
+        print(call.sid, call.duration)
+"""
+
+from twiorm import fields
+from twiorm.client import Client, Credentials, get_default_client, set_default_client
+from twiorm.errors import (
+    AuthenticationError,
+    BadRequestError,
+    ConfigurationError,
+    ConnectError,
+    DeclarationError,
+    InvalidFilterError,
+    InvalidPathParameterError,
+    MalformedResponseError,
+    MissingParameterError,
+    MultipleObjectsReturned,
+    NotFoundError,
+    ObjectDoesNotExist,
+    PermissionDeniedError,
+    RateLimitError,
+    ReadOnlyFieldError,
+    RequestTimeout,
+    ServerError,
+    TransportError,
+    TwilioAPIError,
+    TwiormError,
+    ValidationError,
+    VerbNotAllowedError,
+)
+from twiorm.manager import Manager
+from twiorm.query import QuerySet
+from twiorm.request import RequestSpec
+from twiorm.resource import Resource
+from twiorm.version import __version__
+
+__all__ = [
+    "AuthenticationError",
+    "BadRequestError",
+    "Client",
+    "ConfigurationError",
+    "ConnectError",
+    "Credentials",
+    "DeclarationError",
+    "InvalidFilterError",
+    "InvalidPathParameterError",
+    "MalformedResponseError",
+    "Manager",
+    "MissingParameterError",
+    "MultipleObjectsReturned",
+    "NotFoundError",
+    "ObjectDoesNotExist",
+    "PermissionDeniedError",
+    "QuerySet",
+    "RateLimitError",
+    "ReadOnlyFieldError",
+    "RequestSpec",
+    "RequestTimeout",
+    "Resource",
+    "ServerError",
+    "TransportError",
+    "TwilioAPIError",
+    "TwiormError",
+    "ValidationError",
+    "VerbNotAllowedError",
+    "__version__",
+    "fields",
+    "get_default_client",
+    "set_default_client",
+]

@@ -1,0 +1,178 @@
+"""``Client``: credentials, hosts and defaults for one Twilio account.
+
+A client is cheap to share: it holds one transport (one ``requests.Session``) and no
+per-request state, so threads can use it together. Managers find their client in this
+order: ``using(client)``, then the default set with ``set_default_client``, then one built
+from the environment as the official SDK reads it.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import threading
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from twiorm.errors import ConfigurationError
+from twiorm.request import RequestSpec
+from twiorm.requestor import DEFAULT_TIMEOUT, Requestor, Timeout
+from twiorm.transport import RequestsTransport, Transport
+
+__all__ = ["Client", "Credentials", "get_default_client", "set_default_client"]
+
+
+class Credentials:
+    """A username (Account SID or API key SID) and its secret, which is never shown."""
+
+    __slots__ = ("_secret", "username")
+
+    def __init__(self, username: str, secret: str) -> None:
+        self.username = username
+        self._secret = secret
+
+    def basic_auth(self) -> tuple[str, str]:
+        """Return the pair for HTTP Basic authentication."""
+        return (self.username, self._secret)
+
+    def __repr__(self) -> str:
+        return f"Credentials(username={self.username!r}, secret=<hidden>)"
+
+    def __reduce__(self) -> Any:
+        raise TypeError("twiorm credentials cannot be pickled: they hold a secret")
+
+
+class Client:
+    """Everything needed to talk to Twilio for one account.
+
+    ``Client(account_sid, auth_token)``, or with an API key
+    ``Client(key_sid, key_secret, account_sid=...)``, or ``Client()`` to read
+    ``TWILIO_ACCOUNT_SID`` / ``TWILIO_AUTH_TOKEN`` (or ``TWILIO_API_KEY`` /
+    ``TWILIO_API_SECRET``), ``TWILIO_REGION`` and ``TWILIO_EDGE`` from the environment.
+
+    ``base_urls`` maps a Twilio domain (``api``, ``messaging`` …) to another base URL, for
+    a local server; ``base_url`` does so for every domain. Plain ``http://`` is accepted
+    only for loopback addresses.
+    """
+
+    def __init__(
+        self,
+        username: str | None = None,
+        password: str | None = None,
+        *,
+        account_sid: str | None = None,
+        region: str | None = None,
+        edge: str | None = None,
+        base_url: str | None = None,
+        base_urls: Mapping[str, str] | None = None,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        proxies: Mapping[str, str] | None = None,
+        transport: Transport | None = None,
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
+        env = os.environ if environ is None else environ
+        if username is None and password is None:
+            if env.get("TWILIO_API_KEY") and env.get("TWILIO_API_SECRET"):
+                username, password = env["TWILIO_API_KEY"], env["TWILIO_API_SECRET"]
+            else:
+                username, password = env.get("TWILIO_ACCOUNT_SID"), env.get("TWILIO_AUTH_TOKEN")
+        if not username or not password:
+            raise ConfigurationError(
+                "no Twilio credentials: pass Client(account_sid, auth_token) or set "
+                "TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (or TWILIO_API_KEY and "
+                "TWILIO_API_SECRET with TWILIO_ACCOUNT_SID)"
+            )
+        account_sid = account_sid or (username if username.startswith("AC") else None)
+        account_sid = account_sid or env.get("TWILIO_ACCOUNT_SID")
+        if not account_sid:
+            raise ConfigurationError(
+                "an API key needs the account it belongs to: Client(key_sid, key_secret, "
+                "account_sid='AC...') or TWILIO_ACCOUNT_SID"
+            )
+        self.account_sid: str = account_sid
+        self.credentials = Credentials(username, password)
+        self.region: str | None = region or env.get("TWILIO_REGION") or None
+        self.edge: str | None = edge or env.get("TWILIO_EDGE") or None
+        self._base_urls = {
+            domain: _checked_base_url(url) for domain, url in (base_urls or {}).items()
+        }
+        self._fallback_base_url = _checked_base_url(base_url) if base_url else None
+        self.requestor = Requestor(
+            transport or RequestsTransport(proxies=proxies), self.credentials, timeout=timeout
+        )
+
+    # -- hosts ---------------------------------------------------------------------------
+
+    def base_url(self, domain: str) -> str:
+        """Return the scheme and host requests for ``domain`` go to, with region and edge."""
+        override = self._base_urls.get(domain) or self._fallback_base_url
+        if override:
+            return override
+        if not domain or not all(part.isalnum() for part in domain.split("-")):
+            raise ConfigurationError(f"not a Twilio domain: {domain!r}")
+        region = self.region or ("us1" if self.edge else None)
+        host = ".".join(part for part in (domain, self.edge, region) if part)
+        return f"https://{host}.twilio.com"
+
+    def url(self, spec: RequestSpec) -> str:
+        """Return the absolute URL of a compiled request (without its query string)."""
+        return self.base_url(spec.domain) + spec.path
+
+    # -- sending -------------------------------------------------------------------------
+
+    def send(self, spec: RequestSpec, *, timeout: Timeout | None = None) -> Any:
+        """Send a compiled request; return the parsed JSON body (``None`` when empty)."""
+        return self.requestor.send(spec, self.base_url(spec.domain), timeout=timeout)
+
+    def __repr__(self) -> str:
+        where = f" region={self.region}" if self.region else ""
+        where += f" edge={self.edge}" if self.edge else ""
+        user = self.credentials.username
+        key = f" key={user}" if user != self.account_sid else ""
+        return f"<twiorm.Client account={self.account_sid}{key}{where}>"
+
+    def __reduce__(self) -> Any:
+        raise TypeError("a twiorm.Client cannot be pickled: it holds credentials")
+
+
+def _checked_base_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigurationError(f"base URL must be http(s)://host[:port], got {url!r}")
+    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        raise ConfigurationError(
+            f"plain http is allowed only for a local server (loopback), not {parts.hostname}"
+        )
+    if parts.query or parts.fragment:
+        raise ConfigurationError(f"base URL must not carry a query or fragment: {url!r}")
+    return url.rstrip("/")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+_default_lock = threading.Lock()
+_default_client: Client | None = None
+
+
+def set_default_client(client: Client | None) -> None:
+    """Make ``client`` the one managers use unless told otherwise (``None`` unsets it)."""
+    global _default_client
+    with _default_lock:
+        _default_client = client
+
+
+def get_default_client() -> Client:
+    """Return the default client, building it from the environment on first use."""
+    global _default_client
+    with _default_lock:
+        if _default_client is None:
+            _default_client = Client()
+        return _default_client

@@ -1,0 +1,656 @@
+"""Field types: each knows its JSON key, its request parameter and how to convert both ways.
+
+A field is declared once on a Resource::
+
+    to = fields.Endpoint(create=REQUIRED, filter=True)
+
+and from that single line twiorm knows the JSON key (``to``), the form parameter (``To``),
+that ``create`` requires it, that ``filter(to=...)`` is allowed, how to validate a value a
+user gives, how to encode it on the wire, and how to read it from a response.
+
+Reading is lazy: an instance keeps the response record as Twilio sent it and a field
+converts its value the first time it is read (see ``Field.__get__``). The marshmallow
+fields returned by ``response_field()`` state the same conversions declaratively; the
+test suite holds the two to the same results.
+"""
+
+from __future__ import annotations
+
+import decimal
+import json
+import re
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, ClassVar, Final, Generic, Literal, TypeVar, overload
+from urllib.parse import urlsplit
+
+import marshmallow as ma
+
+from twiorm.dates import (
+    UTC,
+    format_date,
+    format_datetime,
+    parse_date,
+    parse_iso8601,
+    parse_rfc2822,
+)
+from twiorm.errors import MalformedResponseError, ReadOnlyFieldError, ValidationError
+
+if TYPE_CHECKING:
+    from twiorm.resource import Resource
+
+__all__ = [
+    "RANGE",
+    "REQUIRED",
+    "Bool",
+    "Date",
+    "Decimal",
+    "Endpoint",
+    "Enum",
+    "Field",
+    "Float",
+    "HttpMethod",
+    "ISODateTime",
+    "Int",
+    "IntString",
+    "Json",
+    "List",
+    "Object",
+    "PhoneNumber",
+    "RFC2822DateTime",
+    "Sid",
+    "Str",
+    "Twiml",
+    "Uri",
+    "UriMap",
+]
+
+T = TypeVar("T")
+
+#: Marks a parameter as required by an operation: ``fields.Str(create=REQUIRED)``.
+REQUIRED: Final = "required"
+#: The lookups of Twilio's date filters: ``X`` (exact), ``X>`` (gte) and ``X<`` (lte).
+RANGE: Final = ("exact", "gte", "lte")
+#: What each lookup appends to the parameter name on the wire.
+LOOKUP_SUFFIXES: Final = {"exact": "", "gte": ">", "lte": "<"}
+
+Requirement = bool | Literal["required"]
+Operation = Literal["create", "update", "fetch", "filter"]
+WireValue = str | list[str]
+
+
+class Field(Generic[T]):
+    """Base of every field type. Subclasses set ``expected`` and override the converters."""
+
+    #: What a valid value looks like, for error messages.
+    expected: ClassVar[str] = "a value"
+
+    name: str
+    key: str
+    param: str
+    owner: type[Resource]
+
+    def __init__(
+        self,
+        *,
+        create: Requirement = False,
+        update: Requirement = False,
+        fetch: bool = False,
+        filter: bool | tuple[str, ...] = False,  # noqa: A002 - mirrors the manager's verb
+        filter_format: Literal["date", "date-time"] | None = None,
+        write_only: bool = False,
+        key: str | None = None,
+        param: str | None = None,
+        secret: bool = False,
+    ) -> None:
+        self.create = create
+        self.update = update
+        self.fetch = fetch
+        self.lookups: tuple[str, ...] = ("exact",) if filter is True else tuple(filter or ())
+        unknown = [lookup for lookup in self.lookups if lookup not in LOOKUP_SUFFIXES]
+        if unknown:
+            raise ValueError(f"unknown filter lookups {unknown}; use {list(LOOKUP_SUFFIXES)}")
+        self.filter_format = filter_format
+        self.write_only = write_only
+        self.secret = secret
+        self._key = key
+        self._param = param
+
+    # -- declaration -------------------------------------------------------------------
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+        # A trailing underscore dodges a Python keyword: from_ is "from" on the wire.
+        self.key = self._key or name.rstrip("_")
+        self.param = self._param or "".join(part.capitalize() for part in self.key.split("_"))
+
+    def contribute_to_class(self, owner: type[Resource], name: str) -> None:
+        """Bind the field to the resource class that declares (or inherits) it."""
+        if getattr(self, "name", None) != name:
+            self.__set_name__(owner, name)
+        self.owner = owner
+
+    def clone(self) -> Field[T]:
+        """Return an unbound copy, so that a subclass can bind it to itself."""
+        copy = object.__new__(type(self))
+        copy.__dict__.update(self.__dict__)
+        copy.__dict__.pop("owner", None)
+        return copy
+
+    @property
+    def writable(self) -> bool:
+        """True when some operation accepts this field as a body parameter."""
+        return bool(self.create or self.update)
+
+    def wire_name(self, lookup: str = "exact") -> str:
+        """Return the parameter name on the wire, for a filter lookup if given."""
+        return self.param + LOOKUP_SUFFIXES[lookup]
+
+    # -- instance access (the hot path) ------------------------------------------------
+
+    @overload
+    def __get__(self, instance: None, owner: type | None = None) -> Field[T]: ...
+    @overload
+    def __get__(self, instance: object, owner: type | None = None) -> T | None: ...
+
+    def __get__(self, instance: object | None, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        values = instance._values  # type: ignore[attr-defined]
+        value = values.get(self.name, _UNREAD)
+        if value is not _UNREAD:
+            return value
+        raw = instance._raw.get(self.key)  # type: ignore[attr-defined]
+        if raw is None:
+            return None
+        try:
+            value = self.load(raw)
+        except (TypeError, ValueError, ArithmeticError) as exc:
+            raise MalformedResponseError(
+                f"{self._where()}: Twilio sent {raw!r}, expected {self.expected}"
+            ) from exc
+        values[self.name] = value
+        return value
+
+    def __set__(self, instance: object, value: Any) -> None:
+        if not self.writable:
+            raise ReadOnlyFieldError(
+                f"{self._where()} is read-only: no Twilio operation accepts it as a parameter"
+            )
+        cleaned = None if value is None else self.validate(value)
+        instance._values[self.name] = cleaned  # type: ignore[attr-defined]
+        instance._dirty.add(self.name)  # type: ignore[attr-defined]
+
+    def _where(self) -> str:
+        owner = getattr(self, "owner", None)
+        return f"{owner.__name__}.{self.name}" if owner else getattr(self, "name", "field")
+
+    # -- conversions -------------------------------------------------------------------
+
+    def load(self, raw: Any) -> T:
+        """Convert a JSON value from a response; raise ``TypeError``/``ValueError`` if malformed."""
+        return raw  # type: ignore[no-any-return]
+
+    def clean(self, value: Any) -> T:
+        """Check a value given by a user; raise ``ValueError`` saying what was expected."""
+        return value  # type: ignore[no-any-return]
+
+    def clean_for(self, value: Any, operation: Operation) -> T:
+        """Check a value given as a parameter of ``operation`` (create, update, filter …)."""
+        return self.clean(value)
+
+    def validate(self, value: Any, operation: Operation | None = None) -> T:
+        """Clean ``value`` or raise twiorm's ``ValidationError`` naming resource and field."""
+        try:
+            return self.clean(value) if operation is None else self.clean_for(value, operation)
+        except (TypeError, ValueError) as exc:
+            raise self.validation_error(value, str(exc)) from None
+
+    def validation_error(self, value: Any, reason: str = "") -> ValidationError:
+        """Build the error for an invalid ``value`` of this field."""
+        owner = getattr(self, "owner", None)
+        detail = f" ({reason})" if reason and reason != self.expected else ""
+        return ValidationError(
+            f"{self._where()}: expected {self.expected}, got {_show(value)}{detail}",
+            resource=owner.__name__ if owner else None,
+            field=self.name,
+            expected=self.expected,
+        )
+
+    def to_wire(self, value: T) -> WireValue:
+        """Encode a cleaned value as Twilio's form encoding wants it."""
+        return str(value)
+
+    def filter_to_wire(self, value: T) -> WireValue:
+        """Encode a cleaned filter value (dates use the filter's own format)."""
+        return self.to_wire(value)
+
+    def response_field(self) -> ma.fields.Field:
+        """Return the marshmallow field that states this field's response conversion."""
+        return ma.fields.Raw(data_key=self.key, allow_none=True)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self._where()}>"
+
+
+class _Unread:
+    """Marks a field value not yet converted from the raw record."""
+
+
+_UNREAD = _Unread()
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+# -- strings -----------------------------------------------------------------------------
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class Str(Field[str]):
+    """A string. Control characters other than tab and newlines are refused on input."""
+
+    expected = "a string"
+
+    def load(self, raw: Any) -> str:
+        if type(raw) is not str:
+            raise TypeError("not a string")
+        return raw
+
+    def clean(self, value: Any) -> str:
+        if not isinstance(value, str):
+            raise TypeError("not a string")
+        if _CONTROL.search(value):
+            raise ValueError("control characters are not allowed")
+        return value
+
+    def response_field(self) -> ma.fields.Field:
+        return ma.fields.String(data_key=self.key, allow_none=True)
+
+
+class Twiml(Str):
+    """TwiML instructions, sent as a string."""
+
+    expected = "a TwiML document as a string"
+
+
+class Sid(Str):
+    """A Twilio SID: a two-letter prefix and 32 hex digits, e.g. ``CA`` for calls."""
+
+    def __init__(self, prefix: str, *more_prefixes: str, **options: Any) -> None:
+        super().__init__(**options)
+        self.prefixes = (prefix, *more_prefixes)
+        alternatives = "|".join(self.prefixes)
+        self.pattern = re.compile(rf"^(?:{alternatives})[0-9a-fA-F]{{32}}$")
+        shown = " or ".join(self.prefixes)
+        self.expected = f"a SID starting with {shown} followed by 32 hex digits"
+
+    def clean(self, value: Any) -> str:
+        if not isinstance(value, str) or not self.pattern.match(value):
+            raise ValueError(self.expected)
+        return value
+
+
+class Uri(Str):
+    """An absolute http(s) URL; an empty string clears the value on Twilio's side."""
+
+    expected = "an absolute http(s) URL"
+
+    def clean(self, value: Any) -> str:
+        value = super().clean(value)
+        if value == "":
+            return value
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
+            raise ValueError(self.expected)
+        return value
+
+
+class Enum(Str):
+    """One of a fixed set of strings. Unknown values from Twilio load unchanged."""
+
+    def __init__(
+        self, choices: Iterable[str], *, write_choices: Iterable[str] | None = None, **options: Any
+    ) -> None:
+        super().__init__(**options)
+        self.choices = tuple(choices)
+        self.write_choices = tuple(write_choices) if write_choices is not None else self.choices
+        self.expected = "one of " + ", ".join(self.choices)
+
+    def clean(self, value: Any) -> str:
+        return self._one_of(value, self.choices)
+
+    def clean_for(self, value: Any, operation: Operation) -> str:
+        if operation in ("create", "update"):
+            return self._one_of(value, self.write_choices)
+        return self.clean(value)
+
+    def _one_of(self, value: Any, choices: tuple[str, ...]) -> str:
+        if not isinstance(value, str) or value not in choices:
+            raise ValueError("one of " + ", ".join(choices))
+        return value
+
+
+class HttpMethod(Enum):
+    """``GET`` or ``POST``, the methods Twilio uses for webhooks."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(("GET", "POST"), **options)
+
+    def clean(self, value: Any) -> str:
+        return super().clean(value.upper() if isinstance(value, str) else value)
+
+
+_E164 = re.compile(r"^\+[1-9][0-9]{1,14}$")
+_ADDRESS = re.compile(r"^[a-z][a-z0-9+.-]*:\S+$")  # whatsapp:+1…, sip:…, client:…, messenger:…
+_SHORT_CODE = re.compile(r"^[0-9]{3,8}$")
+_ALPHANUMERIC_SENDER = re.compile(r"^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$")
+
+
+class PhoneNumber(Str):
+    """An E.164 phone number, a channel address (``whatsapp:+1…``), a short code or sender ID."""
+
+    expected = "an E.164 phone number such as +14155550100, or a channel address"
+
+    def clean(self, value: Any) -> str:
+        value = super().clean(value)
+        if not (
+            _E164.match(value)
+            or _ADDRESS.match(value)
+            or _SHORT_CODE.match(value)
+            or _ALPHANUMERIC_SENDER.match(value)
+        ):
+            raise ValueError(self.expected)
+        return value
+
+
+class Endpoint(PhoneNumber):
+    """Whom a call reaches: an E.164 number, ``sip:…`` or ``client:…``."""
+
+    expected = "an E.164 phone number such as +14155550100, a sip: URI or client:identity"
+
+
+# -- numbers and booleans ----------------------------------------------------------------
+
+
+class Bool(Field[bool]):
+    """A boolean, sent as ``true``/``false``."""
+
+    expected = "True or False"
+
+    def load(self, raw: Any) -> bool:
+        if raw is True or raw is False:
+            return raw
+        if raw in ("true", "false"):  # a few endpoints send booleans as strings
+            return raw == "true"
+        raise TypeError("not a boolean")
+
+    def clean(self, value: Any) -> bool:
+        if not isinstance(value, bool):
+            raise TypeError(self.expected)
+        return value
+
+    def to_wire(self, value: bool) -> str:
+        return "true" if value else "false"
+
+    def response_field(self) -> ma.fields.Field:
+        return ma.fields.Boolean(data_key=self.key, allow_none=True)
+
+
+class Int(Field[int]):
+    """An integer (a JSON number, or a numeric string as the 2010 API sends some)."""
+
+    expected = "an integer"
+
+    def __init__(
+        self, *, minimum: int | None = None, maximum: int | None = None, **options: Any
+    ) -> None:
+        super().__init__(**options)
+        self.minimum = minimum
+        self.maximum = maximum
+
+    def load(self, raw: Any) -> int:
+        if type(raw) is int:
+            return raw
+        if type(raw) is str:
+            return int(raw)
+        raise TypeError("not an integer")
+
+    def clean(self, value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(self.expected)
+        if self.minimum is not None and value < self.minimum:
+            raise ValueError(f"at least {self.minimum}")
+        if self.maximum is not None and value > self.maximum:
+            raise ValueError(f"at most {self.maximum}")
+        return value
+
+    def response_field(self) -> ma.fields.Field:
+        return ma.fields.Integer(data_key=self.key, allow_none=True)
+
+
+class IntString(Int):
+    """An integer that the 2010 API sends as a string (``duration``, ``num_segments``)."""
+
+
+class Float(Field[float]):
+    """A floating-point number."""
+
+    expected = "a number"
+
+    def load(self, raw: Any) -> float:
+        if type(raw) in (int, float, str):
+            return float(raw)
+        raise TypeError("not a number")
+
+    def clean(self, value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise TypeError(self.expected)
+        return float(value)
+
+    def response_field(self) -> ma.fields.Field:
+        return ma.fields.Float(data_key=self.key, allow_none=True)
+
+
+class Decimal(Field[decimal.Decimal]):
+    """An exact decimal, e.g. a price (``"-0.03000"``)."""
+
+    expected = "a decimal number"
+
+    def load(self, raw: Any) -> decimal.Decimal:
+        if type(raw) is str:
+            return decimal.Decimal(raw)
+        if type(raw) in (int, float):
+            return decimal.Decimal(str(raw))  # str() keeps 0.1 from becoming 0.1000000000000000055…
+        raise TypeError("not a number")
+
+    def clean(self, value: Any) -> decimal.Decimal:
+        if isinstance(value, bool):
+            raise TypeError(self.expected)
+        if isinstance(value, (int, float, str, decimal.Decimal)):
+            try:
+                result = decimal.Decimal(str(value))
+            except decimal.InvalidOperation:
+                raise ValueError(self.expected) from None
+            if result.is_finite():
+                return result
+        raise ValueError(self.expected)
+
+    def response_field(self) -> ma.fields.Field:
+        return ma.fields.Decimal(data_key=self.key, allow_none=True)
+
+
+# -- dates -------------------------------------------------------------------------------
+
+
+class _DateTime(Field[datetime]):
+    """Shared input side of the two datetime shapes: users give dates or datetimes."""
+
+    expected = "a datetime, a date or an ISO 8601 string"
+
+    def clean(self, value: Any) -> datetime:
+        if isinstance(value, date):  # datetime is a date too
+            return value  # type: ignore[return-value]
+        if isinstance(value, str):
+            try:
+                return parse_date(value) if len(value) == 10 else parse_iso8601(value)  # type: ignore[return-value]
+            except ValueError:
+                raise ValueError(self.expected) from None
+        raise TypeError(self.expected)
+
+    def clean_for(self, value: Any, operation: Operation) -> datetime:
+        cleaned = self.clean(value)
+        if (
+            operation == "filter"
+            and self.filter_format == "date"
+            and isinstance(cleaned, datetime)
+        ):
+            # Twilio compares whole days here: a time of day would be silently dropped.
+            raise ValueError("this filter takes a date, not a datetime")
+        return cleaned
+
+    def to_wire(self, value: datetime) -> str:
+        return format_datetime(value)
+
+    def filter_to_wire(self, value: datetime) -> str:
+        if self.filter_format == "date":
+            return format_date(value)
+        return format_datetime(value)
+
+
+class RFC2822DateTime(_DateTime):
+    """A datetime sent by the 2010 API as ``Fri, 18 Oct 2019 17:00:00 +0000``."""
+
+    def load(self, raw: Any) -> datetime:
+        return parse_rfc2822(raw)
+
+    def response_field(self) -> ma.fields.Field:
+        return ma.fields.DateTime(format="rfc", data_key=self.key, allow_none=True)
+
+
+class ISODateTime(_DateTime):
+    """A datetime sent by the newer APIs as ISO 8601 (``2019-06-24T22:32:49Z``)."""
+
+    def load(self, raw: Any) -> datetime:
+        return parse_iso8601(raw)
+
+    def response_field(self) -> ma.fields.Field:
+        return ma.fields.AwareDateTime(
+            format="iso", default_timezone=UTC, data_key=self.key, allow_none=True
+        )
+
+
+class Date(Field[date]):
+    """A calendar date, ``YYYY-MM-DD``."""
+
+    expected = "a date or a YYYY-MM-DD string"
+
+    def load(self, raw: Any) -> date:
+        return parse_date(raw)
+
+    def clean(self, value: Any) -> date:
+        if isinstance(value, datetime):
+            raise TypeError("a date, not a datetime")
+        if isinstance(value, date):
+            return value
+        if isinstance(value, str):
+            try:
+                return parse_date(value)
+            except ValueError:
+                raise ValueError(self.expected) from None
+        raise TypeError(self.expected)
+
+    def to_wire(self, value: date) -> str:
+        return format_date(value)
+
+    def response_field(self) -> ma.fields.Field:
+        return ma.fields.Date(data_key=self.key, allow_none=True)
+
+
+# -- structured values -------------------------------------------------------------------
+
+
+class Json(Field[Any]):
+    """Any JSON value; sent as a JSON string unless already a string."""
+
+    expected = "a JSON-serialisable value"
+
+    def clean(self, value: Any) -> Any:
+        try:
+            json.dumps(value)
+        except (TypeError, ValueError):
+            raise TypeError(self.expected) from None
+        return value
+
+    def to_wire(self, value: Any) -> str:
+        return value if isinstance(value, str) else json.dumps(value, separators=(",", ":"))
+
+
+class Object(Json):
+    """A JSON object (a dict)."""
+
+    expected = "a JSON object (dict)"
+
+    def load(self, raw: Any) -> Any:
+        if type(raw) is not dict:
+            raise TypeError("not an object")
+        return raw
+
+    def clean(self, value: Any) -> Any:
+        if not isinstance(value, dict):
+            raise TypeError(self.expected)
+        return super().clean(value)
+
+    def response_field(self) -> ma.fields.Field:
+        return ma.fields.Dict(data_key=self.key, allow_none=True)
+
+
+class UriMap(Object):
+    """A map of sub-resource names to their relative URIs."""
+
+
+class List(Field[list[Any]]):
+    """A list of values of one field type, sent as repeated form keys."""
+
+    def __init__(self, item: Field[Any], **options: Any) -> None:
+        super().__init__(**options)
+        self.item = item
+        self.expected = f"a list of {item.expected.removeprefix('a ').removeprefix('an ')}s"
+
+    def contribute_to_class(self, owner: type[Resource], name: str) -> None:
+        super().contribute_to_class(owner, name)
+        self.item.__set_name__(owner, name)
+        self.item.owner = owner
+
+    def clone(self) -> List:
+        copy = super().clone()
+        assert isinstance(copy, List)
+        copy.item = self.item.clone()
+        return copy
+
+    def load(self, raw: Any) -> list[Any]:
+        if type(raw) is not list:
+            raise TypeError("not a list")
+        load = self.item.load
+        return [None if item is None else load(item) for item in raw]
+
+    def clean(self, value: Any) -> list[Any]:
+        return self.clean_for(value, "update")
+
+    def clean_for(self, value: Any, operation: Operation) -> list[Any]:
+        # A single value is one element, as the official helpers accept it.
+        items = [value] if isinstance(value, (str, bytes)) or not isinstance(value, Iterable) else value
+        return [self.item.clean_for(item, operation) for item in items]
+
+    def to_wire(self, value: list[Any]) -> list[str]:
+        encoded: list[str] = []
+        for item in value:
+            wire = self.item.to_wire(item)
+            encoded.extend(wire if isinstance(wire, list) else [wire])
+        return encoded
+
+    def response_field(self) -> ma.fields.Field:
+        return ma.fields.List(self.item.response_field(), data_key=self.key, allow_none=True)

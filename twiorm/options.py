@@ -1,0 +1,190 @@
+"""``_meta``: the strict, validated description of a Resource, built once per class.
+
+``class Meta`` may set only the options in ``META_OPTIONS``; anything else raises
+``DeclarationError`` when the class is defined. A subclass inherits every option of its
+parent resource and may override any of them (so ``class MyCall(Call)`` keeps Call's path).
+Everything derived from the declaration (URL templates, path parameters, filters, the
+parameters of each operation, marshmallow schemas) is computed here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Final
+
+from twiorm.errors import DeclarationError
+from twiorm.fields import REQUIRED, Field
+
+if TYPE_CHECKING:
+    import marshmallow as ma
+
+__all__ = ["META_OPTIONS", "VERBS", "Options"]
+
+VERBS: Final = ("list", "fetch", "create", "update", "delete")
+#: Meta options and what each means.
+META_OPTIONS: Final = {
+    "path": "instance URL template, e.g. /2010-04-01/Accounts/{account_sid}/Calls/{sid}.json",
+    "domain": "Twilio product host prefix: api, messaging, verify, lookups … (default api)",
+    "verbs": f"the operations allowed, a subset of {VERBS}",
+    "identity": "the field that identifies an instance (default sid; None for no instance URL)",
+    "list_key": "the list envelope key holding the records (default from the path)",
+    "one_of": "per operation, groups of parameters of which at least one is required",
+    "max_page_size": "the largest PageSize the list accepts (default 1000)",
+    "free_text_identity": "the identity is free text (a label, a phone number), not a SID",
+    "abstract": "a base for other resources, with no URL of its own",
+}
+_PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_SUFFIXES = (".json",)
+
+
+class Options:
+    """The validated Meta of one Resource class."""
+
+    def __init__(
+        self,
+        resource_name: str,
+        meta: type | None,
+        fields: Mapping[str, Field[Any]],
+        parent: Options | None,
+    ) -> None:
+        self.resource_name = resource_name
+        declared = _read_meta(resource_name, meta)
+        inherited = dict(parent.declared) if parent is not None else {}
+        inherited.pop("abstract", None)  # abstractness is never inherited
+        self.declared: dict[str, Any] = {**inherited, **declared}
+
+        self.fields: dict[str, Field[Any]] = dict(fields)
+        self.abstract: bool = bool(self.declared.get("abstract", False))
+        self.domain: str = self.declared.get("domain", "api")
+        self.max_page_size: int = self.declared.get("max_page_size", 1000)
+        self.free_text_identity: bool = bool(self.declared.get("free_text_identity", False))
+        self.identity: str | None = self.declared.get("identity", "sid")
+        self.verbs: frozenset[str] = frozenset(self.declared.get("verbs", ()))
+        self.path: str = self.declared.get("path", "")
+        if self.abstract:
+            self.list_path = self.instance_path = ""
+            self.path_params: tuple[str, ...] = ()
+            self.list_key = ""
+            self.one_of: dict[str, tuple[tuple[str, ...], ...]] = {}
+            return
+        self._check_basics()
+        self.list_path, self.instance_path = self._split_path()
+        self.path_params = tuple(_PLACEHOLDER.findall(self.list_path))
+        self.list_key = self.declared.get("list_key") or _list_key_from(self.list_path)
+        self.one_of = self._check_one_of()
+
+    # -- validation ----------------------------------------------------------------------
+
+    def _fail(self, message: str) -> DeclarationError:
+        return DeclarationError(f"{self.resource_name}.Meta: {message}")
+
+    def _check_basics(self) -> None:
+        if not self.path:
+            raise self._fail("'path' is required (the instance URL template)")
+        unknown = self.verbs - set(VERBS)
+        if unknown:
+            raise self._fail(f"unknown verbs {sorted(unknown)}; allowed: {', '.join(VERBS)}")
+        if self.identity is not None and self.identity not in self.fields:
+            raise self._fail(f"identity {self.identity!r} is not a declared field")
+        if self.identity is None and self.verbs & {"fetch", "update", "delete"}:
+            raise self._fail("fetch, update and delete need an identity")
+        if not isinstance(self.max_page_size, int) or self.max_page_size < 1:
+            raise self._fail("'max_page_size' must be a positive integer")
+
+    def _split_path(self) -> tuple[str, str]:
+        if self.identity is None:
+            return self.path, ""
+        suffix = next((s for s in _SUFFIXES if self.path.endswith(s)), "")
+        tail = "/{" + self.identity + "}" + suffix
+        if not self.path.endswith(tail):
+            raise self._fail(f"'path' must end with {tail!r} (the identity), got {self.path!r}")
+        return self.path[: -len(tail)] + suffix, self.path
+
+    def _check_one_of(self) -> dict[str, tuple[tuple[str, ...], ...]]:
+        groups: dict[str, tuple[tuple[str, ...], ...]] = {}
+        for operation, declared in dict(self.declared.get("one_of", {})).items():
+            if operation not in ("create", "update"):
+                raise self._fail(f"one_of names an unknown operation {operation!r}")
+            for group in declared:
+                for name in group:
+                    field = self.fields.get(name)
+                    if field is None or not getattr(field, operation):
+                        raise self._fail(f"one_of[{operation!r}] names {name!r}, not a parameter")
+            groups[operation] = tuple(tuple(group) for group in declared)
+        return groups
+
+    # -- derived views -------------------------------------------------------------------
+
+    @cached_property
+    def by_key(self) -> dict[str, Field[Any]]:
+        """Fields by their JSON key, as responses name them."""
+        return {field.key: field for field in self.fields.values() if not field.write_only}
+
+    @cached_property
+    def filters(self) -> dict[str, tuple[Field[Any], str]]:
+        """Filter keywords (``start_time__gte``) mapped to their field and lookup."""
+        allowed: dict[str, tuple[Field[Any], str]] = {}
+        for name, field in self.fields.items():
+            for lookup in field.lookups:
+                allowed[name if lookup == "exact" else f"{name}__{lookup}"] = (field, lookup)
+        return allowed
+
+    def parameters(self, operation: str) -> dict[str, Field[Any]]:
+        """The fields accepted as parameters of ``create``, ``update`` or ``fetch``."""
+        return {name: f for name, f in self.fields.items() if getattr(f, operation)}
+
+    def required(self, operation: str) -> tuple[str, ...]:
+        """The parameters ``operation`` cannot do without."""
+        return tuple(
+            name for name, f in self.fields.items() if getattr(f, operation) == REQUIRED
+        )
+
+    @cached_property
+    def response_schema(self) -> ma.Schema:
+        """The marshmallow schema stating how a response record loads."""
+        from twiorm.schema import response_schema
+
+        return response_schema(self)
+
+    def parameter_schema(self, operation: str) -> ma.Schema:
+        """The marshmallow schema that validates and encodes one operation's parameters."""
+        from twiorm.schema import parameter_schema
+
+        cache = self.__dict__.setdefault("_parameter_schemas", {})
+        if operation not in cache:
+            cache[operation] = parameter_schema(self, operation)
+        return cache[operation]  # type: ignore[no-any-return]
+
+    def describe_filters(self) -> str:
+        """List the filter keywords for an error message."""
+        return ", ".join(self.filters) or "none (this list takes no filters)"
+
+    def __repr__(self) -> str:
+        return f"<Options for {self.resource_name}>"
+
+
+def _read_meta(resource_name: str, meta: type | None) -> dict[str, Any]:
+    if meta is None:
+        return {}
+    declared = {name: value for name, value in vars(meta).items() if not name.startswith("_")}
+    unknown = sorted(set(declared) - set(META_OPTIONS))
+    if unknown:
+        raise DeclarationError(
+            f"{resource_name}.Meta: unknown option(s) {', '.join(unknown)}; "
+            f"allowed: {', '.join(META_OPTIONS)}"
+        )
+    if "verbs" in declared:
+        declared["verbs"] = tuple(declared["verbs"])
+    return declared
+
+
+def _list_key_from(list_path: str) -> str:
+    """Derive the envelope key from the last static segment: IncomingPhoneNumbers -> incoming…"""
+    last = list_path.rstrip("/").rsplit("/", 1)[-1]
+    for suffix in _SUFFIXES:
+        last = last.removesuffix(suffix)
+    return _CAMEL_BOUNDARY.sub("_", last).lower()
+

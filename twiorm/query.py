@@ -1,0 +1,326 @@
+"""``QuerySet``: an immutable, lazy description of a list request, and its evaluation.
+
+Chaining (``filter``, ``all``, ``using``, slicing) is pure: it validates its arguments,
+returns a new query set and sends nothing. Evaluating (iterating, ``len``, ``count``,
+``exists``, ``first``, ``get``, indexing) sends requests; every list request goes through
+``_records``, the one place that pages. Iterating a query set caches its records;
+``iterator()`` streams page by page and keeps nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+
+from twiorm.errors import (
+    MultipleObjectsReturned,
+    NotFoundError,
+    ValidationError,
+    VerbNotAllowedError,
+)
+from twiorm.paging import parse_page
+from twiorm.paths import check_path_value, fill_path
+from twiorm.request import RequestSpec
+from twiorm.schema import encode_filters, encode_parameters
+
+if TYPE_CHECKING:
+    from twiorm.client import Client
+    from twiorm.options import Options
+    from twiorm.resource import Resource
+
+__all__ = ["QuerySet", "require_verb"]
+
+R = TypeVar("R", bound="Resource")
+
+
+class QuerySet(Generic[R]):
+    """A lazy list request for ``model``; see the module docstring."""
+
+    def __init__(self, model: type[R], client: Client | None = None) -> None:
+        self.model = model
+        self._client = client
+        self._filters: dict[str, Any] = {}
+        self._params: dict[str, Any] = {}
+        self._path: dict[str, str] = {}
+        self._start = 0
+        self._stop: int | None = None
+        self._result_cache: list[R] | None = None
+
+    # -- chaining (pure) -----------------------------------------------------------------
+
+    def _clone(self) -> QuerySet[R]:
+        clone: QuerySet[R] = QuerySet(self.model, self._client)
+        clone._filters = dict(self._filters)
+        clone._params = dict(self._params)
+        clone._path = dict(self._path)
+        clone._start, clone._stop = self._start, self._stop
+        return clone
+
+    def all(self) -> QuerySet[R]:
+        """Return a copy of this query set (a fresh one, with no cached results)."""
+        return self._clone()
+
+    def filter(self, **kwargs: Any) -> QuerySet[R]:
+        """Narrow the list with the filters Twilio accepts, and set path parameters.
+
+        ``Call.objects.filter(from_="+1...", start_time__gte=date(2026, 1, 1))``;
+        ``Participant.objects.filter(conference_sid="CF...", muted=True)``.
+        """
+        clone = self._clone()
+        path, filters = _split_path_parameters(self._meta, kwargs)
+        clone._path.update(path)
+        if filters:
+            merged = {**self._filters, **filters}
+            clone._params = encode_filters(self._meta, merged)
+            clone._filters = merged
+        return clone
+
+    def using(self, client: Client) -> QuerySet[R]:
+        """Send this query set's requests with ``client`` (another account, a local server)."""
+        clone = self._clone()
+        clone._client = client
+        return clone
+
+    @overload
+    def __getitem__(self, key: int) -> R: ...
+    @overload
+    def __getitem__(self, key: slice) -> QuerySet[R]: ...
+
+    def __getitem__(self, key: int | slice) -> R | QuerySet[R]:
+        if self._result_cache is not None:
+            return self._result_cache[key]  # type: ignore[return-value]
+        if isinstance(key, slice):
+            if key.step not in (None, 1):
+                raise ValidationError("query sets do not support slice steps", resource=self._name)
+            start, stop = key.start or 0, key.stop
+            if start < 0 or (stop is not None and stop < 0):
+                raise ValidationError(
+                    "negative indexing is not supported: Twilio lists have no end to count from",
+                    resource=self._name,
+                )
+            clone = self._clone()
+            clone._start = self._start + start
+            if stop is not None:
+                stop = self._start + stop
+                clone._stop = stop if self._stop is None else min(stop, self._stop)
+            if clone._stop is not None:
+                clone._start = min(clone._start, clone._stop)
+            return clone
+        if not isinstance(key, int) or key < 0:
+            raise ValidationError(
+                f"query set indices must be non-negative integers, got {key!r}",
+                resource=self._name,
+            )
+        found = list(self[key : key + 1].iterator())
+        if not found:
+            raise IndexError(f"{self._name} query set index {key} out of range")
+        return found[0]
+
+    # -- compiling (pure) ----------------------------------------------------------------
+
+    @property
+    def _meta(self) -> Options:
+        return self.model._meta
+
+    @property
+    def _name(self) -> str:
+        return self.model.__name__
+
+    def _resolve_client(self) -> Client:
+        if self._client is not None:
+            return self._client
+        from twiorm.client import get_default_client
+
+        return get_default_client()
+
+    def _path_values(self, client: Client | None) -> dict[str, str]:
+        values = dict(self._path)
+        if client is not None and "account_sid" not in values:
+            values["account_sid"] = client.account_sid
+        return values
+
+    def _page_size(self, requested: int | None) -> int:
+        largest = self._meta.max_page_size
+        if requested is not None:
+            if isinstance(requested, bool) or not isinstance(requested, int):
+                raise ValidationError(f"page_size must be an integer, got {requested!r}")
+            if not 1 <= requested <= largest:
+                raise ValidationError(
+                    f"{self._name} page_size must be between 1 and {largest}, got {requested}",
+                    resource=self._name,
+                    field="page_size",
+                    expected=f"1 to {largest}",
+                )
+            return requested
+        # A slice asks for just what it needs; a whole list takes the largest pages.
+        return min(self._stop, largest) if self._stop else largest
+
+    def request(self, *, page_size: int | None = None) -> RequestSpec:
+        """Return the request for the first page, without sending it."""
+        return self._list_request(self._client, page_size)
+
+    def _list_request(self, client: Client | None, page_size: int | None) -> RequestSpec:
+        require_verb(self.model, "list")
+        meta = self._meta
+        values = self._path_values(client)
+        path = fill_path(meta, meta.list_path, values)
+        params = {**self._params, "PageSize": str(self._page_size(page_size))}
+        return RequestSpec("GET", meta.domain, path, params)
+
+    def __repr__(self) -> str:
+        try:
+            described = str(self._list_request(self._client, None))
+        except Exception as exc:  # noqa: BLE001 - repr must never raise, nor send
+            described = f"(incomplete: {exc})"
+        window = ""
+        if self._start or self._stop is not None:
+            window = f" [{self._start}:{'' if self._stop is None else self._stop}]"
+        return f"<QuerySet {self._name}{window} {described}>"
+
+    # -- evaluating (sends requests) -----------------------------------------------------
+
+    def _records(self, page_size: int | None = None) -> Iterator[tuple[Client, dict[str, Any]]]:
+        """Yield (client, record) for each record in the window, paging as needed."""
+        if self._stop is not None and self._start >= self._stop:
+            return
+        client = self._resolve_client()
+        spec = self._list_request(client, page_size)
+        meta = self._meta
+        seen = 0
+        while True:
+            payload = client.send(spec)
+            page = parse_page(payload, meta.list_key, client.url(spec))
+            for record in page.records:
+                if seen >= self._start:
+                    yield client, record
+                seen += 1
+                if self._stop is not None and seen >= self._stop:
+                    return
+            if page.next_url is None or not page.records:
+                return
+            spec = RequestSpec.from_url("GET", meta.domain, page.next_url)
+
+    def iterator(self, page_size: int | None = None) -> Iterator[R]:
+        """Stream the records page by page, keeping none of them (constant memory)."""
+        context = self._path_values(None)
+        load = self.model._from_record
+        for client, record in self._records(page_size):
+            yield load(record, client, context)
+
+    def _fetch_all(self) -> list[R]:
+        if self._result_cache is None:
+            self._result_cache = list(self.iterator())
+        return self._result_cache
+
+    def __iter__(self) -> Iterator[R]:
+        return iter(self._fetch_all())
+
+    def __len__(self) -> int:
+        return len(self._fetch_all())
+
+    def __bool__(self) -> bool:
+        return bool(self._fetch_all())
+
+    def count(self) -> int:
+        """Count the records. Twilio has no count endpoint: this pages through the list."""
+        if self._result_cache is not None:
+            return len(self._result_cache)
+        return sum(1 for _ in self._records())
+
+    def exists(self) -> bool:
+        """Return whether any record matches, with one request for a page of one."""
+        if self._result_cache is not None:
+            return bool(self._result_cache)
+        return next(self[:1]._records(), None) is not None
+
+    def first(self) -> R | None:
+        """Return the first record (Twilio lists newest first), or ``None``."""
+        if self._result_cache is not None:
+            return self._result_cache[0] if self._result_cache else None
+        return next(self[:1].iterator(), None)
+
+    def get(self, identity: str | None = None, /, **kwargs: Any) -> R:
+        """Fetch one instance by identity (one request), or the single match of filters.
+
+        ``Call.objects.get("CA...")`` fetches ``/Calls/CA....json``; a 404 raises
+        ``Call.DoesNotExist``. ``Call.objects.get(to="+1...")`` lists with the filter and
+        raises ``DoesNotExist`` or ``MultipleObjectsReturned`` unless exactly one matches.
+        """
+        meta = self._meta
+        if meta.identity is not None and meta.identity in kwargs:
+            if identity is not None:
+                raise ValidationError(f"{self._name}.get() got the identity twice")
+            identity = kwargs.pop(meta.identity)
+        if identity is not None:
+            return self._fetch(identity, kwargs)
+        if not kwargs and not self._filters:
+            raise ValidationError(
+                f"{self._name}.get() needs an identity or filters", resource=self._name
+            )
+        matches = list(self.filter(**kwargs)[:2].iterator())
+        if not matches:
+            raise self.model.DoesNotExist(
+                f"no {self._name} matches {self._describe_filters(kwargs)}"
+            )
+        if len(matches) > 1:
+            raise self.model.MultipleObjectsReturned(
+                f"more than one {self._name} matches {self._describe_filters(kwargs)}"
+            )
+        return matches[0]
+
+    def _describe_filters(self, extra: dict[str, Any]) -> str:
+        described = {**self._filters, **extra}
+        return ", ".join(f"{k}={v!r}" for k, v in described.items()) or "the filters"
+
+    def _fetch(self, identity: Any, kwargs: dict[str, Any]) -> R:
+        require_verb(self.model, "fetch")
+        meta = self._meta
+        assert meta.identity is not None
+        path, rest = _split_path_parameters(meta, kwargs)
+        params = encode_parameters(meta, "fetch", rest) if rest else {}
+        client = self._resolve_client()
+        values = {**self._path_values(client), **path}
+        values[meta.identity] = check_path_value(meta, meta.identity, identity)
+        spec = RequestSpec("GET", meta.domain, fill_path(meta, meta.instance_path, values), params)
+        try:
+            record = client.send(spec)
+        except NotFoundError as exc:
+            raise self.model.DoesNotExist(
+                exc.message,
+                status=exc.status,
+                code=exc.code,
+                more_info=exc.more_info,
+                details=exc.details,
+                method=exc.method,
+                url=exc.url,
+            ) from None
+        return self.model._from_response(record, client, {**self._path, **path}, spec)
+
+    def create(self, **kwargs: Any) -> R:
+        """Create an instance with Twilio (one POST, never retried blindly) and return it."""
+        path, values = _split_path_parameters(self._meta, kwargs)
+        return self.model._create(self._resolve_client(), {**self._path, **path}, values)
+
+
+def _split_path_parameters(
+    meta: Options, kwargs: dict[str, Any]
+) -> tuple[dict[str, str], dict[str, Any]]:
+    """Separate the parent path parameters (conference_sid, account_sid) from the rest."""
+    path: dict[str, str] = {}
+    rest: dict[str, Any] = {}
+    for name, value in kwargs.items():
+        if name in meta.path_params:
+            path[name] = check_path_value(meta, name, value)
+        else:
+            rest[name] = value
+    return path, rest
+
+
+def require_verb(model: type[Resource], verb: str) -> None:
+    """Raise ``VerbNotAllowedError`` unless ``model`` allows ``verb``."""
+    if verb not in model._meta.verbs:
+        allowed = ", ".join(v for v in ("list", "fetch", "create", "update", "delete")
+                            if v in model._meta.verbs)
+        raise VerbNotAllowedError(
+            f"{model.__name__} does not allow {verb}; it allows: {allowed or 'nothing'}"
+        )

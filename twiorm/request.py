@@ -1,0 +1,72 @@
+"""The compiled form of every call: a small frozen description of one HTTP request.
+
+Query sets and instances compile to a ``RequestSpec`` before anything is sent, so tests
+can assert on exactly what would go out, and ``repr()`` can show it without sending it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from twiorm.fields import WireValue
+
+__all__ = ["RequestSpec"]
+
+
+@dataclass(frozen=True)
+class RequestSpec:
+    """One HTTP request to Twilio, before credentials and the host are added.
+
+    ``path`` is already percent-encoded; ``params`` go in the query string and ``data`` in
+    the form body, both with Twilio's PascalCase names (lists become repeated keys).
+    """
+
+    method: str
+    domain: str
+    path: str
+    params: Mapping[str, WireValue] = field(default_factory=dict)
+    data: Mapping[str, WireValue] = field(default_factory=dict)
+
+    @property
+    def query_string(self) -> str:
+        """The encoded query string, without the leading ``?``."""
+        return urlencode(list(_pairs(self.params)))
+
+    @property
+    def target(self) -> str:
+        """The path with its query string, as it appears on the request line."""
+        query = self.query_string
+        return f"{self.path}?{query}" if query else self.path
+
+    @classmethod
+    def from_url(cls, method: str, domain: str, url: str) -> RequestSpec:
+        """Describe a GET of a URL Twilio handed back (a next page), absolute or relative.
+
+        Only the path and query are kept: the host is always the client's for ``domain``,
+        so region, edge and base-URL settings apply to followed links too.
+        """
+        parts = urlsplit(url)
+        params: dict[str, WireValue] = {}
+        for key, value in parse_qsl(parts.query, keep_blank_values=True):
+            previous = params.get(key)
+            if previous is None:
+                params[key] = value
+            else:
+                params[key] = [*previous, value] if isinstance(previous, list) else [previous, value]
+        return cls(method, domain, parts.path, params)
+
+    def __str__(self) -> str:
+        body = f" {urlencode(list(_pairs(self.data)))}" if self.data else ""
+        return f"{self.method} {self.domain}:{self.target}{body}"
+
+
+def _pairs(values: Mapping[str, WireValue]) -> list[tuple[str, str]]:
+    pairs: list[tuple[str, str]] = []
+    for key, value in values.items():
+        if isinstance(value, list):
+            pairs.extend((key, item) for item in value)
+        else:
+            pairs.append((key, value))
+    return pairs

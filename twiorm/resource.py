@@ -1,0 +1,312 @@
+"""``Resource``: the base class of every Twilio resource, and the small metaclass behind it.
+
+The metaclass collects the declared fields (inherited ones are copied, so each class owns
+its own), builds the strict ``_meta`` from ``class Meta``, and gives each class its own
+``DoesNotExist`` and ``MultipleObjectsReturned``. Behaviour lives on ``Resource`` itself.
+
+An instance keeps the record Twilio sent (``raw``), the values read or set so far, which
+fields a user changed, and whether it exists on Twilio's side. ``save()`` creates it or
+sends only what changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+from twiorm import errors
+from twiorm.errors import DeclarationError, MalformedResponseError, ValidationError
+from twiorm.fields import Field
+from twiorm.manager import ManagerDescriptor
+from twiorm.options import Options
+from twiorm.paths import check_path_value, fill_path
+from twiorm.query import require_verb
+from twiorm.request import RequestSpec
+from twiorm.schema import encode_parameters
+
+if TYPE_CHECKING:
+    from twiorm.client import Client
+
+__all__ = ["Resource", "ResourceMeta"]
+
+R = TypeVar("R", bound="Resource")
+
+
+class ResourceMeta(type):
+    """Collect fields, build ``_meta``, attach the per-class exceptions."""
+
+    def __new__(
+        mcs, name: str, bases: tuple[type, ...], namespace: dict[str, Any], **kwargs: Any
+    ) -> ResourceMeta:
+        meta = namespace.pop("Meta", None)
+        cls = super().__new__(mcs, name, bases, namespace, **kwargs)
+        parent = next((b for b in cls.__mro__[1:] if "_meta" in vars(b)), None)
+        if parent is None:  # Resource itself
+            return cls
+
+        fields: dict[str, Field[Any]] = {}
+        parent_meta: Options = vars(parent)["_meta"]
+        for field_name, inherited in parent_meta.fields.items():
+            if field_name not in namespace:
+                fields[field_name] = inherited.clone()
+                setattr(cls, field_name, fields[field_name])
+        for attr, value in namespace.items():
+            if isinstance(value, Field):
+                if attr in _RESERVED:
+                    raise DeclarationError(f"{name}.{attr}: the name is taken by Resource")
+                fields[attr] = value
+        for attr, field in fields.items():
+            field.contribute_to_class(cls, attr)  # type: ignore[arg-type]
+
+        cls._meta = Options(name, meta, fields, parent_meta if parent is not Resource else None)
+        qualname = namespace.get("__qualname__", name)
+        for error_name in ("DoesNotExist", "MultipleObjectsReturned"):
+            base_error = getattr(parent, error_name)
+            error_class = type(
+                error_name,
+                (base_error,),
+                {"__module__": cls.__module__, "__qualname__": f"{qualname}.{error_name}"},
+            )
+            setattr(cls, error_name, error_class)
+        return cls
+
+
+class Resource(metaclass=ResourceMeta):
+    """Base of every Twilio resource. Subclass it and declare fields and ``class Meta``."""
+
+    _meta: ClassVar[Options] = Options("Resource", type("Meta", (), {"abstract": True}), {}, None)
+    objects: ClassVar[ManagerDescriptor] = ManagerDescriptor()
+    DoesNotExist: ClassVar[type[errors.ObjectDoesNotExist]] = errors.ObjectDoesNotExist
+    MultipleObjectsReturned: ClassVar[type[errors.MultipleObjectsReturned]] = (
+        errors.MultipleObjectsReturned
+    )
+
+    _raw: dict[str, Any]
+    _values: dict[str, Any]
+    _dirty: set[str]
+    _client: Client | None
+    _context: dict[str, str]
+    _persisted: bool
+
+    def __init__(self, **values: Any) -> None:
+        """Make an unsaved instance; ``save()`` creates it with Twilio.
+
+        Path parameters (``conference_sid=...``, ``account_sid=...`` for a subaccount) say
+        where it will be created; other values must be parameters of ``create``.
+        """
+        meta = self._meta
+        if meta.abstract:
+            raise DeclarationError(f"{type(self).__name__} is abstract and cannot be created")
+        self.__dict__.update(
+            _raw={}, _values={}, _dirty=set(), _client=None, _context={}, _persisted=False
+        )
+        for name, value in values.items():
+            if name in meta.path_params:
+                self._context[name] = check_path_value(meta, name, value)
+            elif name in meta.fields:
+                setattr(self, name, value)
+            else:
+                raise ValidationError(
+                    f"{type(self).__name__} has no field {name!r}",
+                    resource=type(self).__name__,
+                    field=name,
+                    expected=", ".join(meta.fields),
+                )
+
+    @classmethod
+    def _from_record(
+        cls: type[R], record: dict[str, Any], client: Client | None, context: dict[str, str]
+    ) -> R:
+        """Wrap a record Twilio sent, converting nothing until a field is read."""
+        instance = cls.__new__(cls)
+        instance.__dict__.update(
+            _raw=record,
+            _values={},
+            _dirty=set(),
+            _client=client,
+            _context=context,
+            _persisted=True,
+        )
+        return instance
+
+    @classmethod
+    def _from_response(
+        cls: type[R], payload: Any, client: Client, context: dict[str, str], spec: RequestSpec
+    ) -> R:
+        if not isinstance(payload, dict):
+            raise MalformedResponseError(
+                f"{spec.method} {client.url(spec)}: expected a {cls.__name__} record, "
+                f"got {type(payload).__name__}",
+                url=client.url(spec),
+            )
+        return cls._from_record(payload, client, context)
+
+    @classmethod
+    def _create(cls: type[R], client: Client, context: dict[str, str], values: Any) -> R:
+        require_verb(cls, "create")
+        meta = cls._meta
+        data = encode_parameters(meta, "create", values)
+        path_values = {"account_sid": client.account_sid, **context}
+        spec = RequestSpec("POST", meta.domain, fill_path(meta, meta.list_path, path_values), {}, data)
+        return cls._from_response(client.send(spec), client, dict(context), spec)
+
+    # -- reading -------------------------------------------------------------------------
+
+    @property
+    def pk(self) -> str | None:
+        """The identity value (``sid``, or ``call_sid`` for a participant)."""
+        identity = self._meta.identity
+        if identity is None:
+            return None
+        value = self._context.get(identity) or self._raw.get(self._meta.fields[identity].key)
+        return value if isinstance(value, str) else None
+
+    @property
+    def raw(self) -> Mapping[str, Any]:
+        """The record exactly as Twilio sent it (read-only)."""
+        return MappingProxyType(self._raw)
+
+    @property
+    def extra(self) -> dict[str, Any]:
+        """Properties Twilio sent that this class does not declare."""
+        known = self._meta.by_key
+        return {key: value for key, value in self._raw.items() if key not in known}
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached when normal lookup fails: expose undeclared response properties,
+        # so a property Twilio adds tomorrow is readable today.
+        if not name.startswith("_"):
+            raw = self.__dict__.get("_raw")
+            if raw is not None and name in raw and name not in self._meta.by_key:
+                return raw[name]
+        raise AttributeError(f"{type(self).__name__!s} has no attribute {name!r}")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return every declared property as its typed value, by Python name."""
+        return {
+            name: getattr(self, name)
+            for name, field in self._meta.fields.items()
+            if not field.write_only
+        }
+
+    # -- writing -------------------------------------------------------------------------
+
+    def _bound_client(self, client: Client | None) -> Client:
+        if client is not None:
+            return client
+        if self._client is not None:
+            return self._client
+        from twiorm.client import get_default_client
+
+        return get_default_client()
+
+    def _instance_spec(
+        self, method: str, client: Client, data: Mapping[str, Any] | None = None
+    ) -> RequestSpec:
+        meta = self._meta
+        require_verb(type(self), {"GET": "fetch", "POST": "update", "DELETE": "delete"}[method])
+        identity = self.pk
+        if identity is None or meta.identity is None:
+            raise ValidationError(
+                f"this {type(self).__name__} has no {meta.identity or 'identity'} yet: save() it first",
+                resource=type(self).__name__,
+                field=meta.identity,
+            )
+        values: dict[str, str] = {"account_sid": client.account_sid}
+        for name in meta.path_params:
+            field = meta.fields.get(name)
+            # The record's own parent (its account, its conference) wins over defaults.
+            known = self._context.get(name) or (self._raw.get(field.key) if field else None)
+            if isinstance(known, str):
+                values[name] = known
+        values[meta.identity] = check_path_value(meta, meta.identity, identity)
+        path = fill_path(meta, meta.instance_path, values)
+        return RequestSpec(method, meta.domain, path, {}, dict(data or {}))
+
+    def _reload(self, payload: Any, client: Client, spec: RequestSpec) -> None:
+        fresh = type(self)._from_response(payload, client, self._context, spec)
+        self.__dict__.update(_raw=fresh._raw, _values={}, _dirty=set(), _client=client)
+        self._persisted = True
+
+    def save(self, *, client: Client | None = None) -> None:
+        """Create the instance, or send only the fields changed since it was loaded.
+
+        Nothing is sent when nothing changed. Afterwards the instance holds what Twilio
+        answered.
+        """
+        client = self._bound_client(client)
+        if not self._persisted:
+            values = {name: self._values[name] for name in self._dirty}
+            created = type(self)._create(client, self._context, values)
+            self.__dict__.update(_raw=created._raw, _values={}, _dirty=set(), _client=client)
+            self._persisted = True
+            return
+        if not self._dirty:
+            return
+        fields = self._meta.fields
+        frozen = sorted(name for name in self._dirty if not fields[name].update)
+        if frozen:
+            raise ValidationError(
+                f"{type(self).__name__}: {', '.join(frozen)} cannot be changed after creation",
+                resource=type(self).__name__,
+                field=frozen[0],
+            )
+        self._send_update({name: self._values[name] for name in self._dirty}, client)
+
+    def update(self, *, client: Client | None = None, **values: Any) -> None:
+        """Send ``values`` as an update (one POST, no fetch first) and load the answer."""
+        self._send_update(values, self._bound_client(client))
+
+    def _send_update(self, values: Mapping[str, Any], client: Client) -> None:
+        data = encode_parameters(self._meta, "update", values)
+        spec = self._instance_spec("POST", client, data)
+        self._reload(client.send(spec), client, spec)
+
+    def refresh(self, *, client: Client | None = None) -> None:
+        """Fetch the instance again, dropping unsaved changes."""
+        client = self._bound_client(client)
+        spec = self._instance_spec("GET", client)
+        self._reload(client.send(spec), client, spec)
+
+    def delete(self, *, client: Client | None = None) -> None:
+        """Delete the instance on Twilio's side (one DELETE)."""
+        client = self._bound_client(client)
+        client.send(self._instance_spec("DELETE", client))
+        self._persisted = False
+
+    # -- identity and display ------------------------------------------------------------
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Resource) or type(other) is not type(self):
+            return NotImplemented
+        return self.pk is not None and self.pk == other.pk
+
+    def __hash__(self) -> int:
+        if self.pk is None:
+            raise TypeError(f"an unsaved {type(self).__name__} has no identity to hash")
+        return hash((type(self), self.pk))
+
+    def __repr__(self) -> str:
+        state = self.pk or ("unsaved" if not self._persisted else "no identity")
+        return f"<{type(self).__name__} {state}>"
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The client holds credentials and a connection pool: never pickle it; and leave
+        # out secret fields (an account's auth token).
+        state = dict(self.__dict__)
+        state["_client"] = None
+        secret_keys = {f.key for f in self._meta.fields.values() if f.secret}
+        state["_raw"] = {k: v for k, v in self._raw.items() if k not in secret_keys}
+        state["_values"] = {
+            k: v for k, v in self._values.items() if not self._meta.fields[k].secret
+        }
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+
+_RESERVED = frozenset(
+    name for name in vars(Resource) if not name.startswith("__")
+) | {"pk", "raw", "extra"}
