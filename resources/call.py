@@ -22,7 +22,7 @@ class Call(Resource):
         domain = "api"
         verbs = ("list", "fetch", "create", "update", "delete")
         list_key = "calls"
-        one_of = {"create": (("url", "twiml", "application_sid"),)}  # noqa: RUF012
+        one_of = {"create": (("url", "twiml", "application_sid"),)}
 
     sid = fields.Sid("CA")
     date_created = fields.RFC2822DateTime()

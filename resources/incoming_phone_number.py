@@ -21,7 +21,7 @@ class IncomingPhoneNumber(Resource):
         domain = "api"
         verbs = ("list", "fetch", "create", "update", "delete")
         list_key = "incoming_phone_numbers"
-        one_of = {"create": (("phone_number", "area_code"),)}  # noqa: RUF012
+        one_of = {"create": (("phone_number", "area_code"),)}
 
     account_sid = fields.Sid("AC", update=True)
     address_sid = fields.Sid("AD", create=True, update=True)

@@ -33,7 +33,7 @@ class Message(Resource):
         domain = "api"
         verbs = ("list", "fetch", "create", "update", "delete")
         list_key = "messages"
-        one_of = {  # noqa: RUF012
+        one_of = {
             "create": (("from_", "messaging_service_sid"), ("body", "media_url", "content_sid")),
         }
 

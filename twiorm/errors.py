@@ -187,12 +187,14 @@ class TwilioAPIError(TwiormError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Keyword-only constructors do not survive the default exception pickling.
-        return (_rebuild_api_error, (type(self), self.message, self.__dict__.copy()))
+        return (_rebuild_api_error, (type(self), self.args, self.__dict__.copy()))
 
 
-def _rebuild_api_error(cls: type[TwilioAPIError], message: str, state: dict[str, Any]) -> Any:
+def _rebuild_api_error(
+    cls: type[TwilioAPIError], args: tuple[Any, ...], state: dict[str, Any]
+) -> Any:
     error = cls.__new__(cls)
-    Exception.__init__(error, message)
+    Exception.__init__(error, *args)
     error.__dict__.update(state)
     return error
 

@@ -21,7 +21,7 @@ import json
 import re
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, ClassVar, Final, Generic, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Final, Generic, Literal, TypeVar, overload
 from urllib.parse import urlsplit
 
 import marshmallow as ma
@@ -83,7 +83,7 @@ class Field(Generic[T]):
     """Base of every field type. Subclasses set ``expected`` and override the converters."""
 
     #: What a valid value looks like, for error messages.
-    expected: ClassVar[str] = "a value"
+    expected: str = "a value"
 
     name: str
     key: str
@@ -225,7 +225,7 @@ class Field(Generic[T]):
         """Encode a cleaned filter value (dates use the filter's own format)."""
         return self.to_wire(value)
 
-    def response_field(self) -> ma.fields.Field:
+    def response_field(self) -> ma.fields.Field[Any]:
         """Return the marshmallow field that states this field's response conversion."""
         return ma.fields.Raw(data_key=self.key, allow_none=True)
 
@@ -267,7 +267,7 @@ class Str(Field[str]):
             raise ValueError("control characters are not allowed")
         return value
 
-    def response_field(self) -> ma.fields.Field:
+    def response_field(self) -> ma.fields.Field[Any]:
         return ma.fields.String(data_key=self.key, allow_none=True)
 
 
@@ -300,13 +300,13 @@ class Uri(Str):
     expected = "an absolute http(s) URL"
 
     def clean(self, value: Any) -> str:
-        value = super().clean(value)
-        if value == "":
-            return value
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
+        text = super().clean(value)
+        if text == "":
+            return text
+        parts = urlsplit(text)
+        if parts.scheme not in ("http", "https") or not parts.netloc or " " in text:
             raise ValueError(self.expected)
-        return value
+        return text
 
 
 class Enum(Str):
@@ -356,15 +356,15 @@ class PhoneNumber(Str):
     expected = "an E.164 phone number such as +14155550100, or a channel address"
 
     def clean(self, value: Any) -> str:
-        value = super().clean(value)
+        text = super().clean(value)
         if not (
-            _E164.match(value)
-            or _ADDRESS.match(value)
-            or _SHORT_CODE.match(value)
-            or _ALPHANUMERIC_SENDER.match(value)
+            _E164.match(text)
+            or _ADDRESS.match(text)
+            or _SHORT_CODE.match(text)
+            or _ALPHANUMERIC_SENDER.match(text)
         ):
             raise ValueError(self.expected)
-        return value
+        return text
 
 
 class Endpoint(PhoneNumber):
@@ -382,10 +382,10 @@ class Bool(Field[bool]):
     expected = "True or False"
 
     def load(self, raw: Any) -> bool:
-        if raw is True or raw is False:
-            return raw
+        if type(raw) is bool:
+            return bool(raw)
         if raw in ("true", "false"):  # a few endpoints send booleans as strings
-            return raw == "true"
+            return bool(raw == "true")
         raise TypeError("not a boolean")
 
     def clean(self, value: Any) -> bool:
@@ -396,7 +396,7 @@ class Bool(Field[bool]):
     def to_wire(self, value: bool) -> str:
         return "true" if value else "false"
 
-    def response_field(self) -> ma.fields.Field:
+    def response_field(self) -> ma.fields.Field[Any]:
         return ma.fields.Boolean(data_key=self.key, allow_none=True)
 
 
@@ -428,7 +428,7 @@ class Int(Field[int]):
             raise ValueError(f"at most {self.maximum}")
         return value
 
-    def response_field(self) -> ma.fields.Field:
+    def response_field(self) -> ma.fields.Field[Any]:
         return ma.fields.Integer(data_key=self.key, allow_none=True)
 
 
@@ -451,7 +451,7 @@ class Float(Field[float]):
             raise TypeError(self.expected)
         return float(value)
 
-    def response_field(self) -> ma.fields.Field:
+    def response_field(self) -> ma.fields.Field[Any]:
         return ma.fields.Float(data_key=self.key, allow_none=True)
 
 
@@ -479,7 +479,7 @@ class Decimal(Field[decimal.Decimal]):
                 return result
         raise ValueError(self.expected)
 
-    def response_field(self) -> ma.fields.Field:
+    def response_field(self) -> ma.fields.Field[Any]:
         return ma.fields.Decimal(data_key=self.key, allow_none=True)
 
 
@@ -503,11 +503,7 @@ class _DateTime(Field[datetime]):
 
     def clean_for(self, value: Any, operation: Operation) -> datetime:
         cleaned = self.clean(value)
-        if (
-            operation == "filter"
-            and self.filter_format == "date"
-            and isinstance(cleaned, datetime)
-        ):
+        if operation == "filter" and self.filter_format == "date" and isinstance(cleaned, datetime):
             # Twilio compares whole days here: a time of day would be silently dropped.
             raise ValueError("this filter takes a date, not a datetime")
         return cleaned
@@ -527,7 +523,7 @@ class RFC2822DateTime(_DateTime):
     def load(self, raw: Any) -> datetime:
         return parse_rfc2822(raw)
 
-    def response_field(self) -> ma.fields.Field:
+    def response_field(self) -> ma.fields.Field[Any]:
         return ma.fields.DateTime(format="rfc", data_key=self.key, allow_none=True)
 
 
@@ -537,7 +533,7 @@ class ISODateTime(_DateTime):
     def load(self, raw: Any) -> datetime:
         return parse_iso8601(raw)
 
-    def response_field(self) -> ma.fields.Field:
+    def response_field(self) -> ma.fields.Field[Any]:
         return ma.fields.AwareDateTime(
             format="iso", default_timezone=UTC, data_key=self.key, allow_none=True
         )
@@ -566,7 +562,7 @@ class Date(Field[date]):
     def to_wire(self, value: date) -> str:
         return format_date(value)
 
-    def response_field(self) -> ma.fields.Field:
+    def response_field(self) -> ma.fields.Field[Any]:
         return ma.fields.Date(data_key=self.key, allow_none=True)
 
 
@@ -604,7 +600,7 @@ class Object(Json):
             raise TypeError(self.expected)
         return super().clean(value)
 
-    def response_field(self) -> ma.fields.Field:
+    def response_field(self) -> ma.fields.Field[Any]:
         return ma.fields.Dict(data_key=self.key, allow_none=True)
 
 
@@ -642,7 +638,8 @@ class List(Field[list[Any]]):
 
     def clean_for(self, value: Any, operation: Operation) -> list[Any]:
         # A single value is one element, as the official helpers accept it.
-        items = [value] if isinstance(value, (str, bytes)) or not isinstance(value, Iterable) else value
+        single = isinstance(value, (str, bytes)) or not isinstance(value, Iterable)
+        items = [value] if single else value
         return [self.item.clean_for(item, operation) for item in items]
 
     def to_wire(self, value: list[Any]) -> list[str]:
@@ -652,5 +649,5 @@ class List(Field[list[Any]]):
             encoded.extend(wire if isinstance(wire, list) else [wire])
         return encoded
 
-    def response_field(self) -> ma.fields.Field:
+    def response_field(self) -> ma.fields.Field[Any]:
         return ma.fields.List(self.item.response_field(), data_key=self.key, allow_none=True)

@@ -12,12 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
-from twiorm.errors import (
-    MultipleObjectsReturned,
-    NotFoundError,
-    ValidationError,
-    VerbNotAllowedError,
-)
+from twiorm.errors import NotFoundError, ValidationError, VerbNotAllowedError
 from twiorm.paging import parse_page
 from twiorm.paths import check_path_value, fill_path
 from twiorm.request import RequestSpec
@@ -159,17 +154,23 @@ class QuerySet(Generic[R]):
         """Return the request for the first page, without sending it."""
         return self._list_request(self._client, page_size)
 
-    def _list_request(self, client: Client | None, page_size: int | None) -> RequestSpec:
+    def _list_request(
+        self, client: Client | None, page_size: int | None, *, placeholders: bool = False
+    ) -> RequestSpec:
         require_verb(self.model, "list")
         meta = self._meta
         values = self._path_values(client)
-        path = fill_path(meta, meta.list_path, values)
+        if placeholders:  # for display: leave what only a client knows as {account_sid}
+            values = {name: values.get(name, f"{{{name}}}") for name in meta.path_params}
+            path = fill_path(meta, meta.list_path, values).replace("%7B", "{").replace("%7D", "}")
+        else:
+            path = fill_path(meta, meta.list_path, values)
         params = {**self._params, "PageSize": str(self._page_size(page_size))}
         return RequestSpec("GET", meta.domain, path, params)
 
     def __repr__(self) -> str:
         try:
-            described = str(self._list_request(self._client, None))
+            described = str(self._list_request(self._client, None, placeholders=True))
         except Exception as exc:  # noqa: BLE001 - repr must never raise, nor send
             described = f"(incomplete: {exc})"
         window = ""
@@ -319,8 +320,9 @@ def _split_path_parameters(
 def require_verb(model: type[Resource], verb: str) -> None:
     """Raise ``VerbNotAllowedError`` unless ``model`` allows ``verb``."""
     if verb not in model._meta.verbs:
-        allowed = ", ".join(v for v in ("list", "fetch", "create", "update", "delete")
-                            if v in model._meta.verbs)
+        allowed = ", ".join(
+            v for v in ("list", "fetch", "create", "update", "delete") if v in model._meta.verbs
+        )
         raise VerbNotAllowedError(
             f"{model.__name__} does not allow {verb}; it allows: {allowed or 'nothing'}"
         )

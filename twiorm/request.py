@@ -53,8 +53,10 @@ class RequestSpec:
             previous = params.get(key)
             if previous is None:
                 params[key] = value
+            elif isinstance(previous, list):
+                previous.append(value)
             else:
-                params[key] = [*previous, value] if isinstance(previous, list) else [previous, value]
+                params[key] = [previous, value]
         return cls(method, domain, parts.path, params)
 
     def __str__(self) -> str:

@@ -56,9 +56,7 @@ class Requestor:
         response = self.transport.send(request)
         if logger.isEnabledFor(logging.DEBUG):
             elapsed = (time.perf_counter() - started) * 1000
-            logger.debug(
-                "%s %s -> %s in %.1f ms", spec.method, spec.path, response.status, elapsed
-            )
+            logger.debug("%s %s -> %s in %.1f ms", spec.method, spec.path, response.status, elapsed)
         if 200 <= response.status < 300:
             return parse_json(response, spec.method) if response.body.strip() else None
         raise error_from_response(response, spec.method)
@@ -92,7 +90,7 @@ def error_from_response(response: HTTPResponse, method: str) -> TwilioAPIError:
             body = json.loads(response.body)
         except (ValueError, UnicodeDecodeError):
             body = None
-    common = {
+    common: dict[str, Any] = {
         "status": response.status,
         "method": method,
         "url": response.url,

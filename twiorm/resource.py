@@ -59,7 +59,8 @@ class ResourceMeta(type):
         for attr, field in fields.items():
             field.contribute_to_class(cls, attr)  # type: ignore[arg-type]
 
-        cls._meta = Options(name, meta, fields, parent_meta if parent is not Resource else None)
+        options = Options(name, meta, fields, parent_meta if parent is not Resource else None)
+        cls._meta = options  # type: ignore[attr-defined]
         qualname = namespace.get("__qualname__", name)
         for error_name in ("DoesNotExist", "MultipleObjectsReturned"):
             base_error = getattr(parent, error_name)
@@ -148,7 +149,8 @@ class Resource(metaclass=ResourceMeta):
         meta = cls._meta
         data = encode_parameters(meta, "create", values)
         path_values = {"account_sid": client.account_sid, **context}
-        spec = RequestSpec("POST", meta.domain, fill_path(meta, meta.list_path, path_values), {}, data)
+        path = fill_path(meta, meta.list_path, path_values)
+        spec = RequestSpec("POST", meta.domain, path, {}, data)
         return cls._from_response(client.send(spec), client, dict(context), spec)
 
     # -- reading -------------------------------------------------------------------------
@@ -176,6 +178,8 @@ class Resource(metaclass=ResourceMeta):
     def __getattr__(self, name: str) -> Any:
         # Only reached when normal lookup fails: expose undeclared response properties,
         # so a property Twilio adds tomorrow is readable today.
+        if hasattr(type(self), name):  # a class attribute whose getter failed: let it say why
+            return object.__getattribute__(self, name)
         if not name.startswith("_"):
             raw = self.__dict__.get("_raw")
             if raw is not None and name in raw and name not in self._meta.by_key:
@@ -209,7 +213,8 @@ class Resource(metaclass=ResourceMeta):
         identity = self.pk
         if identity is None or meta.identity is None:
             raise ValidationError(
-                f"this {type(self).__name__} has no {meta.identity or 'identity'} yet: save() it first",
+                f"this {type(self).__name__} has no {meta.identity or 'identity'} yet: "
+                "save() it first",
                 resource=type(self).__name__,
                 field=meta.identity,
             )
@@ -307,6 +312,8 @@ class Resource(metaclass=ResourceMeta):
         self.__dict__.update(state)
 
 
-_RESERVED = frozenset(
-    name for name in vars(Resource) if not name.startswith("__")
-) | {"pk", "raw", "extra"}
+_RESERVED = frozenset(name for name in vars(Resource) if not name.startswith("__")) | {
+    "pk",
+    "raw",
+    "extra",
+}

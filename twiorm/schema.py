@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 __all__ = ["encode_filters", "encode_parameters", "parameter_schema", "response_schema"]
 
 
-class _Parameter(ma.fields.Field):  # type: ignore[type-arg]
+class _Parameter(ma.fields.Field[Any]):
     """A marshmallow field that validates with a twiorm field and encodes for the wire."""
 
     def __init__(self, field: Field[Any], operation: str, lookup: str = "exact") -> None:
@@ -58,7 +58,7 @@ def response_schema(options: Options) -> ma.Schema:
 
 def parameter_schema(options: Options, operation: str) -> ma.Schema:
     """Build the schema for the parameters of ``operation`` (create, update, fetch, filter)."""
-    declared: dict[str, ma.fields.Field] = {}  # type: ignore[type-arg]
+    declared: dict[str, ma.fields.Field[Any]] = {}
     if operation == "filter":
         for keyword, (field, lookup) in options.filters.items():
             declared[keyword] = _Parameter(field, operation, lookup)
@@ -111,13 +111,17 @@ def _load_and_dump(
     options: Options, operation: str, given: Mapping[str, Any], error: type[ValidationError]
 ) -> dict[str, WireValue]:
     schema = options.parameter_schema(operation)
-    by_wire = {schema.fields[name].data_key: value for name, value in given.items()}
+    by_wire = {_wire_key(schema, name): value for name, value in given.items()}
     try:
         loaded = schema.load(by_wire)
     except ma.ValidationError as exc:
         raise _translate(options, operation, schema, exc, given, error) from None
     dumped: dict[str, WireValue] = schema.dump(loaded)
     return dumped
+
+
+def _wire_key(schema: ma.Schema, name: str) -> str:
+    return schema.fields[name].data_key or name
 
 
 def _translate(
@@ -142,7 +146,8 @@ def _translate(
             f"{name}: expected {expected}, got {given.get(name)!r}"
             + (f" ({reason})" if reason != expected else "")
         )
-    expected_first = schema.fields[first].twiorm_field.expected if first in schema.fields else None  # type: ignore[attr-defined,index]
+    first_field = schema.fields.get(first) if first else None
+    expected_first = first_field.twiorm_field.expected if first_field else None  # type: ignore[attr-defined]
     return error(
         f"{options.resource_name} {operation}: " + "; ".join(problems),
         resource=options.resource_name,

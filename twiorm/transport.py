@@ -84,11 +84,11 @@ class RequestsTransport:
             )
         except requests.ConnectTimeout as exc:
             raise RequestTimeout(
-                f"connecting timed out: {type(exc).__name__}", method=request.method, url=request.url
+                f"connecting timed out: {_reason(exc)}", method=request.method, url=request.url
             ) from None
         except requests.ReadTimeout as exc:
             raise RequestTimeout(
-                f"no answer in time: {type(exc).__name__}", method=request.method, url=request.url
+                f"no answer in time: {_reason(exc)}", method=request.method, url=request.url
             ) from None
         except requests.ConnectionError as exc:
             raise ConnectError(

@@ -1,0 +1,172 @@
+"""Client: credentials, environment, hosts, error mapping, and secrets kept secret."""
+
+from __future__ import annotations
+
+import logging
+import pickle
+import socket
+
+import pytest
+
+import twiorm
+from twiorm.request import RequestSpec
+from twiorm.transport import FunctionTransport
+
+from ..conftest import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
+
+SPEC = RequestSpec("GET", "api", f"/2010-04-01/Accounts/{ACCOUNT_SID}/Calls/CA{'0' * 32}.json")
+PATH = SPEC.path
+
+
+def test_credentials_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TWILIO_ACCOUNT_SID", ACCOUNT_SID)
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", AUTH_TOKEN)
+    monkeypatch.setenv("TWILIO_REGION", "au1")
+    monkeypatch.setenv("TWILIO_EDGE", "sydney")
+    client = twiorm.Client()
+    assert client.account_sid == ACCOUNT_SID
+    assert client.credentials.basic_auth() == (ACCOUNT_SID, AUTH_TOKEN)
+    assert client.base_url("api") == "https://api.sydney.au1.twilio.com"
+
+
+def test_api_key_from_the_environment_needs_the_account(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TWILIO_API_KEY", "SK" + "1" * 32)
+    monkeypatch.setenv("TWILIO_API_SECRET", "key-secret")
+    with pytest.raises(twiorm.ConfigurationError, match="account_sid"):
+        twiorm.Client()
+    monkeypatch.setenv("TWILIO_ACCOUNT_SID", ACCOUNT_SID)
+    client = twiorm.Client()
+    assert client.account_sid == ACCOUNT_SID
+    assert client.credentials.basic_auth() == ("SK" + "1" * 32, "key-secret")
+
+
+def test_api_key_client_puts_the_account_in_paths(fake: FakeTwilio) -> None:
+    client = twiorm.Client("SK" + "1" * 32, "key-secret", account_sid=ACCOUNT_SID,
+                           transport=FunctionTransport(fake))
+    from twiorm.resources import Call
+
+    assert Call.objects.using(client).all().request().path.startswith(
+        f"/2010-04-01/Accounts/{ACCOUNT_SID}/")
+
+
+def test_no_credentials_is_a_configuration_error() -> None:
+    with pytest.raises(twiorm.ConfigurationError, match="TWILIO_AUTH_TOKEN"):
+        twiorm.Client()
+
+
+@pytest.mark.parametrize(
+    ("region", "edge", "host"),
+    [
+        (None, None, "https://api.twilio.com"),
+        ("ie1", None, "https://api.ie1.twilio.com"),
+        (None, "dublin", "https://api.dublin.us1.twilio.com"),
+        ("au1", "sydney", "https://api.sydney.au1.twilio.com"),
+    ],
+)
+def test_region_and_edge_routing(region: str | None, edge: str | None, host: str) -> None:
+    client = twiorm.Client(ACCOUNT_SID, AUTH_TOKEN, region=region, edge=edge)
+    assert client.base_url("api") == host
+    assert client.base_url("messaging") == host.replace("api", "messaging")
+
+
+def test_base_url_overrides_per_domain() -> None:
+    client = twiorm.Client(ACCOUNT_SID, AUTH_TOKEN, base_urls={"api": "http://127.0.0.1:4010/"})
+    assert client.base_url("api") == "http://127.0.0.1:4010"
+    assert client.base_url("verify") == "https://verify.twilio.com"
+    everything = twiorm.Client(ACCOUNT_SID, AUTH_TOKEN, base_url="http://localhost:8099")
+    assert everything.base_url("lookups") == "http://localhost:8099"
+
+
+def test_plain_http_only_for_loopback() -> None:
+    with pytest.raises(twiorm.ConfigurationError, match="loopback"):
+        twiorm.Client(ACCOUNT_SID, AUTH_TOKEN, base_urls={"api": "http://example.com"})
+    assert twiorm.Client(ACCOUNT_SID, AUTH_TOKEN, base_url="https://proxy.example.com")
+
+
+def test_next_page_links_are_rerooted_on_the_client_host() -> None:
+    spec = RequestSpec.from_url("GET", "messaging",
+                                "https://messaging.twilio.com/v1/Services?PageSize=20&Page=1")
+    client = twiorm.Client(ACCOUNT_SID, AUTH_TOKEN, base_urls={"messaging": "http://[::1]:1"})
+    assert client.url(spec) == "http://[::1]:1/v1/Services"
+    assert dict(spec.params) == {"PageSize": "20", "Page": "1"}
+
+
+def test_legacy_error_body_becomes_a_typed_error(client: twiorm.Client, fake: FakeTwilio) -> None:
+    fake.reply("GET", PATH, {"code": 20003, "message": "Authenticate",
+                             "more_info": "https://www.twilio.com/docs/errors/20003",
+                             "status": 401}, status=401)
+    with pytest.raises(twiorm.AuthenticationError) as caught:
+        client.send(SPEC)
+    error = caught.value
+    assert (error.status, error.code, error.message) == (401, 20003, "Authenticate")
+    assert error.more_info == "https://www.twilio.com/docs/errors/20003"
+    assert error.method == "GET" and error.url == "https://api.twilio.com" + PATH
+    assert "20003" in str(error) and AUTH_TOKEN not in str(error)
+
+
+def test_problem_details_error_body_becomes_a_typed_error(client: twiorm.Client,
+                                                          fake: FakeTwilio) -> None:
+    fake.reply("GET", PATH, {"type": "https://www.twilio.com/docs/errors/60200",
+                             "title": "Invalid parameter", "status": 400, "code": 60200,
+                             "detail": "Invalid parameter: To"}, status=400)
+    with pytest.raises(twiorm.BadRequestError) as caught:
+        client.send(SPEC)
+    assert (caught.value.code, caught.value.message) == (60200, "Invalid parameter: To")
+    assert caught.value.more_info == "https://www.twilio.com/docs/errors/60200"
+
+
+@pytest.mark.parametrize(
+    ("status", "error"),
+    [(400, twiorm.BadRequestError), (403, twiorm.PermissionDeniedError),
+     (404, twiorm.NotFoundError), (429, twiorm.RateLimitError), (500, twiorm.ServerError),
+     (503, twiorm.ServerError), (418, twiorm.TwilioAPIError)],
+)
+def test_statuses_map_to_error_classes(client: twiorm.Client, fake: FakeTwilio, status: int,
+                                       error: type[twiorm.TwilioAPIError]) -> None:
+    fake.reply("GET", PATH, raw=b"<html>proxy says no</html>", status=status)
+    with pytest.raises(error) as caught:
+        client.send(SPEC)
+    assert caught.value.status == status
+    assert "proxy says no" in str(caught.value)
+
+
+@pytest.mark.parametrize("body", [b"<html>hi</html>", b'{"truncated": ', b"\xff\xfe"])
+def test_malformed_success_bodies_are_typed_errors(client: twiorm.Client, fake: FakeTwilio,
+                                                   body: bytes) -> None:
+    fake.reply("GET", PATH, raw=body, headers={"Content-Type": "text/html"})
+    with pytest.raises(twiorm.MalformedResponseError) as caught:
+        client.send(SPEC)
+    assert caught.value.status == 200 and caught.value.url.endswith(PATH)
+
+
+def test_a_connection_refused_is_a_connect_error() -> None:
+    with socket.socket() as probe:  # find a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    client = twiorm.Client(ACCOUNT_SID, AUTH_TOKEN, base_url=f"http://127.0.0.1:{port}")
+    with pytest.raises(twiorm.ConnectError) as caught:
+        client.send(SPEC)
+    assert isinstance(caught.value, ConnectionError)
+    assert caught.value.method == "GET"
+
+
+def test_the_auth_token_never_shows(client: twiorm.Client, fake: FakeTwilio,
+                                    caplog: pytest.LogCaptureFixture) -> None:
+    fake.reply("GET", PATH, {"sid": "CA" + "0" * 32})
+    with caplog.at_level(logging.DEBUG, logger="twiorm"):
+        client.send(SPEC)
+    assert caplog.records and AUTH_TOKEN not in caplog.text
+    assert "GET /2010-04-01" in caplog.text
+    for shown in (repr(client), str(client), repr(client.credentials), repr(client.requestor)):
+        assert AUTH_TOKEN not in shown
+    with pytest.raises(TypeError, match="credentials"):
+        pickle.dumps(client)
+    with pytest.raises(TypeError):
+        pickle.dumps(client.credentials)
+
+
+def test_api_errors_pickle_with_their_details() -> None:
+    error = twiorm.NotFoundError("gone", status=404, code=20404, method="GET", url="u")
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is twiorm.NotFoundError
+    assert (copy.status, copy.code, copy.message, str(copy)) == (404, 20404, "gone", str(error))

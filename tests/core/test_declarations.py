@@ -1,0 +1,152 @@
+"""The metaclass and _meta: strict declarations, inheritance, per-class exceptions."""
+
+from __future__ import annotations
+
+import pytest
+
+import twiorm
+from twiorm import Resource, fields
+
+from ..conftest import FakeTwilio
+from .widgets import ACCOUNT, Widget, widget_page, widget_record
+
+
+def test_unknown_meta_option_raises_at_class_definition() -> None:
+    with pytest.raises(twiorm.DeclarationError, match="unknown option.*colour"):
+
+        class Bad(Resource):
+            class Meta:
+                path = "/v1/Things/{sid}"
+                colour = "red"
+
+            sid = fields.Sid("TH")
+
+
+def test_path_must_end_with_the_identity() -> None:
+    with pytest.raises(twiorm.DeclarationError, match="must end with"):
+
+        class Bad(Resource):
+            class Meta:
+                path = "/v1/Things"
+
+            sid = fields.Sid("TH")
+
+
+def test_identity_must_be_a_field() -> None:
+    with pytest.raises(twiorm.DeclarationError, match="identity 'sid'"):
+
+        class Bad(Resource):
+            class Meta:
+                path = "/v1/Things/{sid}"
+
+
+def test_unknown_verbs_raise() -> None:
+    with pytest.raises(twiorm.DeclarationError, match="unknown verbs"):
+
+        class Bad(Resource):
+            class Meta:
+                path = "/v1/Things/{sid}"
+                verbs = ("list", "destroy")
+
+            sid = fields.Sid("TH")
+
+
+def test_fields_may_not_shadow_resource_methods() -> None:
+    with pytest.raises(twiorm.DeclarationError, match="save"):
+
+        class Bad(Resource):
+            class Meta:
+                path = "/v1/Things/{sid}"
+
+            sid = fields.Sid("TH")
+            save = fields.Str()
+
+
+def test_meta_derives_urls_keys_and_filters() -> None:
+    meta = Widget._meta
+    assert meta.list_path == "/2010-04-01/Accounts/{account_sid}/Widgets.json"
+    assert meta.path_params == ("account_sid",)
+    assert meta.list_key == "widgets"
+    assert "date_created__gte" in meta.filters and "size" not in meta.filters
+    assert meta.required("create") == ("name",)
+
+
+def test_list_key_defaults_to_the_snake_case_collection() -> None:
+    class IncomingThing(Resource):
+        class Meta:
+            path = "/2010-04-01/Accounts/{account_sid}/IncomingThings/{sid}.json"
+            verbs = ("list",)
+
+        sid = fields.Sid("IT")
+
+    assert IncomingThing._meta.list_key == "incoming_things"
+
+
+def test_each_class_has_its_own_does_not_exist() -> None:
+    class Thing(Resource):
+        class Meta:
+            path = "/v1/Things/{sid}"
+
+        sid = fields.Sid("TH")
+
+    assert Thing.DoesNotExist is not Widget.DoesNotExist
+    assert issubclass(Thing.DoesNotExist, twiorm.ObjectDoesNotExist)
+    assert not issubclass(Thing.DoesNotExist, Widget.DoesNotExist)
+    assert Thing.DoesNotExist.__qualname__.endswith("Thing.DoesNotExist")
+
+
+def test_field_names_map_to_json_keys_and_parameters() -> None:
+    class Thing(Resource):
+        class Meta:
+            path = "/v1/Things/{sid}"
+
+        sid = fields.Sid("TH")
+        from_ = fields.Str(create=True)
+        status_callback_event = fields.List(fields.Str(), create=True)
+        odd = fields.Str(create=True, param="ODD.Name", key="odd_key")
+
+    f = Thing._meta.fields
+    assert (f["from_"].key, f["from_"].param) == ("from", "From")
+    assert f["status_callback_event"].param == "StatusCallbackEvent"
+    assert (f["odd"].key, f["odd"].param) == ("odd_key", "ODD.Name")
+
+
+def test_subclass_keeps_meta_adds_fields_and_returns_its_own_instances(
+    client: twiorm.Client, fake: FakeTwilio
+) -> None:
+    class FancyWidget(Widget):
+        shine = fields.Str()
+
+        @property
+        def label(self) -> str:
+            return f"{self.name} ({self.color})"
+
+    assert FancyWidget._meta.list_path == Widget._meta.list_path
+    assert "shine" in FancyWidget._meta.fields and "shine" not in Widget._meta.fields
+    fake.reply("GET", f"/2010-04-01/Accounts/{ACCOUNT}/Widgets.json",
+               widget_page([widget_record(1, shine="lots")]))
+    found = FancyWidget.objects.using(client).first()
+    assert isinstance(found, FancyWidget)
+    assert found.label == "widget 1 (red)" and found.shine == "lots"
+    # Inherited fields belong to the subclass, so errors name it.
+    with pytest.raises(twiorm.ValidationError, match="FancyWidget.color"):
+        found.color = "purple"
+    assert issubclass(FancyWidget.DoesNotExist, Widget.DoesNotExist)
+
+
+def test_abstract_bases_share_fields_but_have_no_url() -> None:
+    class Base(Resource):
+        class Meta:
+            abstract = True
+
+        sid = fields.Sid("TH")
+        friendly_name = fields.Str(update=True)
+
+    class Concrete(Base):
+        class Meta:
+            path = "/v1/Concretes/{sid}"
+            verbs = ("fetch", "update")
+
+    assert set(Concrete._meta.fields) == {"sid", "friendly_name"}
+    with pytest.raises(twiorm.DeclarationError, match="abstract"):
+        Base()

@@ -1,0 +1,145 @@
+"""Fields: the fast readers agree with the marshmallow schema; inputs are checked and encoded."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+from email.utils import format_datetime
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import twiorm
+from twiorm import fields
+from twiorm.dates import parse_iso8601, parse_rfc2822
+
+from .widgets import Widget, widget_record
+
+UTC = timezone.utc
+aware_datetimes = st.datetimes(
+    min_value=datetime(1971, 1, 1), max_value=datetime(2099, 12, 31),
+    timezones=st.sampled_from([UTC, timezone(timedelta(hours=-5)), timezone(timedelta(hours=9))]),
+).map(lambda d: d.replace(microsecond=0))
+
+
+@given(aware_datetimes)
+def test_rfc2822_fast_parser_agrees_with_the_stdlib(moment: datetime) -> None:
+    text = format_datetime(moment)  # what Twilio sends, in any offset
+    parsed = parse_rfc2822(text)
+    assert parsed == moment and parsed.utcoffset() == timedelta(0)
+
+
+@given(aware_datetimes)
+def test_iso8601_parser_returns_utc(moment: datetime) -> None:
+    parsed = parse_iso8601(moment.isoformat())
+    assert parsed == moment and parsed.utcoffset() == timedelta(0)
+    assert parse_iso8601(moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")) == moment
+
+
+def test_bad_dates_raise_value_error() -> None:
+    for text in ("yesterday", "Fri, 32 Oct 2019 17:00:00 +0000", ""):
+        with pytest.raises(ValueError, match="RFC 2822"):
+            parse_rfc2822(text)
+
+
+records = st.fixed_dictionaries({
+    "sid": st.from_regex(r"\AWI[0-9a-f]{32}\Z"),
+    "name": st.text(max_size=20),
+    "color": st.sampled_from(["red", "green", "blue"]),
+    "size": st.integers(0, 10**6).map(str),
+    "price": st.decimals(allow_nan=False, allow_infinity=False, places=5,
+                         min_value=-1000, max_value=1000).map(str),
+    "enabled": st.booleans(),
+    "date_created": aware_datetimes.map(format_datetime),
+    "day": st.dates().map(date.isoformat),
+})
+
+
+@given(records)
+def test_every_field_reads_as_the_response_schema_loads_it(record: dict[str, str]) -> None:
+    instance = Widget._from_record(dict(record), None, {})
+    expected = Widget._meta.response_schema.load(record)
+    for name in record:
+        assert getattr(instance, name) == expected[name], name
+
+
+def test_the_response_schema_keeps_unknown_keys() -> None:
+    loaded = Widget._meta.response_schema.load(widget_record(1, surprise=1))
+    assert loaded["surprise"] == 1
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "wire"),
+    [
+        (fields.Bool(), True, "true"),
+        (fields.Bool(), False, "false"),
+        (fields.Int(), 30, "30"),
+        (fields.Decimal(), Decimal("0.50"), "0.50"),
+        (fields.List(fields.Str()), ["initiated", "ringing"], ["initiated", "ringing"]),
+        (fields.ISODateTime(), datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC), "2026-01-02T03:04:05Z"),
+        (fields.Date(), date(2026, 1, 2), "2026-01-02"),
+        (fields.Json(), {"a": [1, 2]}, '{"a":[1,2]}'),
+        (fields.Json(), '{"already": "json"}', '{"already": "json"}'),
+    ],
+)
+def test_values_encode_as_twilio_expects(field: fields.Field[object], value: object,
+                                         wire: object) -> None:
+    assert field.to_wire(field.clean(value)) == wire
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        (fields.Bool(), "true"),
+        (fields.Int(), True),
+        (fields.Int(), "3"),
+        (fields.Decimal(), "NaN"),
+        (fields.Sid("CA"), "CA123"),
+        (fields.Sid("CA"), "PN" + "0" * 32),
+        (fields.PhoneNumber(), "555-1234"),
+        (fields.PhoneNumber(), "+1 415 555"),
+        (fields.Endpoint(), ""),
+        (fields.Uri(), "ftp://example.com/x"),
+        (fields.Uri(), "/relative"),
+        (fields.Str(), "bad\x00byte"),
+        (fields.Enum(("a", "b")), "c"),
+        (fields.HttpMethod(), "PUT"),
+        (fields.Date(), datetime(2026, 1, 1)),
+        (fields.Object(), [1]),
+        (fields.Json(), object()),
+    ],
+)
+def test_invalid_inputs_are_refused(field: fields.Field[object], value: object) -> None:
+    with pytest.raises((TypeError, ValueError)):
+        field.clean(value)
+
+
+@pytest.mark.parametrize(
+    "value", ["+14155550100", "whatsapp:+14155550100", "client:alice", "sip:a@b.example.com",
+              "12345", "Twilio"],
+)
+def test_endpoint_accepts_numbers_and_addresses(value: str) -> None:
+    assert fields.Endpoint().clean(value) == value
+
+
+def test_enum_write_choices_narrow_create_and_update() -> None:
+    status = fields.Enum(("queued", "completed", "canceled"), write_choices=("canceled",))
+    assert status.clean_for("queued", "filter") == "queued"
+    with pytest.raises(ValueError, match="one of canceled"):
+        status.clean_for("queued", "update")
+
+
+def test_http_method_is_case_insensitive_on_input() -> None:
+    assert fields.HttpMethod().clean("post") == "POST"
+
+
+def test_a_single_value_for_a_list_is_one_element() -> None:
+    assert fields.List(fields.Str()).clean("answered") == ["answered"]
+
+
+def test_validation_errors_name_resource_field_and_expectation() -> None:
+    error = Widget._meta.fields["color"].validation_error("purple")
+    assert isinstance(error, twiorm.ValidationError) and isinstance(error, ValueError)
+    assert (error.resource, error.field) == ("Widget", "color")
+    assert str(error) == "Widget.color: expected one of red, green, blue, got 'purple'"

@@ -1,0 +1,181 @@
+"""Instances: lazy typed reads, dirty tracking, save/update/delete/refresh, identity."""
+
+from __future__ import annotations
+
+import pickle
+from datetime import datetime, timezone
+from decimal import Decimal
+
+import pytest
+
+import twiorm
+from twiorm.testing import count_requests
+
+from ..conftest import AUTH_TOKEN, FakeTwilio
+from .widgets import ACCOUNT, Widget, widget_record, widget_sid
+
+LIST = f"/2010-04-01/Accounts/{ACCOUNT}/Widgets.json"
+
+
+def instance_path(n: int) -> str:
+    return f"/2010-04-01/Accounts/{ACCOUNT}/Widgets/{widget_sid(n)}.json"
+
+
+def loaded(client: twiorm.Client, n: int = 1, **overrides: object) -> Widget:
+    return Widget._from_record(widget_record(n, **overrides), client, {})
+
+
+def test_fields_read_as_typed_values(client: twiorm.Client) -> None:
+    widget = loaded(client)
+    assert widget.size == 1
+    assert widget.price == Decimal("-0.0250")
+    assert widget.enabled is True
+    assert widget.date_created == datetime(2019, 10, 18, 17, 0, tzinfo=timezone.utc)
+    assert widget.date_created.tzinfo is not None
+    assert widget.name == "widget 1"
+
+
+def test_nulls_read_as_none(client: twiorm.Client) -> None:
+    widget = loaded(client, price=None, size=None, date_created=None)
+    assert (widget.price, widget.size, widget.date_created) == (None, None, None)
+
+
+def test_a_malformed_value_is_a_typed_error_naming_the_field(client: twiorm.Client) -> None:
+    widget = loaded(client, size="lots")
+    with pytest.raises(twiorm.MalformedResponseError, match=r"Widget\.size.*'lots'"):
+        _ = widget.size
+
+
+def test_unknown_response_keys_stay_reachable(client: twiorm.Client) -> None:
+    widget = loaded(client, brand_new_property={"x": 1})
+    assert widget.extra == {"brand_new_property": {"x": 1}}
+    assert widget.brand_new_property == {"x": 1}
+    assert widget.raw["brand_new_property"] == {"x": 1}
+    with pytest.raises(AttributeError):
+        _ = widget.no_such_thing
+
+
+def test_read_only_fields_refuse_assignment(client: twiorm.Client) -> None:
+    widget = loaded(client)
+    with pytest.raises(twiorm.ReadOnlyFieldError, match=r"Widget\.size is read-only"):
+        widget.size = 3
+    with pytest.raises(AttributeError):  # ReadOnlyFieldError is an AttributeError
+        widget.sid = widget_sid(2)
+
+
+def test_assignment_validates_at_once(client: twiorm.Client) -> None:
+    widget = loaded(client)
+    with pytest.raises(twiorm.ValidationError) as caught:
+        widget.color = "purple"
+    assert (caught.value.resource, caught.value.field) == ("Widget", "color")
+    assert "red, green, blue" in str(caught.value)
+
+
+def test_save_posts_only_changed_fields_then_refreshes(client: twiorm.Client,
+                                                       fake: FakeTwilio) -> None:
+    widget = loaded(client)
+    fake.reply("POST", instance_path(1), widget_record(1, name="renamed", size="9"))
+    widget.name = "renamed"
+    with count_requests(client) as sent:
+        widget.save()
+    assert sent.count == 1
+    assert list(fake.last.data) == [("Name", "renamed")]
+    assert widget.size == 9  # the answer replaced the old record
+
+
+def test_save_with_nothing_changed_sends_nothing(client: twiorm.Client, fake: FakeTwilio) -> None:
+    widget = loaded(client)
+    widget.save()
+    assert fake.requests == []
+
+
+def test_save_creates_an_unsaved_instance(client: twiorm.Client, fake: FakeTwilio) -> None:
+    fake.reply("POST", LIST, widget_record(4, name="new"), status=201)
+    widget = Widget(name="new", url="https://example.com/hook", tags=["a", "b"], enabled=False)
+    assert repr(widget) == "<Widget unsaved>"
+    widget.save(client=client)
+    assert widget.sid == widget_sid(4)
+    assert sorted(fake.last.data) == sorted([
+        ("Name", "new"), ("Url", "https://example.com/hook"), ("Tags", "a"), ("Tags", "b"),
+        ("Enabled", "false"),
+    ])
+
+
+def test_create_checks_required_and_one_of_before_sending(client: twiorm.Client,
+                                                          fake: FakeTwilio) -> None:
+    with pytest.raises(twiorm.MissingParameterError, match="requires name"):
+        Widget.objects.using(client).create(url="https://example.com")
+    with pytest.raises(twiorm.MissingParameterError, match="one of url, twiml"):
+        Widget.objects.using(client).create(name="x")
+    with pytest.raises(twiorm.ValidationError, match="does not take size"):
+        Widget.objects.using(client).create(name="x", url="https://example.com", size=3)
+    with pytest.raises(twiorm.ValidationError, match=r"url: expected an absolute http\(s\) URL"):
+        Widget.objects.using(client).create(name="x", url="not a url")
+    assert fake.requests == []
+
+
+def test_update_sends_one_post_without_fetching(client: twiorm.Client, fake: FakeTwilio) -> None:
+    widget = loaded(client)
+    fake.reply("POST", instance_path(1), widget_record(1, color="blue"))
+    widget.update(color="blue", twiml="<Response/>")
+    assert len(fake.requests) == 1
+    assert dict(fake.last.data) == {"Color": "blue", "Twiml": "<Response/>"}
+    assert widget.color == "blue"
+
+
+def test_delete_and_refresh(client: twiorm.Client, fake: FakeTwilio) -> None:
+    widget = loaded(client)
+    fake.reply("GET", instance_path(1), widget_record(1, name="fresh"))
+    widget.name = "local change"
+    widget.refresh()
+    assert widget.name == "fresh"
+    fake.reply("DELETE", instance_path(1), status=204)
+    widget.delete()
+    assert [r.method for r in fake.requests] == ["GET", "DELETE"]
+
+
+def test_instances_use_their_own_account_for_urls(client: twiorm.Client,
+                                                  fake: FakeTwilio) -> None:
+    sub = "AC" + "b" * 32
+    widget = Widget._from_record(widget_record(1, account_sid=sub), client, {})
+    path = f"/2010-04-01/Accounts/{sub}/Widgets/{widget_sid(1)}.json"
+    fake.reply("DELETE", path, status=204)
+    widget.delete()
+    assert fake.last.url.endswith(path)
+
+
+def test_equality_is_by_class_and_identity(client: twiorm.Client) -> None:
+    assert loaded(client, 1) == loaded(client, 1, name="other")
+    assert loaded(client, 1) != loaded(client, 2)
+    assert len({loaded(client, 1), loaded(client, 1)}) == 1
+    assert Widget(name="a") != Widget(name="a")
+    with pytest.raises(TypeError):
+        hash(Widget(name="a"))
+
+
+def test_repr_names_resource_and_sid(client: twiorm.Client) -> None:
+    assert repr(loaded(client, 3)) == f"<Widget {widget_sid(3)}>"
+
+
+def test_to_dict_gives_typed_values(client: twiorm.Client) -> None:
+    data = loaded(client, 2).to_dict()
+    assert data["size"] == 2 and data["price"] == Decimal("-0.0250")
+    assert "url" not in data  # write-only parameters are not properties
+
+
+def test_pickle_keeps_data_but_never_the_client(client: twiorm.Client) -> None:
+    widget = loaded(client, 2)
+    data = pickle.dumps(widget)
+    assert AUTH_TOKEN.encode() not in data
+    copy = pickle.loads(data)
+    assert copy == widget and copy.size == 2 and copy._client is None
+
+
+def test_unknown_constructor_keyword_is_refused() -> None:
+    with pytest.raises(twiorm.ValidationError, match="no field 'colour'"):
+        Widget(colour="red")
+
+
+def test_objects_is_not_reachable_from_instances(client: twiorm.Client) -> None:
+    with pytest.raises(AttributeError, match="through the class"):
+        _ = loaded(client).objects
