@@ -1,0 +1,1 @@
+"""Optional integrations with third-party frameworks; each module needs its own extra."""
