@@ -1,6 +1,7 @@
 """Call and conference recordings, account-wide and per call or conference."""
 
 from twiorm import Resource, fields
+from twiorm.fields import REQUIRED
 
 RECORDING_STATUS = (
     "in-progress",
@@ -99,8 +100,7 @@ class CallRecording(Resource):
     uri = fields.Str()
     encryption_details = fields.Json()
     price_unit = fields.Str()
-    # the spec marks Status required on update; the DSL has no update=REQUIRED
-    status = fields.Enum(CALL_RECORDING_STATUS, update=True)
+    status = fields.Enum(CALL_RECORDING_STATUS, update=REQUIRED)
     channels = fields.Int()
     source = fields.Enum(CALL_RECORDING_SOURCE)
     error_code = fields.Int()
@@ -135,8 +135,7 @@ class ConferenceRecording(Resource):
     sid = fields.Sid("RE")
     price = fields.Decimal()
     price_unit = fields.Str()
-    # the spec marks Status required on update; the DSL has no update=REQUIRED
-    status = fields.Enum(CONFERENCE_RECORDING_STATUS, update=True)
+    status = fields.Enum(CONFERENCE_RECORDING_STATUS, update=REQUIRED)
     channels = fields.Int()
     source = fields.Enum(CONFERENCE_RECORDING_SOURCE)
     error_code = fields.Int()

@@ -92,8 +92,8 @@ class Verification(Resource):
     # the create Channel parameter is an untyped string; the response property is the enum
     channel = fields.Enum(VERIFICATION_CHANNEL, create=REQUIRED)
     # the response status is an untyped string; VERIFICATION_STATUS is the update enum only
-    # (unknown values load unchanged). The spec marks Status required on update.
-    status = fields.Enum(VERIFICATION_STATUS, update=True)
+    # (unknown values load unchanged).
+    status = fields.Enum(VERIFICATION_STATUS, update=REQUIRED)
     valid = fields.Bool()
     lookup = fields.Json()
     amount = fields.Str(create=True)

@@ -42,8 +42,9 @@ class FakeTwilio:
         content = raw if raw is not None else (b"" if body is None else json.dumps(body).encode())
 
         def respond(request: HTTPRequest) -> HTTPResponse:
-            return HTTPResponse(status, {k.lower(): v for k, v in (headers or {}).items()},
-                                content, request.url)
+            return HTTPResponse(
+                status, {k.lower(): v for k, v in (headers or {}).items()}, content, request.url
+            )
 
         if always:
             self._sticky[(method, path)] = respond
@@ -77,7 +78,13 @@ def client(fake: FakeTwilio) -> twiorm.Client:
 @pytest.fixture(autouse=True)
 def _no_default_client(monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep tests from finding credentials in the developer's environment."""
-    for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_API_KEY",
-                 "TWILIO_API_SECRET", "TWILIO_REGION", "TWILIO_EDGE"):
+    for name in (
+        "TWILIO_ACCOUNT_SID",
+        "TWILIO_AUTH_TOKEN",
+        "TWILIO_API_KEY",
+        "TWILIO_API_SECRET",
+        "TWILIO_REGION",
+        "TWILIO_EDGE",
+    ):
         monkeypatch.delenv(name, raising=False)
     twiorm.set_default_client(None)

@@ -41,12 +41,17 @@ def test_api_key_from_the_environment_needs_the_account(monkeypatch: pytest.Monk
 
 
 def test_api_key_client_puts_the_account_in_paths(fake: FakeTwilio) -> None:
-    client = twiorm.Client("SK" + "1" * 32, "key-secret", account_sid=ACCOUNT_SID,
-                           transport=FunctionTransport(fake))
+    client = twiorm.Client(
+        "SK" + "1" * 32, "key-secret", account_sid=ACCOUNT_SID, transport=FunctionTransport(fake)
+    )
     from twiorm.resources import Call
 
-    assert Call.objects.using(client).all().request().path.startswith(
-        f"/2010-04-01/Accounts/{ACCOUNT_SID}/")
+    assert (
+        Call.objects.using(client)
+        .all()
+        .request()
+        .path.startswith(f"/2010-04-01/Accounts/{ACCOUNT_SID}/")
+    )
 
 
 def test_no_credentials_is_a_configuration_error() -> None:
@@ -84,31 +89,52 @@ def test_plain_http_only_for_loopback() -> None:
 
 
 def test_next_page_links_are_rerooted_on_the_client_host() -> None:
-    spec = RequestSpec.from_url("GET", "messaging",
-                                "https://messaging.twilio.com/v1/Services?PageSize=20&Page=1")
+    spec = RequestSpec.from_url(
+        "GET", "messaging", "https://messaging.twilio.com/v1/Services?PageSize=20&Page=1"
+    )
     client = twiorm.Client(ACCOUNT_SID, AUTH_TOKEN, base_urls={"messaging": "http://[::1]:1"})
     assert client.url(spec) == "http://[::1]:1/v1/Services"
     assert dict(spec.params) == {"PageSize": "20", "Page": "1"}
 
 
 def test_legacy_error_body_becomes_a_typed_error(client: twiorm.Client, fake: FakeTwilio) -> None:
-    fake.reply("GET", PATH, {"code": 20003, "message": "Authenticate",
-                             "more_info": "https://www.twilio.com/docs/errors/20003",
-                             "status": 401}, status=401)
+    fake.reply(
+        "GET",
+        PATH,
+        {
+            "code": 20003,
+            "message": "Authenticate",
+            "more_info": "https://www.twilio.com/docs/errors/20003",
+            "status": 401,
+        },
+        status=401,
+    )
     with pytest.raises(twiorm.AuthenticationError) as caught:
         client.send(SPEC)
     error = caught.value
     assert (error.status, error.code, error.message) == (401, 20003, "Authenticate")
     assert error.more_info == "https://www.twilio.com/docs/errors/20003"
-    assert error.method == "GET" and error.url == "https://api.twilio.com" + PATH
-    assert "20003" in str(error) and AUTH_TOKEN not in str(error)
+    assert error.method == "GET"
+    assert error.url == "https://api.twilio.com" + PATH
+    assert "20003" in str(error)
+    assert AUTH_TOKEN not in str(error)
 
 
-def test_problem_details_error_body_becomes_a_typed_error(client: twiorm.Client,
-                                                          fake: FakeTwilio) -> None:
-    fake.reply("GET", PATH, {"type": "https://www.twilio.com/docs/errors/60200",
-                             "title": "Invalid parameter", "status": 400, "code": 60200,
-                             "detail": "Invalid parameter: To"}, status=400)
+def test_problem_details_error_body_becomes_a_typed_error(
+    client: twiorm.Client, fake: FakeTwilio
+) -> None:
+    fake.reply(
+        "GET",
+        PATH,
+        {
+            "type": "https://www.twilio.com/docs/errors/60200",
+            "title": "Invalid parameter",
+            "status": 400,
+            "code": 60200,
+            "detail": "Invalid parameter: To",
+        },
+        status=400,
+    )
     with pytest.raises(twiorm.BadRequestError) as caught:
         client.send(SPEC)
     assert (caught.value.code, caught.value.message) == (60200, "Invalid parameter: To")
@@ -117,12 +143,19 @@ def test_problem_details_error_body_becomes_a_typed_error(client: twiorm.Client,
 
 @pytest.mark.parametrize(
     ("status", "error"),
-    [(400, twiorm.BadRequestError), (403, twiorm.PermissionDeniedError),
-     (404, twiorm.NotFoundError), (429, twiorm.RateLimitError), (500, twiorm.ServerError),
-     (503, twiorm.ServerError), (418, twiorm.TwilioAPIError)],
+    [
+        (400, twiorm.BadRequestError),
+        (403, twiorm.PermissionDeniedError),
+        (404, twiorm.NotFoundError),
+        (429, twiorm.RateLimitError),
+        (500, twiorm.ServerError),
+        (503, twiorm.ServerError),
+        (418, twiorm.TwilioAPIError),
+    ],
 )
-def test_statuses_map_to_error_classes(client: twiorm.Client, fake: FakeTwilio, status: int,
-                                       error: type[twiorm.TwilioAPIError]) -> None:
+def test_statuses_map_to_error_classes(
+    client: twiorm.Client, fake: FakeTwilio, status: int, error: type[twiorm.TwilioAPIError]
+) -> None:
     fake.reply("GET", PATH, raw=b"<html>proxy says no</html>", status=status)
     with pytest.raises(error) as caught:
         client.send(SPEC)
@@ -131,12 +164,14 @@ def test_statuses_map_to_error_classes(client: twiorm.Client, fake: FakeTwilio, 
 
 
 @pytest.mark.parametrize("body", [b"<html>hi</html>", b'{"truncated": ', b"\xff\xfe"])
-def test_malformed_success_bodies_are_typed_errors(client: twiorm.Client, fake: FakeTwilio,
-                                                   body: bytes) -> None:
+def test_malformed_success_bodies_are_typed_errors(
+    client: twiorm.Client, fake: FakeTwilio, body: bytes
+) -> None:
     fake.reply("GET", PATH, raw=body, headers={"Content-Type": "text/html"})
     with pytest.raises(twiorm.MalformedResponseError) as caught:
         client.send(SPEC)
-    assert caught.value.status == 200 and caught.value.url.endswith(PATH)
+    assert caught.value.status == 200
+    assert caught.value.url.endswith(PATH)
 
 
 def test_a_connection_refused_is_a_connect_error() -> None:
@@ -150,12 +185,14 @@ def test_a_connection_refused_is_a_connect_error() -> None:
     assert caught.value.method == "GET"
 
 
-def test_the_auth_token_never_shows(client: twiorm.Client, fake: FakeTwilio,
-                                    caplog: pytest.LogCaptureFixture) -> None:
+def test_the_auth_token_never_shows(
+    client: twiorm.Client, fake: FakeTwilio, caplog: pytest.LogCaptureFixture
+) -> None:
     fake.reply("GET", PATH, {"sid": "CA" + "0" * 32})
     with caplog.at_level(logging.DEBUG, logger="twiorm"):
         client.send(SPEC)
-    assert caplog.records and AUTH_TOKEN not in caplog.text
+    assert caplog.records
+    assert AUTH_TOKEN not in caplog.text
     assert "GET /2010-04-01" in caplog.text
     for shown in (repr(client), str(client), repr(client.credentials), repr(client.requestor)):
         assert AUTH_TOKEN not in shown

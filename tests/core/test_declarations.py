@@ -67,7 +67,8 @@ def test_meta_derives_urls_keys_and_filters() -> None:
     assert meta.list_path == "/2010-04-01/Accounts/{account_sid}/Widgets.json"
     assert meta.path_params == ("account_sid",)
     assert meta.list_key == "widgets"
-    assert "date_created__gte" in meta.filters and "size" not in meta.filters
+    assert "date_created__gte" in meta.filters
+    assert "size" not in meta.filters
     assert meta.required("create") == ("name",)
 
 
@@ -122,12 +123,17 @@ def test_subclass_keeps_meta_adds_fields_and_returns_its_own_instances(
             return f"{self.name} ({self.color})"
 
     assert FancyWidget._meta.list_path == Widget._meta.list_path
-    assert "shine" in FancyWidget._meta.fields and "shine" not in Widget._meta.fields
-    fake.reply("GET", f"/2010-04-01/Accounts/{ACCOUNT}/Widgets.json",
-               widget_page([widget_record(1, shine="lots")]))
+    assert "shine" in FancyWidget._meta.fields
+    assert "shine" not in Widget._meta.fields
+    fake.reply(
+        "GET",
+        f"/2010-04-01/Accounts/{ACCOUNT}/Widgets.json",
+        widget_page([widget_record(1, shine="lots")]),
+    )
     found = FancyWidget.objects.using(client).first()
     assert isinstance(found, FancyWidget)
-    assert found.label == "widget 1 (red)" and found.shine == "lots"
+    assert found.label == "widget 1 (red)"
+    assert found.shine == "lots"
     # Inherited fields belong to the subclass, so errors name it.
     with pytest.raises(twiorm.ValidationError, match="FancyWidget.color"):
         found.color = "purple"

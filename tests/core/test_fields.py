@@ -18,7 +18,8 @@ from .widgets import Widget, widget_record
 
 UTC = timezone.utc
 aware_datetimes = st.datetimes(
-    min_value=datetime(1971, 1, 1), max_value=datetime(2099, 12, 31),
+    min_value=datetime(1971, 1, 1),
+    max_value=datetime(2099, 12, 31),
     timezones=st.sampled_from([UTC, timezone(timedelta(hours=-5)), timezone(timedelta(hours=9))]),
 ).map(lambda d: d.replace(microsecond=0))
 
@@ -27,13 +28,15 @@ aware_datetimes = st.datetimes(
 def test_rfc2822_fast_parser_agrees_with_the_stdlib(moment: datetime) -> None:
     text = format_datetime(moment)  # what Twilio sends, in any offset
     parsed = parse_rfc2822(text)
-    assert parsed == moment and parsed.utcoffset() == timedelta(0)
+    assert parsed == moment
+    assert parsed.utcoffset() == timedelta(0)
 
 
 @given(aware_datetimes)
 def test_iso8601_parser_returns_utc(moment: datetime) -> None:
     parsed = parse_iso8601(moment.isoformat())
-    assert parsed == moment and parsed.utcoffset() == timedelta(0)
+    assert parsed == moment
+    assert parsed.utcoffset() == timedelta(0)
     assert parse_iso8601(moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")) == moment
 
 
@@ -43,17 +46,20 @@ def test_bad_dates_raise_value_error() -> None:
             parse_rfc2822(text)
 
 
-records = st.fixed_dictionaries({
-    "sid": st.from_regex(r"\AWI[0-9a-f]{32}\Z"),
-    "name": st.text(max_size=20),
-    "color": st.sampled_from(["red", "green", "blue"]),
-    "size": st.integers(0, 10**6).map(str),
-    "price": st.decimals(allow_nan=False, allow_infinity=False, places=5,
-                         min_value=-1000, max_value=1000).map(str),
-    "enabled": st.booleans(),
-    "date_created": aware_datetimes.map(format_datetime),
-    "day": st.dates().map(date.isoformat),
-})
+records = st.fixed_dictionaries(
+    {
+        "sid": st.from_regex(r"\AWI[0-9a-f]{32}\Z"),
+        "name": st.text(max_size=20),
+        "color": st.sampled_from(["red", "green", "blue"]),
+        "size": st.integers(0, 10**6).map(str),
+        "price": st.decimals(
+            allow_nan=False, allow_infinity=False, places=5, min_value=-1000, max_value=1000
+        ).map(str),
+        "enabled": st.booleans(),
+        "date_created": aware_datetimes.map(format_datetime),
+        "day": st.dates().map(date.isoformat),
+    }
+)
 
 
 @given(records)
@@ -83,8 +89,9 @@ def test_the_response_schema_keeps_unknown_keys() -> None:
         (fields.Json(), '{"already": "json"}', '{"already": "json"}'),
     ],
 )
-def test_values_encode_as_twilio_expects(field: fields.Field[object], value: object,
-                                         wire: object) -> None:
+def test_values_encode_as_twilio_expects(
+    field: fields.Field[object], value: object, wire: object
+) -> None:
     assert field.to_wire(field.clean(value)) == wire
 
 
@@ -116,8 +123,15 @@ def test_invalid_inputs_are_refused(field: fields.Field[object], value: object) 
 
 
 @pytest.mark.parametrize(
-    "value", ["+14155550100", "whatsapp:+14155550100", "client:alice", "sip:a@b.example.com",
-              "12345", "Twilio"],
+    "value",
+    [
+        "+14155550100",
+        "whatsapp:+14155550100",
+        "client:alice",
+        "sip:a@b.example.com",
+        "12345",
+        "Twilio",
+    ],
 )
 def test_endpoint_accepts_numbers_and_addresses(value: str) -> None:
     assert fields.Endpoint().clean(value) == value
@@ -140,6 +154,7 @@ def test_a_single_value_for_a_list_is_one_element() -> None:
 
 def test_validation_errors_name_resource_field_and_expectation() -> None:
     error = Widget._meta.fields["color"].validation_error("purple")
-    assert isinstance(error, twiorm.ValidationError) and isinstance(error, ValueError)
+    assert isinstance(error, twiorm.ValidationError)
+    assert isinstance(error, ValueError)
     assert (error.resource, error.field) == ("Widget", "color")
     assert str(error) == "Widget.color: expected one of red, green, blue, got 'purple'"

@@ -71,8 +71,9 @@ def test_assignment_validates_at_once(client: twiorm.Client) -> None:
     assert "red, green, blue" in str(caught.value)
 
 
-def test_save_posts_only_changed_fields_then_refreshes(client: twiorm.Client,
-                                                       fake: FakeTwilio) -> None:
+def test_save_posts_only_changed_fields_then_refreshes(
+    client: twiorm.Client, fake: FakeTwilio
+) -> None:
     widget = loaded(client)
     fake.reply("POST", instance_path(1), widget_record(1, name="renamed", size="9"))
     widget.name = "renamed"
@@ -95,14 +96,20 @@ def test_save_creates_an_unsaved_instance(client: twiorm.Client, fake: FakeTwili
     assert repr(widget) == "<Widget unsaved>"
     widget.save(client=client)
     assert widget.sid == widget_sid(4)
-    assert sorted(fake.last.data) == sorted([
-        ("Name", "new"), ("Url", "https://example.com/hook"), ("Tags", "a"), ("Tags", "b"),
-        ("Enabled", "false"),
-    ])
+    assert sorted(fake.last.data) == sorted(
+        [
+            ("Name", "new"),
+            ("Url", "https://example.com/hook"),
+            ("Tags", "a"),
+            ("Tags", "b"),
+            ("Enabled", "false"),
+        ]
+    )
 
 
-def test_create_checks_required_and_one_of_before_sending(client: twiorm.Client,
-                                                          fake: FakeTwilio) -> None:
+def test_create_checks_required_and_one_of_before_sending(
+    client: twiorm.Client, fake: FakeTwilio
+) -> None:
     with pytest.raises(twiorm.MissingParameterError, match="requires name"):
         Widget.objects.using(client).create(url="https://example.com")
     with pytest.raises(twiorm.MissingParameterError, match="one of url, twiml"):
@@ -134,8 +141,7 @@ def test_delete_and_refresh(client: twiorm.Client, fake: FakeTwilio) -> None:
     assert [r.method for r in fake.requests] == ["GET", "DELETE"]
 
 
-def test_instances_use_their_own_account_for_urls(client: twiorm.Client,
-                                                  fake: FakeTwilio) -> None:
+def test_instances_use_their_own_account_for_urls(client: twiorm.Client, fake: FakeTwilio) -> None:
     sub = "AC" + "b" * 32
     widget = Widget._from_record(widget_record(1, account_sid=sub), client, {})
     path = f"/2010-04-01/Accounts/{sub}/Widgets/{widget_sid(1)}.json"
@@ -159,7 +165,8 @@ def test_repr_names_resource_and_sid(client: twiorm.Client) -> None:
 
 def test_to_dict_gives_typed_values(client: twiorm.Client) -> None:
     data = loaded(client, 2).to_dict()
-    assert data["size"] == 2 and data["price"] == Decimal("-0.0250")
+    assert data["size"] == 2
+    assert data["price"] == Decimal("-0.0250")
     assert "url" not in data  # write-only parameters are not properties
 
 
@@ -168,7 +175,9 @@ def test_pickle_keeps_data_but_never_the_client(client: twiorm.Client) -> None:
     data = pickle.dumps(widget)
     assert AUTH_TOKEN.encode() not in data
     copy = pickle.loads(data)
-    assert copy == widget and copy.size == 2 and copy._client is None
+    assert copy == widget
+    assert copy.size == 2
+    assert copy._client is None
 
 
 def test_unknown_constructor_keyword_is_refused() -> None:

@@ -44,13 +44,17 @@ def test_repr_shows_the_request_without_a_client_and_sends_nothing() -> None:
 
 
 def test_filters_compile_to_twilio_parameter_names(client: twiorm.Client) -> None:
-    spec = Widget.objects.using(client).filter(
-        name="n",
-        enabled=False,
-        date_created__gte=date(2026, 1, 1),
-        date_created__lte=datetime(2026, 2, 1, 12, 30, tzinfo=timezone.utc),
-        day=date(2026, 3, 4),
-    ).request()
+    spec = (
+        Widget.objects.using(client)
+        .filter(
+            name="n",
+            enabled=False,
+            date_created__gte=date(2026, 1, 1),
+            date_created__lte=datetime(2026, 2, 1, 12, 30, tzinfo=timezone.utc),
+            day=date(2026, 3, 4),
+        )
+        .request()
+    )
     assert spec.path == LIST
     assert dict(spec.params) == {
         "Name": "n",
@@ -67,18 +71,23 @@ def test_aware_datetimes_are_sent_in_utc(client: twiorm.Client) -> None:
     from datetime import timedelta
 
     paris = timezone(timedelta(hours=1))
-    spec = Widget.objects.using(client).filter(
-        date_created__gte=datetime(2026, 1, 1, 1, 0, tzinfo=paris)
-    ).request()
+    spec = (
+        Widget.objects.using(client)
+        .filter(date_created__gte=datetime(2026, 1, 1, 1, 0, tzinfo=paris))
+        .request()
+    )
     assert spec.params["DateCreated>"] == "2026-01-01T00:00:00Z"
 
 
-def test_unknown_filter_is_refused_before_any_request(client: twiorm.Client,
-                                                       fake: FakeTwilio) -> None:
+def test_unknown_filter_is_refused_before_any_request(
+    client: twiorm.Client, fake: FakeTwilio
+) -> None:
     with pytest.raises(twiorm.InvalidFilterError) as caught:
         Widget.objects.using(client).filter(size=3)
     message = str(caught.value)
-    assert "Widget" in message and "size" in message and "date_created__gte" in message
+    assert "Widget" in message
+    assert "size" in message
+    assert "date_created__gte" in message
     assert caught.value.resource == "Widget"
     assert caught.value.field == "size"
     assert fake.requests == []
@@ -91,11 +100,17 @@ def test_unsupported_lookup_is_refused(client: twiorm.Client) -> None:
 
 @pytest.mark.parametrize(
     ("keyword", "value"),
-    [("enabled", "yes"), ("color", "purple"), ("date_created__gte", "last week"),
-     ("day", datetime(2026, 1, 1, 5)), ("name", 12)],
+    [
+        ("enabled", "yes"),
+        ("color", "purple"),
+        ("date_created__gte", "last week"),
+        ("day", datetime(2026, 1, 1, 5)),
+        ("name", 12),
+    ],
 )
-def test_filter_values_of_the_wrong_type_are_refused(client: twiorm.Client, keyword: str,
-                                                     value: object) -> None:
+def test_filter_values_of_the_wrong_type_are_refused(
+    client: twiorm.Client, keyword: str, value: object
+) -> None:
     with pytest.raises(twiorm.InvalidFilterError) as caught:
         Widget.objects.using(client).filter(**{keyword: value})
     assert caught.value.field == keyword
@@ -104,8 +119,13 @@ def test_filter_values_of_the_wrong_type_are_refused(client: twiorm.Client, keyw
 
 
 def test_slice_asks_for_that_page_size_and_stops(client: twiorm.Client, fake: FakeTwilio) -> None:
-    fake.reply("GET", LIST, widget_page([widget_record(i) for i in range(3)],
-                                        next_page_uri=LIST + "?Page=1&PageToken=PA1"))
+    fake.reply(
+        "GET",
+        LIST,
+        widget_page(
+            [widget_record(i) for i in range(3)], next_page_uri=LIST + "?Page=1&PageToken=PA1"
+        ),
+    )
     with count_requests(client) as sent:
         found = list(Widget.objects.using(client).all()[:3])
     assert sent.count == 1
@@ -113,12 +133,17 @@ def test_slice_asks_for_that_page_size_and_stops(client: twiorm.Client, fake: Fa
     assert [w.sid for w in found] == [widget_sid(i) for i in range(3)]
 
 
-def test_large_slice_uses_the_largest_page_and_stops_after_n(client: twiorm.Client,
-                                                             fake: FakeTwilio) -> None:
+def test_large_slice_uses_the_largest_page_and_stops_after_n(
+    client: twiorm.Client, fake: FakeTwilio
+) -> None:
     first = [widget_record(i) for i in range(1000)]
     second = [widget_record(i) for i in range(1000, 2000)]
-    fake.reply("GET", LIST, widget_page(first, next_page_uri=LIST + "?PageSize=1000&Page=1&PageToken=PA"))
-    fake.reply("GET", LIST, widget_page(second, next_page_uri=LIST + "?PageSize=1000&Page=2&PageToken=PB"))
+    fake.reply(
+        "GET", LIST, widget_page(first, next_page_uri=LIST + "?PageSize=1000&Page=1&PageToken=PA")
+    )
+    fake.reply(
+        "GET", LIST, widget_page(second, next_page_uri=LIST + "?PageSize=1000&Page=2&PageToken=PB")
+    )
     found = list(Widget.objects.using(client).all()[:1500])
     assert len(found) == 1500
     assert len(fake.requests) == 2
@@ -134,10 +159,17 @@ def test_offset_slice_skips_records(client: twiorm.Client, fake: FakeTwilio) -> 
     assert [w.size for w in found] == [2, 3, 4]
 
 
-def test_iterator_streams_every_page_and_caches_nothing(client: twiorm.Client,
-                                                       fake: FakeTwilio) -> None:
-    fake.reply("GET", LIST, widget_page([widget_record(0), widget_record(1)],
-                                        next_page_uri=LIST + "?PageSize=2&Page=1&PageToken=PA1"))
+def test_iterator_streams_every_page_and_caches_nothing(
+    client: twiorm.Client, fake: FakeTwilio
+) -> None:
+    fake.reply(
+        "GET",
+        LIST,
+        widget_page(
+            [widget_record(0), widget_record(1)],
+            next_page_uri=LIST + "?PageSize=2&Page=1&PageToken=PA1",
+        ),
+    )
     fake.reply("GET", LIST, widget_page([widget_record(2)], page=1))
     qs = Widget.objects.using(client).all()
     stream = qs.iterator(page_size=2)
@@ -153,8 +185,11 @@ def test_evaluating_caches_the_result(client: twiorm.Client, fake: FakeTwilio) -
     fake.reply("GET", LIST, widget_page([widget_record(0)]))
     qs = Widget.objects.using(client).all()
     assert len(qs) == 1
-    assert list(qs)[0].sid == widget_sid(0)
-    assert bool(qs) and qs.count() == 1 and qs.exists() and qs.first() is not None
+    assert next(iter(qs)).sid == widget_sid(0)
+    assert bool(qs)
+    assert qs.count() == 1
+    assert qs.exists()
+    assert qs.first() is not None
     assert len(fake.requests) == 1
 
 
@@ -168,8 +203,13 @@ def test_exists_and_first_ask_for_one_record(client: twiorm.Client, fake: FakeTw
 
 
 def test_count_pages_through_everything(client: twiorm.Client, fake: FakeTwilio) -> None:
-    fake.reply("GET", LIST, widget_page([widget_record(i) for i in range(3)],
-                                        next_page_uri=LIST + "?Page=1&PageToken=PA"))
+    fake.reply(
+        "GET",
+        LIST,
+        widget_page(
+            [widget_record(i) for i in range(3)], next_page_uri=LIST + "?Page=1&PageToken=PA"
+        ),
+    )
     fake.reply("GET", LIST, widget_page([widget_record(9)]))
     assert Widget.objects.using(client).count() == 4
 
@@ -180,17 +220,25 @@ def test_get_by_sid_costs_one_request(client: twiorm.Client, fake: FakeTwilio) -
     with count_requests(client) as sent:
         widget = Widget.objects.using(client).get(sid)
     assert sent.count == 1
-    assert widget.sid == sid and widget.size == 5
+    assert widget.sid == sid
+    assert widget.size == 5
 
 
 def test_get_missing_sid_raises_does_not_exist_which_is_also_a_404(
     client: twiorm.Client, fake: FakeTwilio
 ) -> None:
     sid = widget_sid(5)
-    fake.reply("GET", f"{LIST[:-5]}/{sid}.json", {
-        "code": 20404, "message": "The requested resource was not found",
-        "more_info": "https://www.twilio.com/docs/errors/20404", "status": 404,
-    }, status=404)
+    fake.reply(
+        "GET",
+        f"{LIST[:-5]}/{sid}.json",
+        {
+            "code": 20404,
+            "message": "The requested resource was not found",
+            "more_info": "https://www.twilio.com/docs/errors/20404",
+            "status": 404,
+        },
+        status=404,
+    )
     with pytest.raises(Widget.DoesNotExist) as caught:
         Widget.objects.using(client).get(sid)
     error = caught.value
@@ -198,7 +246,8 @@ def test_get_missing_sid_raises_does_not_exist_which_is_also_a_404(
     assert isinstance(error, twiorm.ObjectDoesNotExist)
     assert (error.status, error.code) == (404, 20404)
     assert error.more_info == "https://www.twilio.com/docs/errors/20404"
-    assert error.method == "GET" and error.url.endswith(f"{sid}.json")
+    assert error.method == "GET"
+    assert error.url.endswith(f"{sid}.json")
 
 
 def test_get_with_a_malformed_sid_sends_nothing(client: twiorm.Client, fake: FakeTwilio) -> None:
@@ -244,8 +293,7 @@ def test_page_size_outside_twilio_limits_is_refused(client: twiorm.Client) -> No
         next(Widget.objects.using(client).iterator(page_size=1001))
 
 
-def test_path_parameters_come_from_filter_keywords(client: twiorm.Client,
-                                                   fake: FakeTwilio) -> None:
+def test_path_parameters_come_from_filter_keywords(client: twiorm.Client, fake: FakeTwilio) -> None:
     spec = Gadget.objects.using(client).filter(widget_sid=widget_sid(1)).request()
     assert spec.path == f"/2010-04-01/Accounts/{ACCOUNT}/Widgets/{widget_sid(1)}/Gadgets.json"
 

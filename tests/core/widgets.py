@@ -65,8 +65,12 @@ def widget_record(n: int, **overrides: Any) -> dict[str, Any]:
     return record
 
 
-def widget_page(records: list[dict[str, Any]], next_page_uri: str | None = None,
-                page: int = 0, page_size: int = 50) -> dict[str, Any]:
+def widget_page(
+    records: list[dict[str, Any]],
+    next_page_uri: str | None = None,
+    page: int = 0,
+    page_size: int = 50,
+) -> dict[str, Any]:
     base = f"/2010-04-01/Accounts/{ACCOUNT}/Widgets.json"
     return {
         "widgets": records,

@@ -1,0 +1,138 @@
+"""Read Twilio's OpenAPI documents (in ../shared/twilio-oai) for the contract tests."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+SPEC_DIR = Path(
+    os.environ.get("TWIORM_SPEC_DIR", Path(__file__).resolve().parents[3] / "shared" / "twilio-oai")
+)
+PAGING = {"PageSize", "Page", "PageToken"}
+ENVELOPE_2010 = {
+    "end",
+    "first_page_uri",
+    "next_page_uri",
+    "page",
+    "page_size",
+    "previous_page_uri",
+    "start",
+    "uri",
+}
+
+
+def require_spec_dir() -> Path:
+    """Return the spec folder; skip when absent, unless TWIORM_REQUIRE_SPEC=1 makes it fail."""
+    if SPEC_DIR.is_dir():
+        return SPEC_DIR
+    message = f"Twilio OpenAPI documents not found at {SPEC_DIR}"
+    if os.environ.get("TWIORM_REQUIRE_SPEC") == "1":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@cache
+def load(file_name: str) -> dict[str, Any]:
+    with open(require_spec_dir() / file_name, encoding="utf-8") as handle:
+        document: dict[str, Any] = json.load(handle)
+    return document
+
+
+def spec_file_for(domain: str, path: str) -> str:
+    """``api`` + ``/2010-04-01/...`` -> twilio_api_v2010.json; ``verify`` + ``/v2/...`` -> …"""
+    version = "v2010" if path.startswith("/2010-04-01/") else path.split("/")[1]
+    return f"twilio_{domain.replace('-', '_')}_{version}.json"
+
+
+def to_spec_path(template: str) -> str:
+    """Our ``{account_sid}`` placeholders are the spec's ``{AccountSid}``."""
+    return re.sub(
+        r"\{([a-z_0-9]+)\}",
+        lambda m: "{" + "".join(p.capitalize() for p in m.group(1).split("_")) + "}",
+        template,
+    )
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    schema: dict[str, Any]
+    required: bool
+
+
+class Document:
+    """One spec file, with $ref resolution."""
+
+    def __init__(self, file_name: str) -> None:
+        self.file_name = file_name
+        self.raw = load(file_name)
+
+    def resolve(self, node: dict[str, Any]) -> dict[str, Any]:
+        while isinstance(node, dict) and "$ref" in node:
+            name = node["$ref"].rsplit("/", 1)[-1]
+            node = self.raw["components"]["schemas"][name]
+        return node
+
+    def operation(self, path: str, method: str) -> dict[str, Any] | None:
+        item = self.raw["paths"].get(path)
+        if item is None:
+            return None
+        op: dict[str, Any] | None = item.get(method.lower())
+        return op
+
+    def path_item(self, path: str) -> dict[str, Any] | None:
+        item: dict[str, Any] | None = self.raw["paths"].get(path)
+        return item
+
+    def query_params(self, path: str, method: str) -> dict[str, Param]:
+        op = self.operation(path, method) or {}
+        return {
+            p["name"]: Param(p["name"], self.resolve(p.get("schema", {})), bool(p.get("required")))
+            for p in op.get("parameters", [])
+            if p.get("in") == "query"
+        }
+
+    def body_params(self, path: str, method: str) -> dict[str, Param]:
+        op = self.operation(path, method) or {}
+        content = op.get("requestBody", {}).get("content", {})
+        schema = self.resolve(
+            content.get("application/x-www-form-urlencoded", {}).get("schema", {})
+        )
+        required = set(schema.get("required", []))
+        return {
+            name: Param(name, self.resolve(prop), name in required)
+            for name, prop in schema.get("properties", {}).items()
+        }
+
+    def response_schema(self, path: str, method: str) -> dict[str, Any] | None:
+        op = self.operation(path, method) or {}
+        for status in ("200", "201", "202"):
+            content = op.get("responses", {}).get(status, {}).get("content", {})
+            if "application/json" in content:
+                return self.resolve(content["application/json"].get("schema", {}))
+        return None
+
+    def list_key_and_item(self, list_path: str) -> tuple[str, dict[str, Any]] | None:
+        schema = self.response_schema(list_path, "GET")
+        if schema is None:
+            return None
+        arrays = {
+            name: prop
+            for name, prop in schema.get("properties", {}).items()
+            if name not in ENVELOPE_2010 and name != "meta" and prop.get("type") == "array"
+        }
+        assert len(arrays) == 1, f"{list_path}: cannot tell the list key among {list(arrays)}"
+        key, prop = next(iter(arrays.items()))
+        return key, self.resolve(prop["items"])
+
+    def conditional(self, path: str, method: str) -> list[list[str]]:
+        op = self.operation(path, method) or {}
+        groups: list[list[str]] = op.get("x-twilio", {}).get("conditional", [])
+        return groups

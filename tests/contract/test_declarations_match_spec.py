@@ -1,0 +1,207 @@
+"""Every declared resource agrees with Twilio's OpenAPI documents.
+
+Paths, verbs, identity, list key, page-size limit, filters, create/update/fetch parameters
+(names, required, one-of groups, enums), response properties, and field types are read
+from ``../shared/twilio-oai`` and compared with each class's ``_meta``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import twiorm.resources
+
+from twiorm import Resource, fields
+from twiorm.fields import LOOKUP_SUFFIXES, REQUIRED, Field
+
+from .openapi import PAGING, Document, Param, spec_file_for, to_spec_path
+
+RESOURCES: list[type[Resource]] = sorted(
+    {getattr(twiorm.resources, name) for name in twiorm.resources.__all__},
+    key=lambda cls: cls.__name__,
+)
+
+# Where a declaration deliberately differs from the spec, and why.
+DELIBERATE = {
+    # POST OutgoingCallerIds.json starts a caller-ID validation and answers with a
+    # ValidationRequest, not an OutgoingCallerId: it is not this resource's create.
+    ("OutgoingCallerId", "create"),
+}
+
+
+@pytest.fixture(params=RESOURCES, ids=lambda cls: cls.__name__)
+def resource(request: pytest.FixtureRequest) -> type[Resource]:
+    cls: type[Resource] = request.param
+    return cls
+
+
+def document_for(resource: type[Resource]) -> Document:
+    meta = resource._meta
+    return Document(spec_file_for(meta.domain, meta.path))
+
+
+def spec_paths(resource: type[Resource]) -> tuple[str, str]:
+    meta = resource._meta
+    return to_spec_path(meta.list_path), to_spec_path(meta.instance_path)
+
+
+def test_paths_and_verbs(resource: type[Resource]) -> None:
+    doc = document_for(resource)
+    list_path, instance_path = spec_paths(resource)
+    spec_verbs = set()
+    if doc.operation(list_path, "GET") and list_path != instance_path:
+        spec_verbs.add("list")
+    if doc.operation(list_path, "POST"):
+        spec_verbs.add("create")
+    if instance_path:
+        for method, verb in (("GET", "fetch"), ("POST", "update"), ("DELETE", "delete")):
+            if doc.operation(instance_path, method):
+                spec_verbs.add(verb)
+    expected = {v for v in spec_verbs if (resource.__name__, v) not in DELIBERATE}
+    assert spec_verbs, f"{resource.__name__}: no such paths in {doc.file_name}"
+    assert set(resource._meta.verbs) == expected
+
+
+def test_list_key_and_page_size(resource: type[Resource]) -> None:
+    meta = resource._meta
+    if "list" not in meta.verbs:
+        pytest.skip(f"{resource.__name__} has no list")
+    doc = document_for(resource)
+    list_path, _ = spec_paths(resource)
+    found = doc.list_key_and_item(list_path)
+    assert found is not None
+    assert meta.list_key == found[0]
+    page_size = doc.query_params(list_path, "GET")["PageSize"].schema
+    assert meta.max_page_size == page_size.get("maximum")
+
+
+def test_filters(resource: type[Resource]) -> None:
+    meta = resource._meta
+    if "list" not in meta.verbs:
+        pytest.skip(f"{resource.__name__} has no list")
+    doc = document_for(resource)
+    list_path, _ = spec_paths(resource)
+    spec = {n: p for n, p in doc.query_params(list_path, "GET").items() if n not in PAGING}
+    declared = {field.wire_name(lookup): field for field, lookup in meta.filters.values()}
+    assert set(declared) == set(spec)
+    for name, field in declared.items():
+        check_type(field, spec[name], "filter")
+        fmt = spec[name].schema.get("format")
+        if fmt in ("date", "date-time") and field.filter_format != "date":
+            assert fmt == "date-time", f"{field!r}: the spec filters by {fmt}"
+
+
+@pytest.mark.parametrize("operation", ["create", "update"])
+def test_body_parameters(resource: type[Resource], operation: str) -> None:
+    meta = resource._meta
+    if operation not in meta.verbs:
+        pytest.skip(f"{resource.__name__} does not {operation}")
+    doc = document_for(resource)
+    list_path, instance_path = spec_paths(resource)
+    path = list_path if operation == "create" else instance_path
+    spec = doc.body_params(path, "POST")
+    declared = {field.param: field for field in meta.parameters(operation).values()}
+    assert set(declared) == set(spec)
+    required = {field.param for field in declared.values() if getattr(field, operation) == REQUIRED}
+    assert required == {name for name, p in spec.items() if p.required}
+    for name, field in declared.items():
+        check_type(field, spec[name], operation)
+    groups = {tuple(sorted(meta.fields[n].key for n in g)) for g in meta.one_of.get(operation, ())}
+    assert groups == {tuple(sorted(g)) for g in doc.conditional(path, "POST")}
+
+
+def test_fetch_parameters(resource: type[Resource]) -> None:
+    meta = resource._meta
+    if "fetch" not in meta.verbs:
+        pytest.skip(f"{resource.__name__} does not fetch")
+    doc = document_for(resource)
+    _, instance_path = spec_paths(resource)
+    spec = doc.query_params(instance_path, "GET")
+    declared = {field.param: field for field in meta.parameters("fetch").values()}
+    assert set(declared) == set(spec)
+    for name, field in declared.items():
+        check_type(field, spec[name], "fetch")
+
+
+def test_identity_is_the_instance_path_parameter(resource: type[Resource]) -> None:
+    meta = resource._meta
+    if meta.identity is None:
+        assert not meta.instance_path
+        return
+    _, instance_path = spec_paths(resource)
+    assert instance_path.endswith(
+        to_spec_path("{" + meta.identity + "}")
+        + (".json" if instance_path.endswith(".json") else "")
+    )
+
+
+def test_response_properties_and_types(resource: type[Resource]) -> None:
+    meta = resource._meta
+    doc = document_for(resource)
+    list_path, instance_path = spec_paths(resource)
+    schema = None
+    for path, method in ((instance_path, "GET"), (list_path, "POST"), (instance_path, "POST")):
+        if path and doc.operation(path, method):
+            schema = doc.response_schema(path, method)
+            if schema:
+                break
+    if schema is None and "list" in meta.verbs:
+        found = doc.list_key_and_item(list_path)
+        schema = found[1] if found else None
+    assert schema is not None
+    properties = schema.get("properties", {})
+    assert set(meta.by_key) == set(properties)
+    for key, prop in properties.items():
+        check_type(meta.by_key[key], Param(key, doc.resolve(prop), False), "response")
+
+
+# -- types ---------------------------------------------------------------------------------
+
+_BY_FORMAT: dict[str, tuple[type[Field[Any]], ...]] = {
+    "date-time-rfc-2822": (fields.RFC2822DateTime,),
+    "date-time": (fields.ISODateTime, fields.RFC2822DateTime),  # filters on RFC 2822 fields
+    "date": (fields.Date, fields.RFC2822DateTime, fields.ISODateTime),
+    "uri": (fields.Uri, fields.Str),
+    "uri-map": (fields.UriMap, fields.Object),
+    "http-method": (fields.HttpMethod,),
+    "phone-number": (fields.PhoneNumber, fields.Str),
+    "endpoint": (fields.Endpoint,),
+    "twiml": (fields.Twiml,),
+    "phone-number-capabilities": (fields.Object,),
+}
+_BY_TYPE: dict[str, tuple[type[Field[Any]], ...]] = {
+    "boolean": (fields.Bool,),
+    "integer": (fields.Int,),
+    "number": (fields.Decimal, fields.Float),
+    "array": (fields.List,),
+    "object": (fields.Object, fields.Json),
+    "string": (fields.Str, fields.IntString, fields.Decimal, fields.Json),
+}
+
+
+def check_type(field: Field[Any], param: Param, where: str) -> None:
+    """Assert the field's class and constraints fit the spec's schema for it."""
+    schema = param.schema
+    if schema.get("type") == "array":
+        assert isinstance(field, fields.List), f"{field!r}: the spec has an array"
+        check_type(field.item, Param(param.name, schema.get("items", {}), False), where)
+        return
+    fmt = schema.get("format")
+    expected = _BY_FORMAT.get(fmt) if fmt else None
+    if expected is None:
+        expected = _BY_TYPE.get(schema.get("type", ""), (fields.Json, fields.Object, fields.Str))
+    assert isinstance(field, expected), f"{field!r} ({where}): spec says {schema}"
+    if "enum" in schema and not isinstance(field, fields.HttpMethod):
+        assert isinstance(field, fields.Enum), f"{field!r} ({where}): spec has an enum"
+        choices = field.write_choices if where in ("create", "update") else field.choices
+        assert set(choices) == set(schema["enum"]), f"{field!r} ({where}) enum"
+    pattern = schema.get("pattern", "")
+    if pattern.startswith("^") and pattern.endswith("[0-9a-fA-F]{32}$"):
+        assert isinstance(field, fields.Sid), f"{field!r} ({where}): spec has {pattern}"
+        for prefix in field.prefixes:
+            assert prefix in pattern, f"{field!r} ({where}): prefix {prefix} vs {pattern}"
+
+
+def test_lookup_suffixes_are_twilios() -> None:
+    assert LOOKUP_SUFFIXES == {"exact": "", "gte": ">", "lte": "<"}
