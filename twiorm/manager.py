@@ -83,7 +83,6 @@ class ManagerDescriptor:
     def __get__(self, instance: object | None, owner: type[R]) -> Manager[R]:
         if instance is not None:
             raise AttributeError(
-                f"objects is reached through the class ({owner.__name__}.objects), "
-                "not an instance"
+                f"objects is reached through the class ({owner.__name__}.objects), not an instance"
             )
         return Manager(owner)

@@ -138,9 +138,7 @@ class Options:
 
     def required(self, operation: str) -> tuple[str, ...]:
         """The parameters ``operation`` cannot do without."""
-        return tuple(
-            name for name, f in self.fields.items() if getattr(f, operation) == REQUIRED
-        )
+        return tuple(name for name, f in self.fields.items() if getattr(f, operation) == REQUIRED)
 
     @cached_property
     def response_schema(self) -> ma.Schema:
@@ -187,4 +185,3 @@ def _list_key_from(list_path: str) -> str:
     for suffix in _SUFFIXES:
         last = last.removesuffix(suffix)
     return _CAMEL_BOUNDARY.sub("_", last).lower()
-
