@@ -177,7 +177,12 @@ class Field(Generic[T]):
             raise ReadOnlyFieldError(
                 f"{self._where()} is read-only: no Twilio operation accepts it as a parameter"
             )
-        cleaned = None if value is None else self.validate(value)
+        # The value will travel with the next save(): a create, or an update once saved.
+        operation: Operation = "update" if instance._persisted else "create"  # type: ignore[attr-defined]
+        if not getattr(self, operation):
+            when = "changed after creation" if operation == "update" else "set on create"
+            raise ReadOnlyFieldError(f"{self._where()} cannot be {when}")
+        cleaned = None if value is None else self.validate(value, operation)
         instance._values[self.name] = cleaned  # type: ignore[attr-defined]
         instance._dirty.add(self.name)  # type: ignore[attr-defined]
 

@@ -249,14 +249,6 @@ class Resource(metaclass=ResourceMeta):
             return
         if not self._dirty:
             return
-        fields = self._meta.fields
-        frozen = sorted(name for name in self._dirty if not fields[name].update)
-        if frozen:
-            raise ValidationError(
-                f"{type(self).__name__}: {', '.join(frozen)} cannot be changed after creation",
-                resource=type(self).__name__,
-                field=frozen[0],
-            )
         self._send_update({name: self._values[name] for name in self._dirty}, client)
 
     def update(self, *, client: Client | None = None, **values: Any) -> None:

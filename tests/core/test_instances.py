@@ -188,3 +188,13 @@ def test_unknown_constructor_keyword_is_refused() -> None:
 def test_objects_is_not_reachable_from_instances(client: twiorm.Client) -> None:
     with pytest.raises(AttributeError, match="through the class"):
         _ = loaded(client).objects
+
+
+def test_assignment_checks_the_operation_save_will_send(client: twiorm.Client) -> None:
+    from .widgets import Gadget
+
+    widget = loaded(client)
+    with pytest.raises(twiorm.ReadOnlyFieldError, match="changed after creation"):
+        widget.tags = ["a"]  # create-only parameter on a saved widget
+    with pytest.raises(twiorm.ReadOnlyFieldError, match="read-only"):
+        Gadget().label = "x"
