@@ -123,6 +123,7 @@ class Verification(Resource):
 
 class VerificationCheck(Resource):
     class Meta:
+        mount = "verification_checks"  # the official helpers' name
         path = "/v2/Services/{service_sid}/VerificationCheck"
         domain = "verify"
         verbs = ("create",)

@@ -15,7 +15,9 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from twiorm import registry
 from twiorm.errors import ConfigurationError
+from twiorm.fields import WireValue
 from twiorm.request import RequestSpec
 from twiorm.requestor import DEFAULT_TIMEOUT, Requestor, Timeout
 from twiorm.transport import RequestsTransport, Transport
@@ -124,6 +126,44 @@ class Client:
     def send(self, spec: RequestSpec, *, timeout: Timeout | None = None) -> Any:
         """Send a compiled request; return the parsed JSON body (``None`` when empty)."""
         return self.requestor.send(spec, self.base_url(spec.domain), timeout=timeout)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        domain: str = "api",
+        params: Mapping[str, WireValue] | None = None,
+        data: Mapping[str, WireValue] | None = None,
+        timeout: Timeout | None = None,
+    ) -> Any:
+        """Call an endpoint nobody declared, with the same auth, errors and transport.
+
+        ``path`` is the path on the domain's host (``/2010-04-01/Accounts/AC.../Usage/
+        Records.json``), or a full ``https://<domain>.twilio.com/...`` URL; ``params`` go in
+        the query string and ``data`` in the form body. Returns the parsed JSON.
+        """
+        parts = urlsplit(path)
+        if parts.scheme or parts.netloc:
+            host = parts.hostname or ""
+            if parts.scheme != "https" or not host.endswith(".twilio.com"):
+                raise ConfigurationError(f"request() takes a path or a twilio.com URL: {path!r}")
+            domain = host.split(".", 1)[0]
+        if not parts.path.startswith("/") or ".." in parts.path.split("/"):
+            raise ConfigurationError(f"request() needs an absolute path without '..': {path!r}")
+        query = dict(RequestSpec.from_url(method, domain, path).params)
+        spec = RequestSpec(
+            method.upper(), domain, parts.path, {**query, **(params or {})}, dict(data or {})
+        )
+        return self.send(spec, timeout=timeout)
+
+    def __getattr__(self, name: str) -> Any:
+        # client.api, client.messaging, client.verify …: any domain with declared resources.
+        if name.startswith("_") or registry.default_version(name) is None:
+            raise AttributeError(f"{type(self).__name__} has no attribute {name!r}")
+        from twiorm.rest import Domain
+
+        return Domain(self, name)
 
     def __repr__(self) -> str:
         where = f" region={self.region}" if self.region else ""

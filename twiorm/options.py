@@ -33,6 +33,7 @@ META_OPTIONS: Final = {
     "one_of": "per operation, groups of parameters of which at least one is required",
     "max_page_size": "the largest PageSize the list accepts (default 1000)",
     "free_text_identity": "the identity is free text (a label, a phone number), not a SID",
+    "mount": "the name it is reached by from its parent (default from the path)",
     "abstract": "a base for other resources, with no URL of its own",
 }
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
@@ -64,6 +65,7 @@ class Options:
         self.identity: str | None = self.declared.get("identity", "sid")
         self.verbs: frozenset[str] = frozenset(self.declared.get("verbs", ()))
         self.path: str = self.declared.get("path", "")
+        self.mount: str | None = self.declared.get("mount")
         if self.abstract:
             self.list_path = self.instance_path = ""
             self.path_params: tuple[str, ...] = ()

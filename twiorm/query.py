@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from twiorm.errors import NotFoundError, ValidationError, VerbNotAllowedError
-from twiorm.paging import parse_page
+from twiorm.paging import Page, parse_page
 from twiorm.paths import check_path_value, fill_path
 from twiorm.request import RequestSpec
 from twiorm.schema import encode_filters, encode_parameters
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from twiorm.options import Options
     from twiorm.resource import Resource
 
-__all__ = ["QuerySet", "require_verb"]
+__all__ = ["QuerySet", "ResultPage", "require_verb"]
 
 R = TypeVar("R", bound="Resource")
 
@@ -180,6 +180,10 @@ class QuerySet(Generic[R]):
 
     # -- evaluating (sends requests) -----------------------------------------------------
 
+    def _fetch_page(self, client: Client, spec: RequestSpec) -> Page:
+        """Send one list request and read its envelope."""
+        return parse_page(client.send(spec), self._meta.list_key, client.url(spec))
+
     def _records(self, page_size: int | None = None) -> Iterator[tuple[Client, dict[str, Any]]]:
         """Yield (client, record) for each record in the window, paging as needed."""
         if self._stop is not None and self._start >= self._stop:
@@ -189,8 +193,7 @@ class QuerySet(Generic[R]):
         meta = self._meta
         seen = 0
         while True:
-            payload = client.send(spec)
-            page = parse_page(payload, meta.list_key, client.url(spec))
+            page = self._fetch_page(client, spec)
             for record in page.records:
                 if seen >= self._start:
                     yield client, record
@@ -207,6 +210,11 @@ class QuerySet(Generic[R]):
         load = self.model._from_record
         for client, record in self._records(page_size):
             yield load(record, client, context)
+
+    def page(self, page_size: int | None = None) -> ResultPage[R]:
+        """Fetch the first page only (one request); ``next_page()`` follows Twilio's link."""
+        client = self._resolve_client()
+        return ResultPage._fetch(self, client, self._list_request(client, page_size))
 
     def _fetch_all(self) -> list[R]:
         if self._result_cache is None:
@@ -326,3 +334,40 @@ def require_verb(model: type[Resource], verb: str) -> None:
         raise VerbNotAllowedError(
             f"{model.__name__} does not allow {verb}; it allows: {allowed or 'nothing'}"
         )
+
+
+class ResultPage(Generic[R]):
+    """One page of a list, as the official helpers' ``page()`` returns it."""
+
+    def __init__(self, queryset: QuerySet[R], client: Client, page: Page) -> None:
+        self._queryset = queryset
+        self._client = client
+        context = queryset._path_values(None)
+        self.records: list[R] = [
+            queryset.model._from_record(record, client, context) for record in page.records
+        ]
+        self.next_page_url = page.next_url
+        self.page_number = page.page_number
+        self.page_size = page.page_size
+
+    @classmethod
+    def _fetch(cls, queryset: QuerySet[R], client: Client, spec: RequestSpec) -> ResultPage[R]:
+        return cls(queryset, client, queryset._fetch_page(client, spec))
+
+    def next_page(self) -> ResultPage[R] | None:
+        """Fetch the next page (one request), or return ``None`` on the last one."""
+        if self.next_page_url is None or not self.records:
+            return None
+        domain = self._queryset.model._meta.domain
+        spec = RequestSpec.from_url("GET", domain, self.next_page_url)
+        return ResultPage._fetch(self._queryset, self._client, spec)
+
+    def __iter__(self) -> Iterator[R]:
+        return iter(self.records)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def __repr__(self) -> str:
+        more = "more follow" if self.next_page_url else "last page"
+        return f"<ResultPage {self._queryset.model.__name__} {len(self.records)} records, {more}>"

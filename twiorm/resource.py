@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from twiorm import errors
+from twiorm import errors, registry
 from twiorm.errors import DeclarationError, MalformedResponseError, ValidationError
 from twiorm.fields import Field
 from twiorm.manager import ManagerDescriptor
@@ -23,6 +23,7 @@ from twiorm.options import Options
 from twiorm.paths import check_path_value, fill_path
 from twiorm.query import require_verb
 from twiorm.request import RequestSpec
+from twiorm.rest import ListResource, child_list
 from twiorm.schema import encode_parameters
 
 if TYPE_CHECKING:
@@ -70,6 +71,8 @@ class ResourceMeta(type):
                 {"__module__": cls.__module__, "__qualname__": f"{qualname}.{error_name}"},
             )
             setattr(cls, error_name, error_class)
+        if not options.abstract:
+            registry.register(cls)  # type: ignore[arg-type]
         return cls
 
 
@@ -184,7 +187,32 @@ class Resource(metaclass=ResourceMeta):
             raw = self.__dict__.get("_raw")
             if raw is not None and name in raw and name not in self._meta.by_key:
                 return raw[name]
+            mount = registry.children(type(self)).get(name)
+            if mount is not None and raw is not None:
+                return child_list(mount, self._client, self._url_values())
         raise AttributeError(f"{type(self).__name__!s} has no attribute {name!r}")
+
+    def subresource(self, name: str) -> ListResource[Any]:
+        """Return the list of a sub-resource by name (``call.subresource("recordings")``)."""
+        mount = registry.children(type(self)).get(name)
+        if mount is None:
+            known = ", ".join(sorted(registry.children(type(self)))) or "none"
+            raise AttributeError(f"{type(self).__name__} has no sub-resource {name!r}: {known}")
+        return child_list(mount, self._client, self._url_values())
+
+    def _url_values(self) -> dict[str, str]:
+        """The values of this instance's URL placeholders that it knows itself."""
+        meta = self._meta
+        values: dict[str, str] = {}
+        for name in (*meta.path_params, meta.identity):
+            if name is None:
+                continue
+            field = meta.fields.get(name)
+            # The record's own parent (its account, its conference) wins over defaults.
+            known = self._context.get(name) or (self._raw.get(field.key) if field else None)
+            if isinstance(known, str):
+                values[name] = known
+        return values
 
     def to_dict(self) -> dict[str, Any]:
         """Return every declared property as its typed value, by Python name."""
@@ -218,13 +246,7 @@ class Resource(metaclass=ResourceMeta):
                 resource=type(self).__name__,
                 field=meta.identity,
             )
-        values: dict[str, str] = {"account_sid": client.account_sid}
-        for name in meta.path_params:
-            field = meta.fields.get(name)
-            # The record's own parent (its account, its conference) wins over defaults.
-            known = self._context.get(name) or (self._raw.get(field.key) if field else None)
-            if isinstance(known, str):
-                values[name] = known
+        values = {"account_sid": client.account_sid, **self._url_values()}
         values[meta.identity] = check_path_value(meta, meta.identity, identity)
         path = fill_path(meta, meta.instance_path, values)
         return RequestSpec(method, meta.domain, path, {}, dict(data or {}))

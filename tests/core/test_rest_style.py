@@ -1,0 +1,248 @@
+"""The official-helper style is a thin view over the same managers and query sets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import twiorm
+from twiorm import Resource, fields, registry
+from twiorm.testing import count_requests
+from twiorm.transport import FunctionTransport
+
+from ..conftest import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
+from .widgets import ACCOUNT, Gadget, Widget, widget_page, widget_record, widget_sid
+
+LIST = f"/2010-04-01/Accounts/{ACCOUNT}/Widgets.json"
+ONE = f"/2010-04-01/Accounts/{ACCOUNT}/Widgets/{widget_sid(1)}.json"
+
+
+def sent(fake: FakeTwilio) -> list[tuple[str, str, list[Any], list[Any]]]:
+    return [(r.method, r.url, list(r.params), list(r.data)) for r in fake.requests]
+
+
+def run_twice(fake: FakeTwilio, django: Any, helper: Any, replies: list[tuple[Any, ...]]) -> None:
+    """Run both styles against the same replies and assert they sent identical requests."""
+    results = []
+    for style in (django, helper):
+        fake.requests.clear()
+        for method, path, body, status in replies:
+            fake.reply(method, path, body, status=status)
+        results.append((style(), sent(fake)))
+    assert results[0][1] == results[1][1]
+    assert results[0][1], "the operation sent nothing"
+    assert type(results[0][0]) is type(results[1][0])
+
+
+def test_list_with_filters_sends_identical_requests(
+    client: twiorm.Client, fake: FakeTwilio
+) -> None:
+    page = widget_page([widget_record(1), widget_record(2)])
+    run_twice(
+        fake,
+        lambda: list(Widget.objects.using(client).filter(color="red")[:2]),
+        lambda: client.api.v2010.widgets.list(color="red", limit=2),
+        [("GET", LIST, page, 200)],
+    )
+
+
+def test_create_fetch_update_delete_send_identical_requests(
+    client: twiorm.Client, fake: FakeTwilio
+) -> None:
+    widgets = client.api.v2010.widgets
+    run_twice(
+        fake,
+        lambda: Widget.objects.using(client).create(name="w", url="https://example.com/x"),
+        lambda: widgets.create(name="w", url="https://example.com/x"),
+        [("POST", LIST, widget_record(1), 201)],
+    )
+    run_twice(
+        fake,
+        lambda: Widget.objects.using(client).get(widget_sid(1)),
+        lambda: widgets(widget_sid(1)).fetch(),
+        [("GET", ONE, widget_record(1), 200)],
+    )
+
+    def django_update() -> Widget:
+        widget = Widget._from_record(widget_record(1), client, {})
+        widget.update(color="blue")
+        return widget
+
+    run_twice(
+        fake,
+        django_update,
+        lambda: widgets(widget_sid(1)).update(color="blue"),
+        [("POST", ONE, widget_record(1, color="blue"), 200)],
+    )
+
+    def django_delete() -> bool:
+        Widget._from_record(widget_record(1), client, {}).delete()
+        return True
+
+    run_twice(
+        fake, django_delete, lambda: widgets(widget_sid(1)).delete(), [("DELETE", ONE, None, 204)]
+    )
+
+
+def test_both_styles_return_the_same_instances(client: twiorm.Client, fake: FakeTwilio) -> None:
+    fake.reply("GET", ONE, widget_record(1), always=True)
+    assert client.api.v2010.widgets(widget_sid(1)).fetch() == Widget.objects.using(client).get(
+        widget_sid(1)
+    )
+
+
+def test_api_alone_means_its_default_version(client: twiorm.Client) -> None:
+    assert client.api.widgets.model is Widget
+    assert client.api.v2010.widgets.model is Widget
+
+
+def test_update_and_delete_do_not_fetch_first(client: twiorm.Client, fake: FakeTwilio) -> None:
+    fake.reply("POST", ONE, widget_record(1, name="x"))
+    fake.reply("DELETE", ONE, status=204)
+    instance = client.api.v2010.widgets(widget_sid(1))
+    with count_requests(client) as log:
+        assert instance.update(name="x").name == "x"
+        assert instance.delete() is True
+    assert [method for method, _ in log.sent] == ["POST", "DELETE"]
+
+
+def test_reading_a_property_fetches_once(client: twiorm.Client, fake: FakeTwilio) -> None:
+    fake.reply("GET", ONE, widget_record(1, name="lazy"))
+    instance = client.api.v2010.widgets(widget_sid(1))
+    assert fake.requests == []
+    assert instance.name == "lazy"
+    assert instance.size == 1
+    assert len(fake.requests) == 1
+
+
+def test_limit_and_page_size(client: twiorm.Client, fake: FakeTwilio) -> None:
+    widgets = client.api.v2010.widgets
+    with count_requests(client) as log:
+        assert widgets.list(limit=0) == []
+    assert log.count == 0  # limit=0 asks for nothing and sends nothing
+    fake.reply(
+        "GET",
+        LIST,
+        widget_page(
+            [widget_record(i) for i in range(3)],
+            next_page_uri=LIST + "?PageSize=3&Page=1&PageToken=P",
+        ),
+    )
+    fake.reply("GET", LIST, widget_page([widget_record(i) for i in range(3, 5)]))
+    everything = widgets.list(page_size=3)  # no limit: every page
+    assert [w.size for w in everything] == [0, 1, 2, 3, 4]
+    assert dict(fake.requests[0].params)["PageSize"] == "3"
+    fake.reply(
+        "GET",
+        LIST,
+        widget_page(
+            [widget_record(i) for i in range(2)],
+            next_page_uri=LIST + "?PageSize=2&Page=1&PageToken=Q",
+        ),
+    )
+    fake.reply("GET", LIST, widget_page([widget_record(i) for i in range(2, 4)]))
+    capped = list(widgets.stream(limit=3, page_size=2))
+    assert [w.size for w in capped] == [0, 1, 2]
+    with pytest.raises(twiorm.ValidationError, match="limit"):
+        widgets.list(limit=-1)
+
+
+def test_stream_is_lazy(client: twiorm.Client, fake: FakeTwilio) -> None:
+    stream = client.api.v2010.widgets.stream(limit=5)
+    assert fake.requests == []
+    fake.reply("GET", LIST, widget_page([widget_record(0)]))
+    assert [w.size for w in stream] == [0]
+
+
+def test_page_returns_one_page_and_follows_the_link(
+    client: twiorm.Client, fake: FakeTwilio
+) -> None:
+    link = LIST + "?PageSize=1&Page=1&PageToken=PA1"
+    fake.reply("GET", LIST, widget_page([widget_record(0)], next_page_uri=link))
+    fake.reply("GET", LIST, widget_page([widget_record(1)]))
+    first = client.api.v2010.widgets.page(page_size=1)
+    assert [w.size for w in first] == [0]
+    assert len(fake.requests) == 1
+    second = first.next_page()
+    assert second is not None
+    assert [w.size for w in second] == [1]
+    assert second.next_page() is None
+    assert dict(fake.requests[1].params) == {"PageSize": "1", "Page": "1", "PageToken": "PA1"}
+
+
+def test_sub_resources_from_both_kinds_of_instance(client: twiorm.Client, fake: FakeTwilio) -> None:
+    gadgets_path = f"/2010-04-01/Accounts/{ACCOUNT}/Widgets/{widget_sid(1)}/Gadgets.json"
+    fake.reply(
+        "GET",
+        gadgets_path,
+        {"gadgets": [{"label": "g", "widget_sid": widget_sid(1)}], "next_page_uri": None},
+        always=True,
+    )
+    widget = Widget._from_record(widget_record(1), client, {})
+    from_instance = widget.gadgets.list()
+    from_helper = client.api.v2010.widgets(widget_sid(1)).gadgets.list()
+    assert from_instance == from_helper
+    assert isinstance(from_instance[0], Gadget)
+    assert widget.subresource("gadgets").model is Gadget
+    assert "gadgets" in registry.children(Widget)
+
+
+def test_sub_resources_of_a_subaccount(client: twiorm.Client, fake: FakeTwilio) -> None:
+    from twiorm.resources import Call
+
+    sub = "AC" + "b" * 32
+    calls = client.api.v2010.accounts(sub).calls
+    assert calls.model is Call
+    assert calls.all().request().path == f"/2010-04-01/Accounts/{sub}/Calls.json"
+
+
+def test_verbs_are_still_checked(client: twiorm.Client) -> None:
+    with pytest.raises(twiorm.VerbNotAllowedError):
+        client.api.v2010.conferences.create(friendly_name="x")
+
+
+def test_a_resource_users_declare_joins_the_tree(fake: FakeTwilio) -> None:
+    class Fax(Resource):
+        class Meta:
+            path = "/v1/Faxes/{sid}"
+            domain = "fax"
+            verbs = ("list", "fetch", "create")
+
+        sid = fields.Sid("FX")
+        to = fields.PhoneNumber(create=True)
+        media_url = fields.Uri(create=True)
+        date_created = fields.ISODateTime()
+
+    client = twiorm.Client(ACCOUNT_SID, AUTH_TOKEN, transport=FunctionTransport(fake))
+    fake.reply(
+        "POST",
+        "/v1/Faxes",
+        {"sid": "FX" + "1" * 32, "date_created": "2026-01-02T03:04:05Z"},
+        status=201,
+    )
+    fax = client.fax.v1.faxes.create(to="+14155550100", media_url="https://example.com/f.pdf")
+    assert isinstance(fax, Fax)
+    assert fax.date_created.year == 2026
+    assert fake.last.url == "https://fax.twilio.com/v1/Faxes"
+
+
+def test_unknown_names_say_what_exists(client: twiorm.Client) -> None:
+    with pytest.raises(AttributeError, match="calls"):
+        _ = client.api.v2010.cals
+    with pytest.raises(AttributeError):
+        _ = client.nonexistent_domain
+
+
+def test_request_reaches_undeclared_endpoints(client: twiorm.Client, fake: FakeTwilio) -> None:
+    path = f"/2010-04-01/Accounts/{ACCOUNT}/Usage/Records.json"
+    fake.reply("GET", path, {"usage_records": []})
+    assert client.request("GET", path, params={"Category": "calls"}) == {"usage_records": []}
+    assert list(fake.last.params) == [("Category", "calls")]
+    fake.reply("POST", "/v1/Things", {"ok": True}, status=201)
+    assert client.request("POST", "https://events.twilio.com/v1/Things", data={"A": "b"})
+    assert fake.last.url == "https://events.twilio.com/v1/Things"
+    with pytest.raises(twiorm.ConfigurationError):
+        client.request("GET", "https://evil.example.com/x")
+    with pytest.raises(twiorm.ConfigurationError):
+        client.request("GET", "/2010-04-01/../../etc")

@@ -1,0 +1,204 @@
+"""The official-helper face: ``client.api.v2010.calls.list(...)``, over the same machinery.
+
+::
+
+    client.api.v2010.calls                    a ListResource: list, stream, page, create, (sid)
+    client.api.v2010.calls("CA...")           an InstanceResource: fetch, update, delete, children
+    client.api.incoming_phone_numbers(...)    ``api`` alone means its newest declared version
+    client.verify.v2.services("VA...").verifications.create(to=..., channel="sms")
+
+A ListResource *is* a Manager bound to a client and to its parents' path values, so
+``client.api.v2010.calls`` behaves exactly like ``Call.objects.using(client)``, and both
+return the same ``Call`` instances. Nothing here sends a request until a verb is called.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from twiorm import registry
+from twiorm.errors import ValidationError
+from twiorm.manager import Manager
+from twiorm.paths import check_path_value
+from twiorm.query import QuerySet, ResultPage
+
+if TYPE_CHECKING:
+    from twiorm.client import Client
+    from twiorm.resource import Resource
+
+__all__ = ["Domain", "InstanceResource", "ListResource", "Version"]
+
+R = TypeVar("R", bound="Resource")
+
+
+class Domain:
+    """A Twilio product (``api``, ``messaging`` …); attributes are its versions."""
+
+    def __init__(self, client: Client, name: str) -> None:
+        self._client = client
+        self._name = name
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if registry.top_level(self._name, name):
+            return Version(self._client, self._name, name)
+        default = registry.default_version(self._name)
+        if default is None:
+            raise AttributeError(f"no resources are declared for the {self._name!r} domain")
+        # client.api.calls: the default version's mount, as the official helpers allow.
+        return getattr(Version(self._client, self._name, default), name)
+
+    def __dir__(self) -> list[str]:
+        default = registry.default_version(self._name)
+        return [default] if default else []
+
+    def __repr__(self) -> str:
+        return f"<Domain {self._name}>"
+
+
+class Version:
+    """One version of a domain (``v2010``, ``v1``); attributes are its list resources."""
+
+    def __init__(self, client: Client, domain: str, version: str) -> None:
+        self._client = client
+        self._domain = domain
+        self._version = version
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        mount = registry.top_level(self._domain, self._version).get(name)
+        if mount is None:
+            known = ", ".join(sorted(registry.top_level(self._domain, self._version)))
+            raise AttributeError(f"{self._domain}.{self._version} has no {name!r}; it has {known}")
+        return ListResource(mount.model, self._client, {})
+
+    def __dir__(self) -> list[str]:
+        return sorted(registry.top_level(self._domain, self._version))
+
+    def __repr__(self) -> str:
+        return f"<Version {self._domain}.{self._version}>"
+
+
+class ListResource(Manager[R], Generic[R]):
+    """A list resource: ``list``, ``stream``, ``page``, ``create``; call it with an identity.
+
+    ``limit`` caps how many records come back in total (``None``: all of them; ``0``:
+    none, and no request is sent); ``page_size`` is the ``PageSize`` of each request
+    (default: ``limit`` when it fits in one page, else the largest page Twilio allows).
+    """
+
+    def __init__(self, model: type[R], client: Client | None, path: dict[str, str]) -> None:
+        super().__init__(model, client)
+        self._path = path
+
+    def get_queryset(self) -> QuerySet[R]:
+        return super().get_queryset().filter(**self._path)
+
+    def using(self, client: Client) -> ListResource[R]:
+        return ListResource(self.model, client, self._path)
+
+    def stream(
+        self, limit: int | None = None, page_size: int | None = None, **filters: Any
+    ) -> Iterator[R]:
+        """Yield records lazily, fetching pages as they are needed."""
+        queryset = self.filter(**filters)
+        if limit is not None:
+            if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+                raise ValidationError(f"limit must be a non-negative integer, got {limit!r}")
+            queryset = queryset[:limit]
+        return queryset.iterator(page_size)
+
+    def list(
+        self, limit: int | None = None, page_size: int | None = None, **filters: Any
+    ) -> list[R]:
+        """Return the records as a list (all of them unless ``limit`` says otherwise)."""
+        return list(self.stream(limit, page_size, **filters))
+
+    def page(self, page_size: int | None = None, **filters: Any) -> ResultPage[R]:
+        """Fetch one page; ``.next_page()`` fetches the one after it."""
+        return self.filter(**filters).page(page_size)
+
+    def __call__(self, identity: str) -> InstanceResource[R]:
+        meta = self.model._meta
+        if meta.identity is None:
+            raise ValidationError(f"{self.model.__name__} has no identity to address")
+        check_path_value(meta, meta.identity, identity)
+        return InstanceResource(self.model, self.client, {**self._path, meta.identity: identity})
+
+    def __repr__(self) -> str:
+        return f"<ListResource {self.model.__name__} {self._path}>"
+
+
+class InstanceResource(Generic[R]):
+    """One addressed instance: ``fetch``, ``update``, ``delete`` and its sub-resources.
+
+    ``update`` and ``delete`` send one request and do not fetch first. Reading a property
+    (``number.voice_url``) fetches the instance once and reads from it afterwards.
+    """
+
+    def __init__(self, model: type[R], client: Client | None, values: dict[str, str]) -> None:
+        self._model = model
+        self._client = client
+        self._values = values
+        self._fetched: R | None = None
+
+    @property
+    def _identity(self) -> str:
+        identity = self._model._meta.identity
+        assert identity is not None
+        return self._values[identity]
+
+    def _stub(self) -> R:
+        """An instance that knows its URL but holds no data: enough to update or delete."""
+        meta = self._model._meta
+        context = {k: v for k, v in self._values.items() if k in meta.path_params}
+        context[meta.identity or ""] = self._identity
+        return self._model._from_record({}, self._client, context)
+
+    def fetch(self) -> R:
+        """Fetch the instance (one GET)."""
+        meta = self._model._meta
+        path = {k: v for k, v in self._values.items() if k in meta.path_params}
+        self._fetched = Manager(self._model, self._client).get(self._identity, **path)
+        return self._fetched
+
+    def update(self, **values: Any) -> R:
+        """Send ``values`` as an update (one POST) and return the updated instance."""
+        instance = self._stub()
+        instance.update(client=self._client, **values)
+        self._fetched = instance
+        return instance
+
+    def delete(self) -> bool:
+        """Delete the instance (one DELETE); return True."""
+        self._stub().delete(client=self._client)
+        self._fetched = None
+        return True
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        mount = registry.children(self._model).get(name)
+        if mount is not None:
+            return child_list(mount, self._client, self._values)
+        if self._fetched is None:
+            self.fetch()
+        return getattr(self._fetched, name)
+
+    def __repr__(self) -> str:
+        return f"<InstanceResource {self._model.__name__} {self._identity}>"
+
+
+def child_list(
+    mount: registry.Mount, client: Client | None, parent_values: dict[str, str]
+) -> ListResource[Any]:
+    """The ListResource of a child, with the parent's values filled into its path."""
+    path = {
+        child: parent_values[parent]
+        for child, parent in mount.parent_params
+        if isinstance(parent_values.get(parent), str)
+    }
+    return ListResource(mount.model, client, path)
