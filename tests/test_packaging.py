@@ -17,8 +17,18 @@ def test_pip_install_provides_twiorm_resources_and_no_top_level_resources(
 ) -> None:
     target = tmp_path / "site"
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-         "--target", str(target), str(ROOT)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--target",
+            str(target),
+            str(ROOT),
+        ],
         check=True,
         cwd=tmp_path,
     )
@@ -32,6 +42,9 @@ def test_pip_install_provides_twiorm_resources_and_no_top_level_resources(
     )
     shown = subprocess.run(
         [sys.executable, "-c", probe, str(target)],
-        check=True, cwd=tmp_path, capture_output=True, text=True,
+        check=True,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
     ).stdout
     assert shown.strip().startswith(str(target))
