@@ -32,7 +32,7 @@ _MONTHS = {
 def parse_rfc2822(text: str) -> datetime:
     """Return the aware UTC datetime of an RFC 2822 date; raise ``ValueError`` if it is not one."""
     # "Fri, 18 Oct 2019 17:00:00 +0000": the shape of every 2010 API date.
-    if len(text) == 31 and text[25:] == "+0000" and text[3] == ",":
+    if len(text) == 31 and text[26:] == "+0000" and text[3] == ",":
         month = _MONTHS.get(text[8:11])
         if month is not None:
             try:

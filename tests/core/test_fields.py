@@ -158,3 +158,14 @@ def test_validation_errors_name_resource_field_and_expectation() -> None:
     assert isinstance(error, ValueError)
     assert (error.resource, error.field) == ("Widget", "color")
     assert str(error) == "Widget.color: expected one of red, green, blue, got 'purple'"
+
+
+def test_twilios_own_date_shape_takes_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    import twiorm.dates
+
+    def refuse(text: str) -> None:
+        raise AssertionError(f"the general parser was used for {text!r}")
+
+    monkeypatch.setattr(twiorm.dates, "parsedate_to_datetime", refuse)
+    parsed = parse_rfc2822("Tue, 31 Aug 2010 20:36:28 +0000")
+    assert parsed == datetime(2010, 8, 31, 20, 36, 28, tzinfo=UTC)
