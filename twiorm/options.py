@@ -58,6 +58,7 @@ class Options:
         self.declared: dict[str, Any] = {**inherited, **declared}
 
         self.fields: dict[str, Field[Any]] = dict(fields)
+        self._parameter_schemas: dict[str, ma.Schema] = {}
         self.abstract: bool = bool(self.declared.get("abstract", False))
         self.domain: str = self.declared.get("domain", "api")
         self.max_page_size: int = self.declared.get("max_page_size", 1000)
@@ -153,10 +154,10 @@ class Options:
         """The marshmallow schema that validates and encodes one operation's parameters."""
         from twiorm.schema import parameter_schema
 
-        cache = self.__dict__.setdefault("_parameter_schemas", {})
-        if operation not in cache:
-            cache[operation] = parameter_schema(self, operation)
-        return cache[operation]  # type: ignore[no-any-return]
+        schema = self._parameter_schemas.get(operation)
+        if schema is None:
+            schema = self._parameter_schemas[operation] = parameter_schema(self, operation)
+        return schema
 
     def describe_filters(self) -> str:
         """List the filter keywords for an error message."""

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-import twiorm.resources
 
+import twiorm.resources
 from twiorm import Resource, fields
 from twiorm.fields import LOOKUP_SUFFIXES, REQUIRED, Field
 

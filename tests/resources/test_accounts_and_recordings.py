@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from twiorm.resources import Account, CallRecording, Recording
-
 import twiorm
+from twiorm.resources import Account, CallRecording, Recording
 
 AC = "AC" + "a" * 32
 RE = "RE" + "a" * 32

@@ -6,9 +6,9 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 
 import pytest
-from twiorm.resources import Call
 
 import twiorm
+from twiorm.resources import Call
 from twiorm.testing import count_requests
 
 

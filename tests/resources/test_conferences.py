@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from twiorm.resources import Conference, ConferenceRecording, Participant
 
 import twiorm
+from twiorm.resources import Conference, ConferenceRecording, Participant
 
 CF = "CF" + "a" * 32
 CA = "CA" + "a" * 32

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from twiorm.resources import Call, IncomingPhoneNumber, Participant, Service, Verification
-
 import twiorm
+from twiorm.resources import Call, IncomingPhoneNumber, Participant, Service, Verification
 
 CF = "CF" + "a" * 32
 PN = "PN" + "a" * 32

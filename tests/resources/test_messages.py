@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pytest
-from twiorm.resources import Message
 
 import twiorm
+from twiorm.resources import Message
 
 SM = "SM" + "a" * 32
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from twiorm.resources import PhoneNumber, Service, Verification, VerificationCheck, VerifyService
-
 import twiorm
+from twiorm.resources import PhoneNumber, Service, Verification, VerificationCheck, VerifyService
 
 VA = "VA" + "a" * 32
 

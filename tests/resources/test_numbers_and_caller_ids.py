@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from twiorm.resources import IncomingPhoneNumber, Number, OutgoingCallerId
 
 import twiorm
+from twiorm.resources import IncomingPhoneNumber, Number, OutgoingCallerId
 
 PN = "PN" + "a" * 32
 
