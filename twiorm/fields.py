@@ -148,6 +148,9 @@ class Field(Generic[T]):
 
     # -- instance access (the hot path) ------------------------------------------------
 
+    # A non-data descriptor: the first read converts the raw value and stores it in the
+    # instance's __dict__, so every later read is a plain attribute lookup. Writes go
+    # through Resource.__setattr__, which calls ``assign``.
     @overload
     def __get__(self, instance: None, owner: type | None = None) -> Field[T]: ...
     @overload
@@ -156,35 +159,38 @@ class Field(Generic[T]):
     def __get__(self, instance: object | None, owner: type | None = None) -> Any:
         if instance is None:
             return self
-        values = instance._values  # type: ignore[attr-defined]
-        value = values.get(self.name, _UNREAD)
-        if value is not _UNREAD:
-            return value
         raw = instance._raw.get(self.key)  # type: ignore[attr-defined]
         if raw is None:
-            return None
-        try:
-            value = self.load(raw)
-        except (TypeError, ValueError, ArithmeticError) as exc:
-            raise MalformedResponseError(
-                f"{self._where()}: Twilio sent {raw!r}, expected {self.expected}"
-            ) from exc
-        values[self.name] = value
+            value = None
+        else:
+            try:
+                value = self.load(raw)
+            except (TypeError, ValueError, ArithmeticError) as exc:
+                raise MalformedResponseError(
+                    f"{self._where()}: Twilio sent {raw!r}, expected {self.expected}"
+                ) from exc
+        instance.__dict__[self.name] = value
         return value
 
-    def __set__(self, instance: object, value: Any) -> None:
+    if TYPE_CHECKING:  # for type checkers only: assignment is typed, and routed by Resource
+
+        def __set__(self, instance: object, value: T | None) -> None: ...
+
+    def assign(self, instance: Any, value: Any) -> None:
+        """Validate ``value`` for the operation the next ``save()`` sends, and record it."""
         if not self.writable:
             raise ReadOnlyFieldError(
                 f"{self._where()} is read-only: no Twilio operation accepts it as a parameter"
             )
         # The value will travel with the next save(): a create, or an update once saved.
-        operation: Operation = "update" if instance._persisted else "create"  # type: ignore[attr-defined]
+        operation: Operation = "update" if instance._persisted else "create"
         if not getattr(self, operation):
             when = "changed after creation" if operation == "update" else "set on create"
             raise ReadOnlyFieldError(f"{self._where()} cannot be {when}")
-        cleaned = None if value is None else self.validate(value, operation)
-        instance._values[self.name] = cleaned  # type: ignore[attr-defined]
-        instance._dirty.add(self.name)  # type: ignore[attr-defined]
+        instance.__dict__[self.name] = None if value is None else self.validate(value, operation)
+        if not instance._dirty:  # loaded instances share one empty frozenset until changed
+            instance._dirty = set()
+        instance._dirty.add(self.name)
 
     def _where(self) -> str:
         owner = getattr(self, "owner", None)
@@ -236,13 +242,6 @@ class Field(Generic[T]):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self._where()}>"
-
-
-class _Unread:
-    """Marks a field value not yet converted from the raw record."""
-
-
-_UNREAD = _Unread()
 
 
 def _show(value: Any) -> str:

@@ -124,7 +124,12 @@ class Options:
     @cached_property
     def by_key(self) -> dict[str, Field[Any]]:
         """Fields by their JSON key, as responses name them."""
-        return {field.key: field for field in self.fields.values() if not field.write_only}
+        return {field.key: field for field in self.properties.values()}
+
+    @cached_property
+    def properties(self) -> dict[str, Field[Any]]:
+        """The fields that responses carry (every field but the write-only parameters)."""
+        return {name: field for name, field in self.fields.items() if not field.write_only}
 
     @cached_property
     def filters(self) -> dict[str, tuple[Field[Any], str]]:

@@ -87,8 +87,7 @@ class Resource(metaclass=ResourceMeta):
     )
 
     _raw: dict[str, Any]
-    _values: dict[str, Any]
-    _dirty: set[str]
+    _dirty: set[str] | frozenset[str]
     _client: Client | None
     _context: dict[str, str]
     _persisted: bool
@@ -102,9 +101,7 @@ class Resource(metaclass=ResourceMeta):
         meta = self._meta
         if meta.abstract:
             raise DeclarationError(f"{type(self).__name__} is abstract and cannot be created")
-        self.__dict__.update(
-            _raw={}, _values={}, _dirty=set(), _client=None, _context={}, _persisted=False
-        )
+        self.__dict__.update(_raw={}, _dirty=set(), _client=None, _context={}, _persisted=False)
         for name, value in values.items():
             if name in meta.path_params:
                 self._context[name] = check_path_value(meta, name, value)
@@ -124,14 +121,14 @@ class Resource(metaclass=ResourceMeta):
     ) -> R:
         """Wrap a record Twilio sent, converting nothing until a field is read."""
         instance = cls.__new__(cls)
-        instance.__dict__.update(
-            _raw=record,
-            _values={},
-            _dirty=set(),
-            _client=client,
-            _context=context,
-            _persisted=True,
-        )
+        # One dict literal is the cheapest way to set up an instance: this runs per record.
+        instance.__dict__ = {
+            "_raw": record,
+            "_dirty": _NO_CHANGES,
+            "_client": client,
+            "_context": context,
+            "_persisted": True,
+        }
         return instance
 
     @classmethod
@@ -216,11 +213,7 @@ class Resource(metaclass=ResourceMeta):
 
     def to_dict(self) -> dict[str, Any]:
         """Return every declared property as its typed value, by Python name."""
-        return {
-            name: getattr(self, name)
-            for name, field in self._meta.fields.items()
-            if not field.write_only
-        }
+        return {name: getattr(self, name) for name in self._meta.properties}
 
     # -- writing -------------------------------------------------------------------------
 
@@ -253,8 +246,21 @@ class Resource(metaclass=ResourceMeta):
 
     def _reload(self, payload: Any, client: Client, spec: RequestSpec) -> None:
         fresh = type(self)._from_response(payload, client, self._context, spec)
-        self.__dict__.update(_raw=fresh._raw, _values={}, _dirty=set(), _client=client)
-        self._persisted = True
+        self._replace_record(fresh._raw, client)
+
+    def _replace_record(self, record: dict[str, Any], client: Client) -> None:
+        """Hold ``record`` as Twilio's latest word: forget converted and unsaved values."""
+        state = self.__dict__
+        for name in self._meta.fields:
+            state.pop(name, None)
+        state.update(_raw=record, _dirty=_NO_CHANGES, _client=client, _persisted=True)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        field = self._meta.fields.get(name)
+        if field is None:
+            object.__setattr__(self, name, value)
+        else:
+            field.assign(self, value)
 
     def save(self, *, client: Client | None = None) -> None:
         """Create the instance, or send only the fields changed since it was loaded.
@@ -264,14 +270,14 @@ class Resource(metaclass=ResourceMeta):
         """
         client = self._bound_client(client)
         if not self._persisted:
-            values = {name: self._values[name] for name in self._dirty}
-            created = type(self)._create(client, self._context, values)
-            self.__dict__.update(_raw=created._raw, _values={}, _dirty=set(), _client=client)
-            self._persisted = True
+            created = type(self)._create(client, self._context, self._changes())
+            self._replace_record(created._raw, client)
             return
-        if not self._dirty:
-            return
-        self._send_update({name: self._values[name] for name in self._dirty}, client)
+        if self._dirty:
+            self._send_update(self._changes(), client)
+
+    def _changes(self) -> dict[str, Any]:
+        return {name: self.__dict__[name] for name in self._dirty}
 
     def update(self, *, client: Client | None = None, **values: Any) -> None:
         """Send ``values`` as an update (one POST, no fetch first) and load the answer."""
@@ -313,17 +319,18 @@ class Resource(metaclass=ResourceMeta):
     def __getstate__(self) -> dict[str, Any]:
         # The client holds credentials and a connection pool: never pickle it; and leave
         # out secret fields (an account's auth token).
-        state = dict(self.__dict__)
+        secrets = [f for f in self._meta.fields.values() if f.secret]
+        state = {k: v for k, v in self.__dict__.items() if k not in {f.name for f in secrets}}
         state["_client"] = None
-        secret_keys = {f.key for f in self._meta.fields.values() if f.secret}
+        secret_keys = {f.key for f in secrets}
         state["_raw"] = {k: v for k, v in self._raw.items() if k not in secret_keys}
-        state["_values"] = {
-            k: v for k, v in self._values.items() if not self._meta.fields[k].secret
-        }
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
+
+
+_NO_CHANGES: frozenset[str] = frozenset()
 
 
 _RESERVED = frozenset(name for name in vars(Resource) if not name.startswith("__")) | {
