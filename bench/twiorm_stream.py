@@ -3,7 +3,7 @@
     Call.objects.using(client).iterator(page_size=1000)
 
 "four" reads call.sid, .duration, .price, .date_created as twiorm types them; "all" every
-field Call declares (Call._meta.fields). Checksums must match the typed floor and the SDK.
+property Call declares (Call._meta.properties). Checksums must match the typed floor and the SDK.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def main() -> None:
     args = parse_args(__doc__)
     client = twiorm.Client(ACCOUNT_SID, AUTH_TOKEN, base_urls={"api": args.url})
     calls = Call.objects.using(client).iterator(page_size=PAGE_SIZE)
-    names = tuple(Call._meta.fields)
+    names = tuple(Call._meta.properties)  # what responses carry, not write-only parameters
     checksum = records = 0
     if args.mode == "four":
         for call in calls:
