@@ -38,6 +38,7 @@ def test_pip_install_provides_twiorm_resources_and_no_top_level_resources(
     probe = (
         "import sys; sys.path.insert(0, sys.argv[1]);"
         "from twiorm.resources import Call, Number;"
+        "import twiorm.sandbox, twiorm.demo;"
         "import twiorm; print(twiorm.__file__)"
     )
     shown = subprocess.run(

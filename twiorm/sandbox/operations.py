@@ -1,0 +1,334 @@
+"""The sandbox's API: one request in, one Twilio-shaped reply out, with no sockets involved.
+
+``Api.handle`` does what Twilio does, in Twilio's order: authenticate (401), find the
+resource the path names (404), check the method is one of its verbs (405), check the
+account and the parent instance exist (404), then list, fetch, create, update or delete.
+Parameters are checked by the declared fields' own cleaning; what is refused renders as
+Twilio's error body. Every reply is logged as an ``Exchange`` for tests to inspect.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Final
+from urllib.parse import parse_qsl, urlsplit
+
+from twiorm.dates import UTC
+from twiorm.fields import Operation
+from twiorm.sandbox import envelopes, magic_numbers
+from twiorm.sandbox.accounts import Accounts, Principal
+from twiorm.sandbox.behaviours import (
+    Creation,
+    behaviour_for,
+    invalid_parameter,
+    missing_parameter,
+    unknown_parameter,
+)
+from twiorm.sandbox.filters import compile_filters
+from twiorm.sandbox.records import RecordBuilder
+from twiorm.sandbox.refusals import Refusal
+from twiorm.sandbox.routes import Endpoint, Match, Router
+from twiorm.sandbox.store import Store, StoredRecord
+from twiorm.sandbox.wire import decode
+
+__all__ = ["Api", "Exchange", "Incoming", "Reply"]
+
+logger = logging.getLogger("twiorm.sandbox")
+
+_JSON: Final = "application/json; charset=utf-8"
+_VERBS: Final = {
+    ("list", "GET"): "list",
+    ("list", "POST"): "create",
+    ("instance", "GET"): "fetch",
+    ("instance", "POST"): "update",
+    ("instance", "DELETE"): "delete",
+}
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """An HTTP request as the API needs it: the target is the path and query string."""
+
+    method: str
+    target: str
+    body: bytes = b""
+    authorization: str | None = None
+
+
+@dataclass(frozen=True)
+class Reply:
+    """An HTTP response: an empty body means none is sent (204)."""
+
+    status: int
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+    def json(self) -> Any:
+        """The body, parsed."""
+        return json.loads(self.body) if self.body else None
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One request the sandbox answered: method, path with query, and status."""
+
+    method: str
+    target: str
+    status: int
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+class Api:
+    """Answer requests for every endpoint of ``router`` from ``store``."""
+
+    def __init__(
+        self,
+        router: Router,
+        store: Store,
+        accounts: Accounts,
+        *,
+        clock: Callable[[], datetime] = _utcnow,
+    ) -> None:
+        self.router = router
+        self.store = store
+        self.accounts = accounts
+        self.clock = clock
+        self.base_url = ""
+        self.exchanges: list[Exchange] = []
+        self.records = RecordBuilder(router, lambda: self.base_url)
+
+    def handle(self, incoming: Incoming) -> Reply:
+        """Answer one request; never raises."""
+        try:
+            reply = self._dispatch(incoming)
+        except Refusal as refusal:
+            headers = {**refusal.headers, "Content-Type": _JSON}
+            reply = Reply(refusal.status, refusal.body(), headers)
+        except Exception:  # a sandbox bug must answer 500, not drop the connection
+            logger.exception("sandbox failed on %s %s", incoming.method, incoming.target)
+            failure = Refusal(500, 20500, "An internal server error has occurred")
+            reply = Reply(500, failure.body(), {"Content-Type": _JSON})
+        reply.headers["Twilio-Request-Id"] = "RQ" + secrets.token_hex(16)
+        self.exchanges.append(Exchange(incoming.method, incoming.target, reply.status))
+        return reply
+
+    # -- dispatch ------------------------------------------------------------------------
+
+    def _dispatch(self, incoming: Incoming) -> Reply:
+        principal = self.accounts.authenticate(incoming.authorization)
+        parts = urlsplit(incoming.target)
+        path = parts.path
+        match = self.router.resolve(path)
+        if match is None:
+            raise Refusal.not_found(path)
+        verb = _VERBS.get((match.kind, incoming.method))
+        if verb is None or verb not in match.endpoint.meta.verbs:
+            raise Refusal.not_allowed(incoming.method, path)
+        query = parse_qsl(parts.query, keep_blank_values=True)
+        form = parse_qsl(incoming.body.decode("utf-8", "replace"), keep_blank_values=True)
+        with self.store.lock:
+            self._check_reach(principal, match)
+            self._check_parent(match)
+            if verb == "list":
+                return self._list(match, query, principal)
+            if verb == "fetch":
+                return self._fetch(match, query, principal)
+            if verb == "create":
+                return self._create(match, form, principal)
+            if verb == "update":
+                return self._update(match, form)
+            return self._delete(match)
+
+    def _check_reach(self, principal: Principal, match: Match) -> None:
+        account = match.values.get("account_sid")
+        if match.endpoint.is_account and match.kind == "instance":
+            account = match.identity
+        if account is not None and account not in self.accounts.reachable(principal):
+            raise Refusal.not_found(match.path)
+
+    def _check_parent(self, match: Match) -> None:
+        parent_path = self.router.parent_path(match)
+        parent = self.router.resolve(parent_path, discover=False) if parent_path else None
+        if parent is not None and parent.kind == "instance" and self.find(parent) is None:
+            raise Refusal.not_found(match.path)
+
+    # -- finding records -----------------------------------------------------------------
+
+    def find(self, match: Match) -> StoredRecord | None:
+        """The stored record an instance URL names, if it exists under those parents."""
+        endpoint = match.endpoint
+        identity = match.identity
+        if identity is None:
+            return None
+        collection = self.store.collection(endpoint.collection)
+        record = collection.get(identity)
+        if record is None:
+            # A participant may be named by its label as well as its call SID.
+            for key in behaviour_for(endpoint.collection).alternate_keys:
+                record = next(
+                    (r for r in collection.newest_first() if r.data.get(key) == identity), None
+                )
+                if record is not None:
+                    break
+        if record is None or not self.belongs(record, endpoint, match.parents):
+            return None
+        return record
+
+    @staticmethod
+    def belongs(record: StoredRecord, endpoint: Endpoint, parents: dict[str, str]) -> bool:
+        """Whether ``record`` lives under the path values ``parents``."""
+        declared = endpoint.meta.fields
+        for name, value in parents.items():
+            key = declared[name].key if name in declared else None
+            if record.value(name, key) != value:
+                return False
+        return True
+
+    # -- the verbs -----------------------------------------------------------------------
+
+    def _list(self, match: Match, query: list[tuple[str, str]], principal: Principal) -> Reply:
+        endpoint = match.endpoint
+        meta = endpoint.meta
+        request = envelopes.page_request(query, meta.max_page_size)
+        predicates = compile_filters(meta, query)
+        if endpoint.is_account and endpoint.identity_key:
+            reachable, key = self.accounts.reachable(principal), endpoint.identity_key
+            predicates.append(lambda data: data.get(key) in reachable)
+        parents = match.parents
+        collection = self.store.collection(endpoint.collection)
+        rows = (
+            row
+            for row in collection.newest_first()
+            if self.belongs(row, endpoint, parents) and all(test(row.data) for test in predicates)
+        )
+        window = envelopes.cut(rows, request, collection.position)
+        body = envelopes.render(
+            meta.list_key, endpoint.legacy, match.path, self.base_url, request, window
+        )
+        return _json(200, body)
+
+    def _fetch(self, match: Match, query: list[tuple[str, str]], principal: Principal) -> Reply:
+        endpoint = match.endpoint
+        params, _ = self._parameters(endpoint, "fetch", query)
+        record = self.find(match)
+        if record is not None:
+            return _json(200, record.data)
+        synthesize = behaviour_for(endpoint.collection).synthesize
+        looked_up = synthesize(match.identity or "", params) if synthesize else None
+        if looked_up is None:
+            raise Refusal.not_found(match.path)
+        # Answered for any identity (Lookups) and kept nowhere, as on Twilio.
+        data = self.records.new(endpoint, match.values, principal.account_sid, self.clock(), {})
+        data.update((key, value) for key, value in looked_up.items() if key in data)
+        self.records.finish(endpoint, data, match.values)
+        return _json(200, data)
+
+    def _create(self, match: Match, form: list[tuple[str, str]], principal: Principal) -> Reply:
+        endpoint = match.endpoint
+        params, wire = self._parameters(endpoint, "create", form)
+        magic_numbers.check(endpoint.collection, wire)
+        now = self.clock()
+        behaviour = behaviour_for(endpoint.collection)
+        data = self.records.new(
+            endpoint, match.values, principal.account_sid, now, behaviour.defaults
+        )
+        self.records.apply(endpoint, data, params)
+        if behaviour.complete is not None:
+            behaviour.complete(
+                Creation(
+                    data=data,
+                    params=params,
+                    parents=match.values,
+                    path=match.path,
+                    account_sid=principal.account_sid,
+                    stamp=self.records.stamp(endpoint, now),
+                    store=self.store,
+                    accounts=self.accounts,
+                )
+            )
+        self.records.finish(endpoint, data, match.values)
+        self.store_record(endpoint, data, match.values)
+        return _json(201, data)
+
+    def _update(self, match: Match, form: list[tuple[str, str]]) -> Reply:
+        endpoint = match.endpoint
+        record = self.find(match)
+        if record is None:
+            raise Refusal.not_found(match.path)
+        params, _ = self._parameters(endpoint, "update", form)
+        data = dict(record.data)
+        self.records.apply(endpoint, data, params)
+        self.records.touch(endpoint, data, self.clock())
+        parents = dict(record.parents)
+        for name in endpoint.meta.path_params:
+            if isinstance(params.get(name), str):
+                parents[name] = params[name]  # moved, e.g. a number to a subaccount
+        self.records.finish(endpoint, data, parents)
+        record.data, record.parents = data, parents
+        return _json(200, data)
+
+    def _delete(self, match: Match) -> Reply:
+        record = self.find(match)
+        if record is None:
+            raise Refusal.not_found(match.path)
+        self.store.collection(match.endpoint.collection).remove(record.key)
+        return Reply(204, b"")
+
+    # -- helpers shared with seeding -----------------------------------------------------
+
+    def store_record(
+        self, endpoint: Endpoint, data: dict[str, Any], parents: dict[str, str]
+    ) -> StoredRecord:
+        """Keep a finished record in its collection (call with the store's lock held)."""
+        seq = self.store.next_seq()
+        identity_key = endpoint.identity_key
+        identity = data.get(identity_key) if identity_key else None
+        key = identity if isinstance(identity, str) else f"#{seq}"
+        record = StoredRecord(key, seq, data, dict(parents))
+        self.store.collection(endpoint.collection).add(record)
+        return record
+
+    def _parameters(
+        self, endpoint: Endpoint, operation: Operation, pairs: Sequence[tuple[str, str]]
+    ) -> tuple[dict[str, Any], dict[str, str]]:
+        """Clean the parameters of ``operation`` with their fields.
+
+        Return them by Python name, and the last raw value of each by wire name.
+        """
+        meta = endpoint.meta
+        accepted = {f.param: (name, f) for name, f in meta.parameters(operation).items()}
+        grouped: dict[str, list[str]] = {}
+        for name, value in pairs:
+            if name in accepted:
+                grouped.setdefault(name, []).append(value)
+            elif operation != "fetch":  # a fetch ignores what it does not know, as Twilio does
+                raise unknown_parameter(name)
+        given = {accepted[param][0] for param in grouped}
+        if operation != "fetch":
+            for name in meta.required(operation):
+                if name not in given:
+                    raise missing_parameter([meta.fields[name].param])
+            for group in meta.one_of.get(operation, ()):
+                if not given.intersection(group):
+                    raise missing_parameter([meta.fields[name].param for name in group])
+        cleaned: dict[str, Any] = {}
+        for param, values in grouped.items():
+            name, declared = accepted[param]
+            try:
+                cleaned[name] = declared.clean_for(decode(declared, values), operation)
+            except (TypeError, ValueError) as exc:
+                raise invalid_parameter(param, values[-1], str(exc) or declared.expected) from None
+        return cleaned, {param: values[-1] for param, values in grouped.items()}
+
+
+def _json(status: int, body: Any) -> Reply:
+    encoded = json.dumps(body, separators=(",", ":")).encode()
+    return Reply(status, encoded, {"Content-Type": _JSON})
