@@ -372,9 +372,15 @@ class PhoneNumber(Str):
 
 
 class Endpoint(PhoneNumber):
-    """Whom a call reaches: an E.164 number, ``sip:…`` or ``client:…``."""
+    """Whom a call reaches: an E.164 number, ``sip:…`` or ``client:…`` (no sender IDs)."""
 
     expected = "an E.164 phone number such as +14155550100, a sip: URI or client:identity"
+
+    def clean(self, value: Any) -> str:
+        text = Str.clean(self, value)  # narrower than PhoneNumber: calls need an address
+        if not (_E164.match(text) or _ADDRESS.match(text)):
+            raise ValueError(self.expected)
+        return text
 
 
 # -- numbers and booleans ----------------------------------------------------------------

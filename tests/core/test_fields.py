@@ -129,12 +129,17 @@ def test_invalid_inputs_are_refused(field: fields.Field[object], value: object) 
         "whatsapp:+14155550100",
         "client:alice",
         "sip:a@b.example.com",
-        "12345",
-        "Twilio",
     ],
 )
 def test_endpoint_accepts_numbers_and_addresses(value: str) -> None:
     assert fields.Endpoint().clean(value) == value
+
+
+@pytest.mark.parametrize("value", ["12345", "Twilio", "call me"])
+def test_endpoint_refuses_sender_ids_that_phone_numbers_accept(value: str) -> None:
+    assert fields.PhoneNumber().clean(value) == value  # a short code or sender ID may send SMS
+    with pytest.raises(ValueError, match="E.164"):
+        fields.Endpoint().clean(value)
 
 
 def test_enum_write_choices_narrow_create_and_update() -> None:
