@@ -103,6 +103,20 @@ def _delete(sandbox: Sandbox, say: Say) -> None:
         say(f"get(sid) again                    -> OutgoingCallerId.DoesNotExist [{exc.code}]")
 
 
+def _helper_style(sandbox: Sandbox, say: Say) -> None:
+    api = sandbox.client.api.v2010
+    busy = api.calls.list(status="busy", limit=2)
+    say(f"client.api.v2010.calls.list(status='busy', limit=2) -> {len(busy)} Call instances")
+    same = busy == list(Call.objects.filter(status="busy")[:2])
+    say(f"the same records as Call.objects.filter(status='busy')[:2]: {same}")
+    streamed = sum(1 for _ in api.calls.stream(limit=250, page_size=100))
+    say(f"calls.stream(limit=250, page_size=100) -> {streamed} calls, pages fetched as needed")
+    bought = api.incoming_phone_numbers.create(area_code="500")
+    number = sandbox.client.api.incoming_phone_numbers(bought.sid)
+    number.update(sms_url="https://example.com/sms")  # one POST, no fetch first
+    say(f"incoming_phone_numbers(sid).update(sms_url=...) -> {number.sms_url!r}")
+
+
 def _typed_errors(sandbox: Sandbox, say: Say) -> None:
     try:
         Message.objects.create(to=CUSTOMER, from_="+15005550001", body="hi")
@@ -125,6 +139,7 @@ STEPS: tuple[Step, ...] = (
     Step("Stream thousands of records, page by page", _stream),
     Step("Fetch a phone number and save() a change", _save_a_change),
     Step("Delete a caller ID", _delete),
+    Step("The official-helper style, over the same machinery", _helper_style),
     Step("Typed errors", _typed_errors),
 )
 
