@@ -29,6 +29,11 @@ def test_custom_resources_example(capsys: pytest.CaptureFixture[str]) -> None:
     assert all(line.endswith("0.01 USD") for line in printed)
 
 
+def test_sandbox_example(capsys: pytest.CaptureFixture[str]) -> None:
+    exec(compile(example("sandbox"), str(README), "exec"), {})
+    assert capsys.readouterr().out.split() == ["5000", "1"]  # one request for ten records
+
+
 def test_the_readme_starts_with_the_demo_and_the_tests() -> None:
     first_block = README.read_text(encoding="utf-8").split("```")[1]
     assert "python -m twiorm demo" in first_block
