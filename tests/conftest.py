@@ -72,7 +72,8 @@ def fake() -> FakeTwilio:
 
 @pytest.fixture
 def client(fake: FakeTwilio) -> twiorm.Client:
-    return twiorm.Client(ACCOUNT_SID, AUTH_TOKEN, transport=FunctionTransport(fake))
+    # retries=0: each unit test scripts one answer per request; tests/reliability covers retries.
+    return twiorm.Client(ACCOUNT_SID, AUTH_TOKEN, transport=FunctionTransport(fake), retries=0)
 
 
 @pytest.fixture(autouse=True)

@@ -17,6 +17,8 @@ from twiorm.errors import (
     BadRequestError,
     ConfigurationError,
     ConnectError,
+    ConnectionDroppedError,
+    ConnectTimeout,
     DeclarationError,
     InvalidFilterError,
     InvalidPathParameterError,
@@ -25,11 +27,16 @@ from twiorm.errors import (
     MultipleObjectsReturned,
     NotFoundError,
     ObjectDoesNotExist,
+    OutcomeUnknownDisconnect,
+    OutcomeUnknownError,
+    OutcomeUnknownServerError,
+    OutcomeUnknownTimeout,
     PermissionDeniedError,
     RateLimitError,
     ReadOnlyFieldError,
     RequestTimeout,
     ServerError,
+    TLSError,
     TransportError,
     TwilioAPIError,
     TwiormError,
@@ -38,26 +45,37 @@ from twiorm.errors import (
 )
 from twiorm.manager import Manager
 from twiorm.query import QuerySet
+from twiorm.redaction import MaskPhoneNumbers
 from twiorm.request import RequestSpec
+from twiorm.requestor import DEFAULT_TIMEOUT
 from twiorm.resource import Resource
+from twiorm.retry import RetryPolicy
 from twiorm.version import __version__
 
 __all__ = [
+    "DEFAULT_TIMEOUT",
     "AuthenticationError",
     "BadRequestError",
     "Client",
     "ConfigurationError",
     "ConnectError",
+    "ConnectTimeout",
+    "ConnectionDroppedError",
     "Credentials",
     "DeclarationError",
     "InvalidFilterError",
     "InvalidPathParameterError",
     "MalformedResponseError",
     "Manager",
+    "MaskPhoneNumbers",
     "MissingParameterError",
     "MultipleObjectsReturned",
     "NotFoundError",
     "ObjectDoesNotExist",
+    "OutcomeUnknownDisconnect",
+    "OutcomeUnknownError",
+    "OutcomeUnknownServerError",
+    "OutcomeUnknownTimeout",
     "PermissionDeniedError",
     "QuerySet",
     "RateLimitError",
@@ -65,7 +83,9 @@ __all__ = [
     "RequestSpec",
     "RequestTimeout",
     "Resource",
+    "RetryPolicy",
     "ServerError",
+    "TLSError",
     "TransportError",
     "TwilioAPIError",
     "TwiormError",

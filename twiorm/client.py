@@ -20,6 +20,7 @@ from twiorm.errors import ConfigurationError
 from twiorm.fields import WireValue
 from twiorm.request import RequestSpec
 from twiorm.requestor import DEFAULT_TIMEOUT, Requestor, Timeout
+from twiorm.retry import RetryPolicy
 from twiorm.transport import RequestsTransport, Transport
 
 __all__ = ["Client", "Credentials", "get_default_client", "set_default_client"]
@@ -56,6 +57,12 @@ class Client:
     ``base_urls`` maps a Twilio domain (``api``, ``messaging`` …) to another base URL, for
     a local server; ``base_url`` does so for every domain. Plain ``http://`` is accepted
     only for loopback addresses.
+
+    ``timeout`` is seconds, or a (connect, read) pair (default ``DEFAULT_TIMEOUT``).
+    ``retries`` is a ``RetryPolicy`` or a number of retries (0 turns them off); by default
+    reads and deletes are retried on transient failures, creates and updates only when
+    they cannot have been applied (see ``twiorm.retry``). ``mask_phone_numbers`` masks
+    phone numbers in the paths this client logs.
     """
 
     def __init__(
@@ -72,6 +79,8 @@ class Client:
         proxies: Mapping[str, str] | None = None,
         transport: Transport | None = None,
         environ: Mapping[str, str] | None = None,
+        retries: RetryPolicy | int | None = None,
+        mask_phone_numbers: bool = False,
     ) -> None:
         env = os.environ if environ is None else environ
         if username is None and password is None:
@@ -101,7 +110,11 @@ class Client:
         }
         self._fallback_base_url = _checked_base_url(base_url) if base_url else None
         self.requestor = Requestor(
-            transport or RequestsTransport(proxies=proxies), self.credentials, timeout=timeout
+            transport or RequestsTransport(proxies=proxies),
+            self.credentials,
+            timeout=timeout,
+            retries=retries,
+            mask_phone_numbers=mask_phone_numbers,
         )
 
     # -- hosts ---------------------------------------------------------------------------
@@ -123,9 +136,21 @@ class Client:
 
     # -- sending -------------------------------------------------------------------------
 
-    def send(self, spec: RequestSpec, *, timeout: Timeout | None = None) -> Any:
-        """Send a compiled request; return the parsed JSON body (``None`` when empty)."""
-        return self.requestor.send(spec, self.base_url(spec.domain), timeout=timeout)
+    def send(
+        self,
+        spec: RequestSpec,
+        *,
+        timeout: Timeout | None = None,
+        retries: RetryPolicy | int | None = None,
+    ) -> Any:
+        """Send a compiled request; return the parsed JSON body (``None`` when empty).
+
+        ``timeout`` and ``retries`` (a ``RetryPolicy`` or a count, 0 for none) override the
+        client's own for this call.
+        """
+        return self.requestor.send(
+            spec, self.base_url(spec.domain), timeout=timeout, retries=retries
+        )
 
     def request(
         self,

@@ -12,9 +12,17 @@
     ├── ReadOnlyFieldError (AttributeError) assignment to a field Twilio will not accept
     ├── VerbNotAllowedError (TypeError)     e.g. creating a Conference
     ├── MultipleObjectsReturned             get(**filters) matched more than one record
-    ├── TransportError                      the request did not complete
+    ├── TransportError                      the request did not complete (or, raised as
+    │   │                                   such, could not be prepared: nothing was sent)
     │   ├── ConnectError (ConnectionError)  no connection was made: nothing reached Twilio
-    │   └── RequestTimeout (TimeoutError)   connect or read timeout
+    │   │   ├── ConnectTimeout (RequestTimeout)  connecting took longer than allowed
+    │   │   └── TLSError                    the server's certificate was not trusted
+    │   ├── ConnectionDroppedError (ConnectionError)  the connection broke once the request
+    │   │   │                               was on its way (reset, closed, body cut short)
+    │   │   └── OutcomeUnknownDisconnect *
+    │   └── RequestTimeout (TimeoutError)   no answer within the timeout
+    │       └── OutcomeUnknownTimeout *
+    ├── OutcomeUnknownError                 * a create or update may have been applied
     ├── MalformedResponseError              a body that is not the JSON Twilio sends
     └── TwilioAPIError                      Twilio answered with an error status
         ├── BadRequestError                 400
@@ -24,16 +32,22 @@
         │   └── ObjectDoesNotExist          base of every Resource.DoesNotExist
         ├── RateLimitError                  429
         └── ServerError                     5xx
+            └── OutcomeUnknownServerError *
 
-API errors carry the HTTP status, Twilio's code, message and more_info, the method and
-the URL. They never carry credentials: the request they describe is twiorm's own
+The three classes marked * are also ``OutcomeUnknownError``: a POST that may or may not
+have reached Twilio is never sent twice by twiorm. Catch ``OutcomeUnknownError`` to look
+before resending; it carries the method, the URL and the form parameters.
+
+Errors carry the HTTP status, Twilio's code, message and more_info, the method and the
+URL. They never carry credentials: the request they describe is twiorm's own
 ``RequestSpec``, not the transport's prepared request (which holds the Authorization
-header).
+header), and they are raised with no link to the underlying ``requests`` exception.
+Every error pickles with its attributes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 __all__ = [
@@ -41,6 +55,8 @@ __all__ = [
     "BadRequestError",
     "ConfigurationError",
     "ConnectError",
+    "ConnectTimeout",
+    "ConnectionDroppedError",
     "DeclarationError",
     "InvalidFilterError",
     "InvalidPathParameterError",
@@ -49,11 +65,16 @@ __all__ = [
     "MultipleObjectsReturned",
     "NotFoundError",
     "ObjectDoesNotExist",
+    "OutcomeUnknownDisconnect",
+    "OutcomeUnknownError",
+    "OutcomeUnknownServerError",
+    "OutcomeUnknownTimeout",
     "PermissionDeniedError",
     "RateLimitError",
     "ReadOnlyFieldError",
     "RequestTimeout",
     "ServerError",
+    "TLSError",
     "TransportError",
     "TwilioAPIError",
     "TwiormError",
@@ -65,6 +86,22 @@ __all__ = [
 
 class TwiormError(Exception):
     """Base of every error raised by twiorm."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keyword-only constructors do not survive the default exception pickling, which
+        # calls the class with the positional arguments only.
+        return (_rebuild_error, (type(self), self.args, self.__dict__.copy()))
+
+
+def _rebuild_error(cls: type[TwiormError], args: tuple[Any, ...], state: dict[str, Any]) -> Any:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
+
+
+#: The name pickles made before every error shared the rebuild function still refer to.
+_rebuild_api_error = _rebuild_error
 
 
 class DeclarationError(TwiormError, TypeError):
@@ -121,7 +158,11 @@ class MultipleObjectsReturned(TwiormError):
 
 
 class TransportError(TwiormError):
-    """The HTTP exchange did not complete; ``method`` and ``url`` say which request."""
+    """The HTTP exchange did not complete; ``method`` and ``url`` say which request.
+
+    Raised as this class itself, the request could not even be prepared (an unusable URL
+    or header): nothing was sent. The subclasses say how far the exchange got.
+    """
 
     def __init__(self, message: str, *, method: str = "", url: str = "") -> None:
         super().__init__(message)
@@ -134,19 +175,91 @@ class ConnectError(TransportError, ConnectionError):
 
 
 class RequestTimeout(TransportError, TimeoutError):
-    """The connect or read timeout expired."""
+    """No answer within the timeout (the request may have been sent)."""
+
+
+class ConnectTimeout(ConnectError, RequestTimeout):
+    """Connecting took longer than the connect timeout: nothing reached Twilio."""
+
+
+class TLSError(ConnectError):
+    """The TLS handshake failed (e.g. an untrusted certificate): nothing was sent.
+
+    Never retried: another attempt would meet the same certificate.
+    """
+
+
+class ConnectionDroppedError(TransportError, ConnectionError):
+    """The connection broke after the request went out: reset, closed, or body cut short."""
+
+
+class OutcomeUnknownError(TwiormError):
+    """A create or update may or may not have been applied; twiorm did not resend it.
+
+    Twilio has no idempotency key for REST POSTs, so sending again could place a second
+    call or text. Check first (list recent records), then decide. ``method`` and ``url``
+    say which request; ``params`` holds its form parameters as (name, value) pairs, with
+    the values of secret-looking ones (passwords, tokens) masked.
+    """
+
+    method: str
+    url: str
+    params: tuple[tuple[str, str], ...]
+
+    @staticmethod
+    def _unknown_message(
+        method: str, url: str, params: Sequence[tuple[str, str]], what: str
+    ) -> str:
+        # Names only: the values (phone numbers, message bodies) stay on .params.
+        names = ", ".join(dict.fromkeys(name for name, _ in params)) or "none"
+        return (
+            f"{method} {url} may have been applied: {what}. It was not sent again; check "
+            f"whether it took effect before resending (parameters: {names})"
+        )
+
+
+class OutcomeUnknownTimeout(OutcomeUnknownError, RequestTimeout):
+    """A POST was sent but no answer came within the read timeout."""
+
+    def __init__(
+        self, what: str, *, method: str, url: str, params: Sequence[tuple[str, str]] = ()
+    ) -> None:
+        message = self._unknown_message(method, url, params, what)
+        super().__init__(message, method=method, url=url)
+        self.params = tuple(params)
+
+
+class OutcomeUnknownDisconnect(OutcomeUnknownError, ConnectionDroppedError):
+    """The connection broke after a POST went out, before the whole answer came back."""
+
+    def __init__(
+        self, what: str, *, method: str, url: str, params: Sequence[tuple[str, str]] = ()
+    ) -> None:
+        message = self._unknown_message(method, url, params, what)
+        super().__init__(message, method=method, url=url)
+        self.params = tuple(params)
 
 
 class MalformedResponseError(TwiormError):
-    """A response body that is not what Twilio sends (HTML from a proxy, truncated JSON)."""
+    """A response body that is not what Twilio sends (HTML from a proxy, truncated JSON).
+
+    ``status`` and ``url`` say which answer, ``body`` holds its first characters.
+    """
 
     def __init__(
-        self, message: str, *, status: int | None = None, url: str = "", body: str = ""
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        url: str = "",
+        body: str = "",
+        method: str = "",
     ) -> None:
         super().__init__(message)
         self.status = status
         self.url = url
         self.body = body
+        self.method = method
 
 
 class TwilioAPIError(TwiormError):
@@ -185,19 +298,6 @@ class TwilioAPIError(TwiormError):
         more = f" See {self.more_info}" if self.more_info else ""
         return f"{status}{code}: {self.message}{where}.{more}"
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        # Keyword-only constructors do not survive the default exception pickling.
-        return (_rebuild_api_error, (type(self), self.args, self.__dict__.copy()))
-
-
-def _rebuild_api_error(
-    cls: type[TwilioAPIError], args: tuple[Any, ...], state: dict[str, Any]
-) -> Any:
-    error = cls.__new__(cls)
-    Exception.__init__(error, *args)
-    error.__dict__.update(state)
-    return error
-
 
 class BadRequestError(TwilioAPIError):
     """HTTP 400: Twilio refused the parameters."""
@@ -229,6 +329,41 @@ class RateLimitError(TwilioAPIError):
 
 class ServerError(TwilioAPIError):
     """HTTP 5xx: Twilio failed; the outcome of a create or update is unknown."""
+
+
+class OutcomeUnknownServerError(OutcomeUnknownError, ServerError):
+    """A POST answered with a 5xx: Twilio (or a proxy) failed, perhaps after applying it."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        params: Sequence[tuple[str, str]] = (),
+        status: int | None = None,
+        code: int | None = None,
+        more_info: str | None = None,
+        details: Any = None,
+        method: str = "",
+        url: str = "",
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        self.params = tuple(params)
+        super().__init__(
+            message,
+            status=status,
+            code=code,
+            more_info=more_info,
+            details=details,
+            method=method,
+            url=url,
+            headers=headers,
+        )
+
+    def _describe(self) -> str:
+        code = f" [{self.code}]" if self.code is not None else ""
+        what = f"it answered HTTP {self.status}{code}: {self.message}"
+        more = f". See {self.more_info}" if self.more_info else ""
+        return self._unknown_message(self.method, self.url, self.params, what) + more
 
 
 _BY_STATUS: dict[int, type[TwilioAPIError]] = {

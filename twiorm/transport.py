@@ -2,25 +2,49 @@
 
 Nothing above this module imports ``requests``. A transport takes a fully built request
 (absolute URL, encoded pairs, headers, Basic credentials) and returns an ``HTTPResponse``,
-or raises ``ConnectError`` / ``RequestTimeout`` / ``TransportError``.
+or raises a ``TransportError`` that says how far the exchange got, because that decides
+what may be retried: ``ConnectError`` (no connection, so nothing reached Twilio),
+``ConnectionDroppedError`` or ``RequestTimeout`` (the request went out, the answer did
+not come back), ``TLSError`` (the certificate was refused), or plain ``TransportError``
+(the request could not be prepared). ``requests`` reports most of these as one
+``ConnectionError``; the urllib3 exception inside it tells them apart.
+
+The errors raised here carry no link to the ``requests`` exception: that one holds the
+prepared request, Authorization header included.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import socket
+import ssl
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 import requests
+from urllib3 import exceptions as urllib3_errors
 
-from twiorm.errors import ConnectError, RequestTimeout, TransportError
+from twiorm.errors import (
+    ConfigurationError,
+    ConnectError,
+    ConnectionDroppedError,
+    ConnectTimeout,
+    MalformedResponseError,
+    RequestTimeout,
+    TLSError,
+    TransportError,
+    TwiormError,
+)
 
 __all__ = ["FunctionTransport", "HTTPRequest", "HTTPResponse", "RequestsTransport", "Transport"]
 
 
 @dataclass(frozen=True)
 class HTTPRequest:
-    """A request ready to send. ``auth`` is (username, secret) and is never shown."""
+    """A request ready to send. ``auth`` is (username, secret) and is never shown.
+
+    Nor is it pickled: a pickled request comes back without credentials.
+    """
 
     method: str
     url: str
@@ -29,6 +53,10 @@ class HTTPRequest:
     headers: Mapping[str, str] = field(default_factory=dict)
     auth: tuple[str, str] | None = field(default=None, repr=False)
     timeout: float | tuple[float, float] | None = None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        kept = (self.method, self.url, self.params, self.data, dict(self.headers))
+        return (HTTPRequest, (*kept, None, self.timeout))
 
 
 @dataclass(frozen=True)
@@ -54,7 +82,11 @@ class Transport(Protocol):
 
 
 class RequestsTransport:
-    """Send over one shared ``requests.Session`` (connection pooling, thread-safe use)."""
+    """Send over one shared ``requests.Session`` (connection pooling, thread-safe use).
+
+    TLS certificates are always verified: ``verify`` may name a CA bundle (for a
+    corporate proxy that re-signs traffic) but cannot turn verification off.
+    """
 
     def __init__(
         self,
@@ -63,6 +95,11 @@ class RequestsTransport:
         proxies: Mapping[str, str] | None = None,
         verify: bool | str = True,
     ) -> None:
+        if verify is not True and not (isinstance(verify, str) and verify):
+            raise ConfigurationError(
+                "TLS verification cannot be turned off; pass verify='/path/to/ca-bundle.pem' "
+                "to trust a proxy's certificate authority"
+            )
         self.session = session or requests.Session()
         self.session.trust_env = session is not None and session.trust_env
         if proxies:
@@ -70,6 +107,7 @@ class RequestsTransport:
         self.verify = verify
 
     def send(self, request: HTTPRequest) -> HTTPResponse:
+        failure: TwiormError
         try:
             response = self.session.request(
                 request.method,
@@ -82,34 +120,97 @@ class RequestsTransport:
                 verify=self.verify,
                 allow_redirects=False,  # a redirect would resend credentials elsewhere
             )
-        except requests.ConnectTimeout as exc:
-            raise RequestTimeout(
-                f"connecting timed out: {_reason(exc)}", method=request.method, url=request.url
-            ) from None
-        except requests.ReadTimeout as exc:
-            raise RequestTimeout(
-                f"no answer in time: {_reason(exc)}", method=request.method, url=request.url
-            ) from None
-        except requests.ConnectionError as exc:
-            raise ConnectError(
-                f"connection failed: {_reason(exc)}", method=request.method, url=request.url
-            ) from None
-        except requests.RequestException as exc:
-            raise TransportError(
-                f"request failed: {_reason(exc)}", method=request.method, url=request.url
-            ) from None
-        headers = {name.lower(): value for name, value in response.headers.items()}
-        return HTTPResponse(response.status_code, headers, response.content, request.url)
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a typed error below
+            failure = _translate(exc, request.method, request.url)
+        else:
+            headers = {name.lower(): value for name, value in response.headers.items()}
+            return HTTPResponse(response.status_code, headers, response.content, request.url)
+        # Raised outside the except block so that it has no __context__: the requests
+        # exception (and its frames' locals) hold the credentials.
+        raise failure
+
+    def close(self) -> None:
+        """Close the pooled connections."""
+        self.session.close()
 
     def __repr__(self) -> str:
         return f"<RequestsTransport verify={self.verify!r}>"
 
 
-def _reason(exc: BaseException) -> str:
-    # The innermost cause says what happened (refused, reset) without echoing the request.
-    while exc.__context__ is not None and exc.__context__ is not exc:
-        exc = exc.__context__
-    return type(exc).__name__
+def _translate(exc: BaseException, method: str, url: str) -> TwiormError:
+    """Map what ``requests`` raised to the typed error saying how far the exchange got."""
+    causes = list(_causes(exc))
+    reason = _reason(causes)
+    where = {"method": method, "url": url}
+
+    def found(*kinds: type[BaseException]) -> bool:
+        return any(isinstance(cause, kinds) for cause in causes)
+
+    if isinstance(exc, _NOT_SENT):
+        return TransportError(f"the request could not be sent: {reason}", **where)
+    if not isinstance(exc, requests.exceptions.RequestException):
+        # Not a network failure (a test double refusing the request, a bug): say what it
+        # was, but never chain it, since its frames hold the credentials.
+        detail = str(exc)[:300]
+        return TransportError(f"the request failed: {type(exc).__name__}: {detail}", **where)
+    if isinstance(exc, requests.exceptions.ContentDecodingError):
+        # Twilio answered (a POST took effect) but the compressed body was corrupt.
+        return MalformedResponseError(
+            f"{method} {url}: the answer's body could not be decompressed ({reason})",
+            url=url,
+            method=method,
+        )
+    if found(ssl.SSLCertVerificationError):
+        return TLSError(f"the server's certificate was refused: {reason}", **where)
+    if found(urllib3_errors.NewConnectionError):  # checked first: it is a ConnectTimeoutError
+        return ConnectError(f"could not connect: {reason}", **where)
+    if found(urllib3_errors.ConnectTimeoutError, requests.exceptions.ConnectTimeout):
+        return ConnectTimeout(f"connecting timed out: {reason}", **where)
+    if isinstance(exc, requests.exceptions.ProxyError):
+        # The proxy could not be reached or refused the tunnel: Twilio saw nothing.
+        return ConnectError(f"the proxy did not connect: {reason}", **where)
+    if found(urllib3_errors.ReadTimeoutError, requests.exceptions.ReadTimeout, socket.timeout):
+        return RequestTimeout(f"no answer in time: {reason}", **where)
+    # Reset, closed early, body cut short, a TLS failure mid-stream: the request went out.
+    return ConnectionDroppedError(f"the connection broke: {reason}", **where)
+
+
+# Raised while preparing the request, before any byte is sent.
+_NOT_SENT = (
+    requests.exceptions.InvalidURL,
+    requests.exceptions.InvalidHeader,
+    requests.exceptions.InvalidSchema,
+    requests.exceptions.MissingSchema,
+    requests.exceptions.URLRequired,
+    urllib3_errors.LocationValueError,
+    UnicodeError,
+)
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """Yield ``exc`` and what it wraps: arguments, urllib3's ``reason``, causes, contexts."""
+    pending, seen = [exc], set[int]()
+    while pending and len(seen) < 32:
+        current = pending.pop(0)
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        inner = [arg for arg in current.args if isinstance(arg, BaseException)]
+        reason = getattr(current, "reason", None)
+        if isinstance(reason, BaseException):
+            inner.append(reason)
+        inner.extend(e for e in (current.__cause__, current.__context__) if e is not None)
+        pending.extend(inner)
+
+
+def _reason(causes: list[BaseException]) -> str:
+    # The deepest exception from outside requests and urllib3 names what happened
+    # (ConnectionRefusedError, RemoteDisconnected …) without echoing the request.
+    for cause in reversed(causes):
+        if not type(cause).__module__.startswith(("requests", "urllib3")):
+            return type(cause).__name__
+    return type(causes[-1]).__name__
 
 
 class FunctionTransport:

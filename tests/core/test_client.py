@@ -178,7 +178,7 @@ def test_a_connection_refused_is_a_connect_error() -> None:
     with socket.socket() as probe:  # find a port nothing listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    client = twiorm.Client(ACCOUNT_SID, AUTH_TOKEN, base_url=f"http://127.0.0.1:{port}")
+    client = twiorm.Client(ACCOUNT_SID, AUTH_TOKEN, base_url=f"http://127.0.0.1:{port}", retries=0)
     with pytest.raises(twiorm.ConnectError) as caught:
         client.send(SPEC)
     assert isinstance(caught.value, ConnectionError)
