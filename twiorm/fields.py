@@ -293,7 +293,7 @@ class Sid(Str):
         self.expected = f"a SID starting with {shown} followed by 32 hex digits"
 
     def clean(self, value: Any) -> str:
-        if not isinstance(value, str) or not self.pattern.match(value):
+        if not isinstance(value, str) or not self.pattern.fullmatch(value):
             raise ValueError(self.expected)
         return value
 

@@ -8,13 +8,20 @@ Newer APIs (messaging, verify …)::
 
     {"services": [...], "meta": {"key": "services", "next_page_url": "https://...", ...}}
 
-``parse_page`` tells them apart by the ``meta`` object and returns a ``Page``.
+``parse_page`` tells them apart by the ``meta`` object and returns a ``Page``. Anything
+else (a record where a list was due, nulls in the list, a next link that is not a string
+or that leads to another list) is a ``MalformedResponseError`` naming the URL and
+quoting the start of the body: following a link to another path would mix another
+resource's records into the stream.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from twiorm.errors import MalformedResponseError
 
@@ -34,9 +41,8 @@ class Page:
 def parse_page(payload: Any, list_key: str, url: str = "") -> Page:
     """Read a list response; raise ``MalformedResponseError`` if it is not a list envelope."""
     if not isinstance(payload, dict):
-        raise MalformedResponseError(
-            f"{url}: expected a list envelope (a JSON object), got {type(payload).__name__}",
-            url=url,
+        raise _malformed(
+            url, f"expected a list envelope (a JSON object), got {type(payload).__name__}", payload
         )
     meta = payload.get("meta")
     if isinstance(meta, dict) and isinstance(meta.get("key"), str):
@@ -49,17 +55,43 @@ def parse_page(payload: Any, list_key: str, url: str = "") -> Page:
         page_number, page_size = payload.get("page"), payload.get("page_size")
     records = payload.get(key)
     if not isinstance(records, list):
-        raise MalformedResponseError(
-            f"{url}: the list envelope has no {key!r} list (keys: {', '.join(sorted(payload))})",
-            url=url,
-        )
+        keys = ", ".join(sorted(map(str, payload))) or "none"
+        raise _malformed(url, f"the list envelope has no {key!r} list (keys: {keys})", payload)
     if not all(isinstance(record, dict) for record in records):
-        raise MalformedResponseError(f"{url}: {key!r} holds something other than records", url=url)
+        raise _malformed(url, f"{key!r} holds something other than records", payload)
     if next_url is not None and not isinstance(next_url, str):
-        raise MalformedResponseError(f"{url}: the next page link is not a string", url=url)
+        raise _malformed(url, "the next page link is not a string", payload)
+    if next_url and url and _path(next_url) != _path(url):
+        raise _malformed(url, f"the next page link leaves the list: {next_url[:120]!r}", payload)
     return Page(
         records=records,
         next_url=next_url or None,
-        page_number=page_number if isinstance(page_number, int) else None,
-        page_size=page_size if isinstance(page_size, int) else None,
+        page_number=page_number if _is_int(page_number) else None,
+        page_size=page_size if _is_int(page_size) else None,
     )
+
+
+def _path(url: str) -> str:
+    # Compared with SIDs blanked out: a mock server may echo its example account in the
+    # link, but a link to another kind of list is never right.
+    return _SID.sub("{sid}", unquote(urlsplit(url).path))
+
+
+_SID = re.compile(r"\b[A-Z]{2}[0-9a-fA-F]{32}\b")
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _malformed(url: str, problem: str, payload: Any) -> MalformedResponseError:
+    try:
+        excerpt = json.dumps(payload, ensure_ascii=False)[:_BODY_EXCERPT]
+    except (TypeError, ValueError, RecursionError):
+        excerpt = repr(payload)[:_BODY_EXCERPT]
+    return MalformedResponseError(
+        f"GET {url} answered with {problem}: {excerpt}", url=url, body=excerpt, method="GET"
+    )
+
+
+_BODY_EXCERPT = 200

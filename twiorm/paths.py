@@ -1,17 +1,27 @@
 """Filling URL templates with checked, percent-encoded identities and path parameters.
 
 Every value that goes into a path is checked first, so that no input can make a request
-leave its resource's path: SIDs must match their declared pattern, and free text (a
-participant label, a phone number) is refused when empty, ``.``/``..`` or containing
-control characters, then percent-encoded with nothing left as a separator.
+leave its resource's path. SIDs must match their declared pattern in full (a trailing
+newline included). Free text (a participant label, a phone number) is refused when it
+could name another path however a server decodes it: empty, or holding a ``.``, ``..``
+or empty part between slashes or backslashes (``../Calls``, ``/``), also once
+percent-decoded (``%2e%2e``) or Unicode-normalised (two fullwidth full stops, U+FF0E);
+and when it holds characters that have no place in a URL or a log line (control
+characters, lone surrogates, line separators, bidi overrides). What passes is percent-encoded with
+nothing left as a separator, so ``a/b`` travels as the one segment ``a%2Fb``.
+
+``fill_path`` applies the free-text check to every value again, whatever its source
+(a client's account SID, a parent SID read from a response), so the guarantee does not
+depend on each caller remembering to check.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from twiorm.errors import InvalidPathParameterError
 from twiorm.fields import Sid
@@ -19,10 +29,37 @@ from twiorm.fields import Sid
 if TYPE_CHECKING:
     from twiorm.options import Options
 
-__all__ = ["check_path_value", "fill_path"]
+__all__ = ["check_path_value", "fill_path", "path_text_problem", "placeholders"]
 
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Unicode categories refused outright: controls, lone surrogates (not encodable as
+# UTF-8), line and paragraph separators.
+_REFUSED_CATEGORIES = frozenset({"Cc", "Cs", "Zl", "Zp"})
+# Bidirectional overrides and isolates, which make a value display as something else.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_SEPARATORS = re.compile(r"[/\\]")
+_FREE_TEXT_EXPECTED = (
+    "a non-empty string without control characters whose parts between slashes are "
+    "neither empty nor '.' or '..' (even percent-encoded)"
+)
+
+
+def path_text_problem(value: Any) -> str | None:
+    """Say why ``value`` cannot stand for a path segment, or return ``None`` if it can."""
+    if not isinstance(value, str):
+        return f"not a string but {type(value).__name__}"
+    if value == "":
+        return "empty"
+    for char in value:
+        if unicodedata.category(char) in _REFUSED_CATEGORIES or char in _BIDI_CONTROLS:
+            return f"holds the character U+{ord(char):04X}"
+    # The value is percent-encoded, so a slash in it is data, not a separator. But
+    # servers differ in how much they decode before routing: check every reading.
+    for reading in (value, unquote(value), unicodedata.normalize("NFKC", value)):
+        for segment in _SEPARATORS.split(reading):
+            if segment in ("", ".", ".."):
+                return "would read as a relative or empty path segment if decoded"
+    return None
 
 
 def check_path_value(options: Options, name: str, value: Any) -> str:
@@ -30,27 +67,28 @@ def check_path_value(options: Options, name: str, value: Any) -> str:
     field = options.fields.get(name)
     where = f"{options.resource_name}.{name}"
     if isinstance(field, Sid) and not (name == options.identity and options.free_text_identity):
-        if not isinstance(value, str) or not field.pattern.match(value):
+        # fullmatch: the pattern's "$" would also accept a trailing newline.
+        if not isinstance(value, str) or not field.pattern.fullmatch(value):
             raise InvalidPathParameterError(
-                f"{where}: expected {field.expected}, got {value!r}",
+                f"{where}: expected {field.expected}, got {_show(value)}",
                 resource=options.resource_name,
                 field=name,
                 expected=field.expected,
             )
-        return value
-    expected = "a non-empty string without control characters, not '.' or '..'"
-    if not isinstance(value, str) or value in ("", ".", "..") or _CONTROL.search(value):
+        return str(value)
+    problem = path_text_problem(value)
+    if problem is not None:
         raise InvalidPathParameterError(
-            f"{where}: expected {expected}, got {value!r}",
+            f"{where}: expected {_FREE_TEXT_EXPECTED}, got {_show(value)} ({problem})",
             resource=options.resource_name,
             field=name,
-            expected=expected,
+            expected=_FREE_TEXT_EXPECTED,
         )
-    return value
+    return str(value)
 
 
 def fill_path(options: Options, template: str, values: Mapping[str, str]) -> str:
-    """Fill ``template`` with ``values`` (already checked), percent-encoding each one."""
+    """Fill ``template`` with ``values``, checking and percent-encoding each one."""
 
     def replace(match: re.Match[str]) -> str:
         name = match.group(1)
@@ -62,7 +100,15 @@ def fill_path(options: Options, template: str, values: Mapping[str, str]) -> str
                 field=name,
                 expected="a value for the URL",
             )
-        return quote(value, safe="")
+        problem = path_text_problem(value)
+        if problem is not None:
+            raise InvalidPathParameterError(
+                f"{options.resource_name}.{name}: {_show(value)} cannot go in a URL ({problem})",
+                resource=options.resource_name,
+                field=name,
+                expected=_FREE_TEXT_EXPECTED,
+            )
+        return quote(str(value), safe="")
 
     return _PLACEHOLDER.sub(replace, template)
 
@@ -70,3 +116,9 @@ def fill_path(options: Options, template: str, values: Mapping[str, str]) -> str
 def placeholders(template: str) -> list[str]:
     """Return the names of a template's placeholders, in order."""
     return _PLACEHOLDER.findall(template)
+
+
+def _show(value: Any) -> str:
+    # ascii(): a refused control or bidi character is shown escaped, not acted upon.
+    text = ascii(value)
+    return text if len(text) <= 80 else text[:77] + "..."

@@ -12,7 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
-from twiorm.errors import NotFoundError, ValidationError, VerbNotAllowedError
+from twiorm.errors import (
+    MalformedResponseError,
+    NotFoundError,
+    ValidationError,
+    VerbNotAllowedError,
+)
 from twiorm.paging import Page, parse_page
 from twiorm.paths import check_path_value, fill_path
 from twiorm.request import RequestSpec
@@ -192,6 +197,7 @@ class QuerySet(Generic[R]):
         spec = self._list_request(client, page_size)
         meta = self._meta
         seen = 0
+        followed: set[str] = set()
         while True:
             page = self._fetch_page(client, spec)
             for record in page.records:
@@ -202,6 +208,13 @@ class QuerySet(Generic[R]):
                     return
             if page.next_url is None or not page.records:
                 return
+            if page.next_url in followed:  # a server bug would otherwise repeat records forever
+                raise MalformedResponseError(
+                    f"{client.url(spec)}: the next page link repeats an earlier page: "
+                    f"{page.next_url[:120]!r}",
+                    url=client.url(spec),
+                )
+            followed.add(page.next_url)
             spec = RequestSpec.from_url("GET", meta.domain, page.next_url)
 
     def iterator(self, page_size: int | None = None) -> Iterator[R]:

@@ -2,6 +2,8 @@
 
 Query sets and instances compile to a ``RequestSpec`` before anything is sent, so tests
 can assert on exactly what would go out, and ``repr()`` can show it without sending it.
+What ``str()`` and ``repr()`` show masks the values of secret-looking parameters (a SIP
+password, a call token), since a description of a request ends up in logs and errors.
 """
 
 from __future__ import annotations
@@ -11,11 +13,12 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from twiorm.fields import WireValue
+from twiorm.redaction import HIDDEN, is_secret_name, redact_params
 
 __all__ = ["RequestSpec"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class RequestSpec:
     """One HTTP request to Twilio, before credentials and the host are added.
 
@@ -60,8 +63,25 @@ class RequestSpec:
         return cls(method, domain, parts.path, params)
 
     def __str__(self) -> str:
-        body = f" {urlencode(list(_pairs(self.data)))}" if self.data else ""
+        body = f" {urlencode(redact_params(_pairs(self.data)))}" if self.data else ""
         return f"{self.method} {self.domain}:{self.target}{body}"
+
+    def __repr__(self) -> str:
+        shown = ", ".join(
+            f"{name}={value!r}"
+            for name, value in (
+                ("method", self.method),
+                ("domain", self.domain),
+                ("path", self.path),
+                ("params", _shown(self.params)),
+                ("data", _shown(self.data)),
+            )
+        )
+        return f"RequestSpec({shown})"
+
+
+def _shown(values: Mapping[str, WireValue]) -> dict[str, WireValue]:
+    return {name: HIDDEN if is_secret_name(name) else value for name, value in values.items()}
 
 
 def _pairs(values: Mapping[str, WireValue]) -> list[tuple[str, str]]:
