@@ -13,7 +13,7 @@ class Account(Resource):
         verbs = ("list", "fetch", "create", "update")
         list_key = "accounts"
 
-    auth_token = fields.Str()
+    auth_token = fields.Str(secret=True)
     date_created = fields.RFC2822DateTime()
     date_updated = fields.RFC2822DateTime()
     friendly_name = fields.Str(create=True, update=True, filter=True)
