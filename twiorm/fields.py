@@ -9,9 +9,9 @@ that ``create`` requires it, that ``filter(to=...)`` is allowed, how to validate
 user gives, how to encode it on the wire, and how to read it from a response.
 
 Reading is lazy: an instance keeps the response record as Twilio sent it and a field
-converts its value the first time it is read (see ``Field.__get__``). The marshmallow
-fields returned by ``response_field()`` state the same conversions declaratively; the
-test suite holds the two to the same results.
+converts its value the first time it is read (see ``Field.__get__``). ``twiorm.schema``
+states the same conversions as marshmallow schemas; the test suite holds the two to the
+same results.
 """
 
 from __future__ import annotations
@@ -24,10 +24,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Final, Generic, Literal, TypeVar, overload
 from urllib.parse import urlsplit
 
-import marshmallow as ma
-
 from twiorm.dates import (
-    UTC,
     format_date,
     format_datetime,
     parse_date,
@@ -236,10 +233,6 @@ class Field(Generic[T]):
         """Encode a cleaned filter value (dates use the filter's own format)."""
         return self.to_wire(value)
 
-    def response_field(self) -> ma.fields.Field[Any]:
-        """Return the marshmallow field that states this field's response conversion."""
-        return ma.fields.Raw(data_key=self.key, allow_none=True)
-
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self._where()}>"
 
@@ -270,9 +263,6 @@ class Str(Field[str]):
         if _CONTROL.search(value):
             raise ValueError("control characters are not allowed")
         return value
-
-    def response_field(self) -> ma.fields.Field[Any]:
-        return ma.fields.String(data_key=self.key, allow_none=True)
 
 
 class Twiml(Str):
@@ -406,9 +396,6 @@ class Bool(Field[bool]):
     def to_wire(self, value: bool) -> str:
         return "true" if value else "false"
 
-    def response_field(self) -> ma.fields.Field[Any]:
-        return ma.fields.Boolean(data_key=self.key, allow_none=True)
-
 
 class Int(Field[int]):
     """An integer (a JSON number, or a numeric string as the 2010 API sends some)."""
@@ -438,9 +425,6 @@ class Int(Field[int]):
             raise ValueError(f"at most {self.maximum}")
         return value
 
-    def response_field(self) -> ma.fields.Field[Any]:
-        return ma.fields.Integer(data_key=self.key, allow_none=True)
-
 
 class IntString(Int):
     """An integer that the 2010 API sends as a string (``duration``, ``num_segments``)."""
@@ -460,9 +444,6 @@ class Float(Field[float]):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise TypeError(self.expected)
         return float(value)
-
-    def response_field(self) -> ma.fields.Field[Any]:
-        return ma.fields.Float(data_key=self.key, allow_none=True)
 
 
 class Decimal(Field[decimal.Decimal]):
@@ -488,9 +469,6 @@ class Decimal(Field[decimal.Decimal]):
             if result.is_finite():
                 return result
         raise ValueError(self.expected)
-
-    def response_field(self) -> ma.fields.Field[Any]:
-        return ma.fields.Decimal(data_key=self.key, allow_none=True)
 
 
 # -- dates -------------------------------------------------------------------------------
@@ -533,20 +511,12 @@ class RFC2822DateTime(_DateTime):
     def load(self, raw: Any) -> datetime:
         return parse_rfc2822(raw)
 
-    def response_field(self) -> ma.fields.Field[Any]:
-        return ma.fields.DateTime(format="rfc", data_key=self.key, allow_none=True)
-
 
 class ISODateTime(_DateTime):
     """A datetime sent by the newer APIs as ISO 8601 (``2019-06-24T22:32:49Z``)."""
 
     def load(self, raw: Any) -> datetime:
         return parse_iso8601(raw)
-
-    def response_field(self) -> ma.fields.Field[Any]:
-        return ma.fields.AwareDateTime(
-            format="iso", default_timezone=UTC, data_key=self.key, allow_none=True
-        )
 
 
 class Date(Field[date]):
@@ -571,9 +541,6 @@ class Date(Field[date]):
 
     def to_wire(self, value: date) -> str:
         return format_date(value)
-
-    def response_field(self) -> ma.fields.Field[Any]:
-        return ma.fields.Date(data_key=self.key, allow_none=True)
 
 
 # -- structured values -------------------------------------------------------------------
@@ -609,9 +576,6 @@ class Object(Json):
         if not isinstance(value, dict):
             raise TypeError(self.expected)
         return super().clean(value)
-
-    def response_field(self) -> ma.fields.Field[Any]:
-        return ma.fields.Dict(data_key=self.key, allow_none=True)
 
 
 class UriMap(Object):
@@ -658,6 +622,3 @@ class List(Field[list[Any]]):
             wire = self.item.to_wire(item)
             encoded.extend(wire if isinstance(wire, list) else [wire])
         return encoded
-
-    def response_field(self) -> ma.fields.Field[Any]:
-        return ma.fields.List(self.item.response_field(), data_key=self.key, allow_none=True)

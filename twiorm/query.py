@@ -3,7 +3,7 @@
 Chaining (``filter``, ``all``, ``using``, slicing) is pure: it validates its arguments,
 returns a new query set and sends nothing. Evaluating (iterating, ``len``, ``count``,
 ``exists``, ``first``, ``get``, indexing) sends requests; every list request goes through
-``_records``, the one place that pages. Iterating a query set caches its records;
+``_pages``, the one place that pages. Iterating a query set caches its records;
 ``iterator()`` streams page by page and keeps nothing.
 """
 
@@ -19,9 +19,9 @@ from twiorm.errors import (
     VerbNotAllowedError,
 )
 from twiorm.paging import Page, parse_page
+from twiorm.parameters import encode_filters, encode_parameters
 from twiorm.paths import check_path_value, fill_path
 from twiorm.request import RequestSpec
-from twiorm.schema import encode_filters, encode_parameters
 
 if TYPE_CHECKING:
     from twiorm.client import Client
@@ -189,40 +189,48 @@ class QuerySet(Generic[R]):
         """Send one list request and read its envelope."""
         return parse_page(client.send(spec), self._meta.list_key, client.url(spec))
 
-    def _records(self, page_size: int | None = None) -> Iterator[tuple[Client, dict[str, Any]]]:
-        """Yield (client, record) for each record in the window, paging as needed."""
+    def _pages(self, page_size: int | None = None) -> Iterator[tuple[Client, list[Any]]]:
+        """Yield (client, records) for each page, cut to the window; the one place that pages."""
         if self._stop is not None and self._start >= self._stop:
             return
         client = self._resolve_client()
         spec = self._list_request(client, page_size)
-        meta = self._meta
+        domain = self._meta.domain
         seen = 0
         followed: set[str] = set()
         while True:
             page = self._fetch_page(client, spec)
-            for record in page.records:
-                if seen >= self._start:
-                    yield client, record
-                seen += 1
-                if self._stop is not None and seen >= self._stop:
-                    return
-            if page.next_url is None or not page.records:
+            records, next_url = page.records, page.next_url
+            del page  # hold one page at a time: memory stays flat however long the list
+            count = len(records)
+            first = max(self._start - seen, 0)
+            last = count if self._stop is None else min(count, self._stop - seen)
+            seen += count
+            if first < last:
+                yield client, records if (first, last) == (0, count) else records[first:last]
+            del records
+            if next_url is None or not count or (self._stop is not None and seen >= self._stop):
                 return
-            if page.next_url in followed:  # a server bug would otherwise repeat records forever
+            if next_url in followed:  # a server bug would otherwise repeat records forever
                 raise MalformedResponseError(
                     f"{client.url(spec)}: the next page link repeats an earlier page: "
-                    f"{page.next_url[:120]!r}",
+                    f"{next_url[:120]!r}",
                     url=client.url(spec),
                 )
-            followed.add(page.next_url)
-            spec = RequestSpec.from_url("GET", meta.domain, page.next_url)
+            followed.add(next_url)
+            spec = RequestSpec.from_url("GET", domain, next_url)
 
     def iterator(self, page_size: int | None = None) -> Iterator[R]:
         """Stream the records page by page, keeping none of them (constant memory)."""
         context = self._path_values(None)
         load = self.model._from_record
-        for client, record in self._records(page_size):
-            yield load(record, client, context)
+        pages = self._pages(page_size)
+        while (item := next(pages, None)) is not None:
+            client, records = item
+            del item
+            for record in records:
+                yield load(record, client, context)
+            del records  # before the next page is fetched
 
     def page(self, page_size: int | None = None) -> ResultPage[R]:
         """Fetch the first page only (one request); ``next_page()`` follows Twilio's link."""
@@ -247,13 +255,13 @@ class QuerySet(Generic[R]):
         """Count the records. Twilio has no count endpoint: this pages through the list."""
         if self._result_cache is not None:
             return len(self._result_cache)
-        return sum(1 for _ in self._records())
+        return sum(len(records) for _, records in self._pages())
 
     def exists(self) -> bool:
         """Return whether any record matches, with one request for a page of one."""
         if self._result_cache is not None:
             return bool(self._result_cache)
-        return next(self[:1]._records(), None) is not None
+        return next(self[:1]._pages(), None) is not None
 
     def first(self) -> R | None:
         """Return the first record (Twilio lists newest first), or ``None``."""

@@ -20,11 +20,11 @@ from twiorm.errors import DeclarationError, MalformedResponseError, ValidationEr
 from twiorm.fields import Field
 from twiorm.manager import ManagerDescriptor
 from twiorm.options import Options
+from twiorm.parameters import encode_parameters
 from twiorm.paths import check_path_value, fill_path
 from twiorm.query import require_verb
 from twiorm.request import RequestSpec
 from twiorm.rest import ListResource, child_list
-from twiorm.schema import encode_parameters
 
 if TYPE_CHECKING:
     from twiorm.client import Client

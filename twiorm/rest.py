@@ -126,7 +126,7 @@ class ListResource(Manager[R], Generic[R]):
         if meta.identity is None:
             raise ValidationError(f"{self.model.__name__} has no identity to address")
         check_path_value(meta, meta.identity, identity)
-        return InstanceResource(self.model, self.client, {**self._path, meta.identity: identity})
+        return InstanceResource(self.model, self.client, self._path, identity)
 
     def __repr__(self) -> str:
         return f"<ListResource {self.model.__name__} {self._path}>"
@@ -139,30 +139,25 @@ class InstanceResource(Generic[R]):
     (``number.voice_url``) fetches the instance once and reads from it afterwards.
     """
 
-    def __init__(self, model: type[R], client: Client | None, values: dict[str, str]) -> None:
+    def __init__(
+        self, model: type[R], client: Client | None, path: dict[str, str], identity: str
+    ) -> None:
         self._model = model
         self._client = client
-        self._values = values
+        self._path = path  # the parents' values: account_sid, conference_sid …
+        self._identity = identity
         self._fetched: R | None = None
-
-    @property
-    def _identity(self) -> str:
-        identity = self._model._meta.identity
-        assert identity is not None
-        return self._values[identity]
 
     def _stub(self) -> R:
         """An instance that knows its URL but holds no data: enough to update or delete."""
-        meta = self._model._meta
-        context = {k: v for k, v in self._values.items() if k in meta.path_params}
-        context[meta.identity or ""] = self._identity
+        identity_name = self._model._meta.identity
+        assert identity_name is not None  # ListResource.__call__ checked
+        context = {**self._path, identity_name: self._identity}
         return self._model._from_record({}, self._client, context)
 
     def fetch(self) -> R:
         """Fetch the instance (one GET)."""
-        meta = self._model._meta
-        path = {k: v for k, v in self._values.items() if k in meta.path_params}
-        self._fetched = Manager(self._model, self._client).get(self._identity, **path)
+        self._fetched = Manager(self._model, self._client).get(self._identity, **self._path)
         return self._fetched
 
     def update(self, **values: Any) -> R:
@@ -183,7 +178,7 @@ class InstanceResource(Generic[R]):
             raise AttributeError(name)
         mount = registry.children(self._model).get(name)
         if mount is not None:
-            return child_list(mount, self._client, self._values)
+            return child_list(mount, self._client, self._stub()._url_values())
         if self._fetched is None:
             self.fetch()
         return getattr(self._fetched, name)

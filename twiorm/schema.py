@@ -1,34 +1,66 @@
-"""marshmallow schemas derived from a Resource's fields, and the parameter encoder on them.
+"""marshmallow schemas derived from a Resource's fields: the one module that knows marshmallow.
 
-Two kinds of schema, both built from ``_meta`` once per class and cached there:
+Two kinds of schema, both built from ``_meta`` on first use and cached there:
 
 * the **response schema** loads a JSON record (snake_case keys) into typed values; unknown
-  keys are kept, since Twilio adds properties over time;
-* a **parameter schema** per operation (create, update, fetch, filter) *loads* the
-  values a user gives (validating each with its field) and *dumps* them to Twilio's form
-  encoding under their PascalCase names (``From``, ``StartTime>``), lists as repeated keys.
+  keys are kept, since Twilio adds properties over time. Instances read the same values
+  lazily, field by field (``Field.load``); the tests hold the two to the same results;
+* a **parameter schema** per operation (create, update, fetch, filter) *loads* the values
+  a user gives, validating each with its field, and *dumps* them to Twilio's form encoding
+  under their PascalCase names (``From``, ``StartTime>``), lists as repeated keys.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import marshmallow as ma
 
-from twiorm.errors import InvalidFilterError, MissingParameterError, ValidationError
-from twiorm.fields import Field, WireValue
+from twiorm import fields
+from twiorm.dates import UTC
+from twiorm.errors import ValidationError
 
 if TYPE_CHECKING:
     from twiorm.options import Options
 
-__all__ = ["encode_filters", "encode_parameters", "parameter_schema", "response_schema"]
+__all__ = ["load_and_dump", "parameter_schema", "response_field", "response_schema"]
+
+MaField = ma.fields.Field[Any]
+
+# How each twiorm field type reads in marshmallow's own vocabulary. A field type not listed
+# reads as its nearest listed base class does.
+_RESPONSE_FIELDS: dict[type[fields.Field[Any]], Callable[..., MaField]] = {
+    fields.Field: ma.fields.Raw,
+    fields.Str: ma.fields.String,
+    fields.Bool: ma.fields.Boolean,
+    fields.Int: ma.fields.Integer,
+    fields.Float: ma.fields.Float,
+    fields.Decimal: ma.fields.Decimal,
+    fields.RFC2822DateTime: lambda **kw: ma.fields.DateTime(format="rfc", **kw),
+    fields.ISODateTime: lambda **kw: ma.fields.AwareDateTime(
+        format="iso", default_timezone=UTC, **kw
+    ),
+    fields.Date: ma.fields.Date,
+    fields.Object: ma.fields.Dict,
+}
+
+
+def response_field(field: fields.Field[Any], *, data_key: str | None = None) -> MaField:
+    """Return the marshmallow field that states how ``field`` reads from a response."""
+    options: dict[str, Any] = {"allow_none": True}
+    if data_key is not None:
+        options["data_key"] = data_key
+    if isinstance(field, fields.List):
+        return ma.fields.List(response_field(field.item), **options)
+    factory = next(_RESPONSE_FIELDS[k] for k in type(field).__mro__ if k in _RESPONSE_FIELDS)
+    return factory(**options)
 
 
 class _Parameter(ma.fields.Field[Any]):
     """A marshmallow field that validates with a twiorm field and encodes for the wire."""
 
-    def __init__(self, field: Field[Any], operation: str, lookup: str = "exact") -> None:
+    def __init__(self, field: fields.Field[Any], operation: str, lookup: str = "exact") -> None:
         super().__init__(data_key=field.wire_name(lookup), allow_none=False)
         self.twiorm_field = field
         self.operation = operation
@@ -39,7 +71,7 @@ class _Parameter(ma.fields.Field[Any]):
         except (TypeError, ValueError) as exc:
             raise ma.ValidationError(str(exc)) from None
 
-    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> WireValue:
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
         if self.operation == "filter":
             return self.twiorm_field.filter_to_wire(value)
         return self.twiorm_field.to_wire(value)
@@ -48,9 +80,8 @@ class _Parameter(ma.fields.Field[Any]):
 def response_schema(options: Options) -> ma.Schema:
     """Build the schema that loads one response record of the resource."""
     declared = {
-        name: field.response_field()
-        for name, field in options.fields.items()
-        if not field.write_only
+        name: response_field(field, data_key=field.key)
+        for name, field in options.properties.items()
     }
     schema_class = ma.Schema.from_dict(declared, name=f"{options.resource_name}ResponseSchema")
     return schema_class(unknown=ma.INCLUDE)
@@ -58,7 +89,7 @@ def response_schema(options: Options) -> ma.Schema:
 
 def parameter_schema(options: Options, operation: str) -> ma.Schema:
     """Build the schema for the parameters of ``operation`` (create, update, fetch, filter)."""
-    declared: dict[str, ma.fields.Field[Any]] = {}
+    declared: dict[str, MaField] = {}
     if operation == "filter":
         for keyword, (field, lookup) in options.filters.items():
             declared[keyword] = _Parameter(field, operation, lookup)
@@ -69,59 +100,21 @@ def parameter_schema(options: Options, operation: str) -> ma.Schema:
     return ma.Schema.from_dict(declared, name=name)()
 
 
-def encode_parameters(
-    options: Options, operation: str, values: Mapping[str, Any]
-) -> dict[str, WireValue]:
-    """Validate ``values`` (python names) for ``operation`` and return the form parameters.
-
-    ``None`` means "not given" and is dropped, as Twilio cannot receive a null in a form;
-    an empty string is sent, since that is how Twilio clears a value.
-    """
-    given = {name: value for name, value in values.items() if value is not None}
-    accepted = options.parameters(operation)
-    unknown = sorted(set(given) - set(accepted))
-    if unknown:
-        raise ValidationError(
-            f"{options.resource_name} {operation} does not take {', '.join(unknown)}; "
-            f"it takes: {', '.join(accepted) or 'no parameters'}",
-            resource=options.resource_name,
-            field=unknown[0],
-            expected=f"one of {', '.join(accepted)}",
-        )
-    _check_required(options, operation, given)
-    return _load_and_dump(options, operation, given, ValidationError)
-
-
-def encode_filters(options: Options, filters: Mapping[str, Any]) -> dict[str, WireValue]:
-    """Validate filter keywords (``start_time__gte=...``) and return the query parameters."""
-    unknown = sorted(set(filters) - set(options.filters))
-    if unknown:
-        raise InvalidFilterError(
-            f"{options.resource_name} cannot be filtered by {', '.join(unknown)}; "
-            f"Twilio accepts: {options.describe_filters()}",
-            resource=options.resource_name,
-            field=unknown[0],
-            expected=options.describe_filters(),
-        )
-    given = {name: value for name, value in filters.items() if value is not None}
-    return _load_and_dump(options, "filter", given, InvalidFilterError)
-
-
-def _load_and_dump(
-    options: Options, operation: str, given: Mapping[str, Any], error: type[ValidationError]
-) -> dict[str, WireValue]:
+def load_and_dump(
+    options: Options,
+    operation: str,
+    given: Mapping[str, Any],
+    error: type[ValidationError] = ValidationError,
+) -> dict[str, fields.WireValue]:
+    """Validate ``given`` (python names) with the operation's schema; return wire parameters."""
     schema = options.parameter_schema(operation)
-    by_wire = {_wire_key(schema, name): value for name, value in given.items()}
+    by_wire = {schema.fields[name].data_key or name: value for name, value in given.items()}
     try:
         loaded = schema.load(by_wire)
     except ma.ValidationError as exc:
         raise _translate(options, operation, schema, exc, given, error) from None
-    dumped: dict[str, WireValue] = schema.dump(loaded)
+    dumped: dict[str, fields.WireValue] = schema.dump(loaded)
     return dumped
-
-
-def _wire_key(schema: ma.Schema, name: str) -> str:
-    return schema.fields[name].data_key or name
 
 
 def _translate(
@@ -154,23 +147,3 @@ def _translate(
         field=first,
         expected=expected_first,
     )
-
-
-def _check_required(options: Options, operation: str, given: Mapping[str, Any]) -> None:
-    missing = [name for name in options.required(operation) if name not in given]
-    if missing:
-        raise MissingParameterError(
-            f"{options.resource_name} {operation} requires {', '.join(missing)}",
-            resource=options.resource_name,
-            field=missing[0],
-            expected="a value",
-        )
-    # Twilio's groups mean "at least one of": a message may carry both Body and MediaUrl.
-    for group in options.one_of.get(operation, ()):
-        if not any(name in given for name in group):
-            raise MissingParameterError(
-                f"{options.resource_name} {operation} needs one of {', '.join(group)}",
-                resource=options.resource_name,
-                field=group[0],
-                expected=f"at least one of {', '.join(group)}",
-            )

@@ -174,3 +174,51 @@ def test_twilios_own_date_shape_takes_the_fast_path(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(twiorm.dates, "parsedate_to_datetime", refuse)
     parsed = parse_rfc2822("Tue, 31 Aug 2010 20:36:28 +0000")
     assert parsed == datetime(2010, 8, 31, 20, 36, 28, tzinfo=UTC)
+
+
+filter_values = st.fixed_dictionaries(
+    {},
+    optional={
+        "name": st.text(max_size=10).filter(lambda t: t.isprintable()),
+        "color": st.sampled_from(["red", "green", "blue", "purple"]),
+        "enabled": st.one_of(st.booleans(), st.just("yes")),
+        "date_created__gte": st.one_of(aware_datetimes, st.dates(), st.just("soon")),
+        "date_created__lte": st.one_of(aware_datetimes.map(lambda d: d.replace(tzinfo=None))),
+        "day__lte": st.one_of(st.dates(), aware_datetimes),
+    },
+)
+
+
+@given(filter_values)
+def test_compiled_filters_agree_with_the_marshmallow_filter_schema(
+    filters: dict[str, object],
+) -> None:
+    from twiorm.parameters import encode_filters
+    from twiorm.schema import load_and_dump
+
+    meta = Widget._meta
+    try:
+        compiled = encode_filters(meta, filters)
+    except twiorm.InvalidFilterError:
+        compiled = None  # then the schema must refuse them too
+    if compiled is None:
+        with pytest.raises(twiorm.ValidationError) as refused:
+            load_and_dump(meta, "filter", filters)
+        assert refused.value.field in filters
+    else:
+        assert load_and_dump(meta, "filter", filters) == compiled
+
+
+def test_building_a_query_does_not_load_marshmallow() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, twiorm; from twiorm.resources import Call;"
+        "Call.objects.using(twiorm.Client('AC' + '0' * 32, 't')).filter(to='+14155550100');"
+        "print('marshmallow' in sys.modules)"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert shown.stdout.strip() == "False"
