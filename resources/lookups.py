@@ -38,8 +38,6 @@ class PhoneNumber(Resource):
     pre_fill = fields.Json()
     url = fields.Uri()
     # request-only parameters (absent from responses)
-    # wire name "Fields"; a class attribute named "fields" would shadow the fields module
-    fields_ = fields.Str(fetch=True, write_only=True)
     first_name = fields.Str(fetch=True, write_only=True)
     last_name = fields.Str(fetch=True, write_only=True)
     address_line1 = fields.Str(fetch=True, write_only=True)
@@ -53,3 +51,5 @@ class PhoneNumber(Resource):
     last_verified_date = fields.Str(fetch=True, write_only=True)
     verification_sid = fields.Str(fetch=True, write_only=True)
     partner_sub_id = fields.Str(fetch=True, write_only=True)
+    # Last on purpose: below this line "fields" would name this parameter, not the module.
+    fields = fields.Str(fetch=True, write_only=True)  # "Fields": the data packages to add

@@ -81,6 +81,8 @@ class Field(Generic[T]):
 
     #: What a valid value looks like, for error messages.
     expected: str = "a value"
+    #: True when a JSON string loads as itself, so reading needs no ``load`` call.
+    plain: bool = False
 
     name: str
     key: str
@@ -157,8 +159,9 @@ class Field(Generic[T]):
         if instance is None:
             return self
         raw = instance._raw.get(self.key)  # type: ignore[attr-defined]
-        if raw is None:
-            value = None
+        value: Any
+        if raw is None or (self.plain and type(raw) is str):
+            value = raw  # most of a record: strings that load as themselves
         else:
             try:
                 value = self.load(raw)
@@ -251,6 +254,7 @@ class Str(Field[str]):
     """A string. Control characters other than tab and newlines are refused on input."""
 
     expected = "a string"
+    plain = True
 
     def load(self, raw: Any) -> str:
         if type(raw) is not str:

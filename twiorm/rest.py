@@ -155,9 +155,10 @@ class InstanceResource(Generic[R]):
         context = {**self._path, identity_name: self._identity}
         return self._model._from_record({}, self._client, context)
 
-    def fetch(self) -> R:
-        """Fetch the instance (one GET)."""
-        self._fetched = Manager(self._model, self._client).get(self._identity, **self._path)
+    def fetch(self, **params: Any) -> R:
+        """Fetch the instance (one GET), with the fetch parameters the resource takes."""
+        manager = Manager(self._model, self._client)
+        self._fetched = manager.get(self._identity, **self._path, **params)
         return self._fetched
 
     def update(self, **values: Any) -> R:

@@ -36,6 +36,6 @@ def test_start_and_check_a_verification(twilio: twiorm.Client) -> None:
 
 
 def test_lookup_a_phone_number_with_fields(twilio: twiorm.Client) -> None:
-    number = PhoneNumber.objects.using(twilio).get("+14159929960", fields_="line_type_intelligence")
+    number = PhoneNumber.objects.using(twilio).get("+14159929960", fields="line_type_intelligence")
     assert number.phone_number.startswith("+")
     assert number.valid in (True, False)

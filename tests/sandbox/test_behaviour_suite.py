@@ -374,7 +374,7 @@ def test_start_and_check_a_verification(client: twiorm.Client) -> None:
 
 
 def test_lookup_a_phone_number_with_fields(client: twiorm.Client) -> None:
-    number = PhoneNumber.objects.using(client).get("+14159929960", fields_="line_type_intelligence")
+    number = PhoneNumber.objects.using(client).get("+14159929960", fields="line_type_intelligence")
     assert number.phone_number.startswith("+")
     assert number.valid is True
     assert number.national_format == "(415) 992-9960"

@@ -189,7 +189,7 @@ def _lookup_phone_number(number: str, params: Mapping[str, Any]) -> dict[str, An
         "calling_country_code": "1" if north_american else None,
         "country_code": "US" if north_american else None,
     }
-    for package in str(params.get("fields_") or "").split(","):
+    for package in str(params.get("fields") or "").split(","):
         if package.strip():
             looked_up[package.strip()] = {"error_code": None}
     return looked_up
