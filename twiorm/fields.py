@@ -17,6 +17,7 @@ same results.
 from __future__ import annotations
 
 import decimal
+import functools
 import json
 import re
 from collections.abc import Iterable
@@ -281,15 +282,23 @@ class Sid(Str):
     def __init__(self, prefix: str, *more_prefixes: str, **options: Any) -> None:
         super().__init__(**options)
         self.prefixes = (prefix, *more_prefixes)
-        alternatives = "|".join(self.prefixes)
-        self.pattern = re.compile(rf"^(?:{alternatives})[0-9a-fA-F]{{32}}$")
         shown = " or ".join(self.prefixes)
         self.expected = f"a SID starting with {shown} followed by 32 hex digits"
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        """The SID's regular expression (compiled on first use: hundreds are declared)."""
+        return _sid_pattern(self.prefixes)
 
     def clean(self, value: Any) -> str:
         if not isinstance(value, str) or not self.pattern.fullmatch(value):
             raise ValueError(self.expected)
         return value
+
+
+@functools.cache
+def _sid_pattern(prefixes: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(rf"^(?:{'|'.join(prefixes)})[0-9a-fA-F]{{32}}$")
 
 
 class Uri(Str):

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import math
-import platform
+import sys
 import time
 from dataclasses import replace
 from typing import Any
@@ -58,10 +58,7 @@ Timeout = float | tuple[float, float]
 DEFAULT_TIMEOUT: Timeout = (10.0, 60.0)
 
 logger = logging.getLogger("twiorm")
-_USER_AGENT = (
-    f"twiorm/{__version__} ({platform.system()} {platform.machine()}) "
-    f"Python/{platform.python_version()}"
-)
+_USER_AGENT = f"twiorm/{__version__} ({sys.platform}) Python/{sys.version.split()[0]}"
 _BODY_EXCERPT = 200
 
 

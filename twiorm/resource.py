@@ -24,10 +24,10 @@ from twiorm.parameters import encode_parameters
 from twiorm.paths import check_path_value, fill_path
 from twiorm.query import require_verb
 from twiorm.request import RequestSpec
-from twiorm.rest import ListResource, child_list
 
 if TYPE_CHECKING:
     from twiorm.client import Client
+    from twiorm.rest import ListResource
 
 __all__ = ["Resource", "ResourceMeta"]
 
@@ -185,6 +185,8 @@ class Resource(metaclass=ResourceMeta):
                 return raw[name]
             mount = registry.children(type(self)).get(name)
             if mount is not None and raw is not None:
+                from twiorm.rest import child_list
+
                 return child_list(mount, self._client, self._url_values())
         raise AttributeError(f"{type(self).__name__!s} has no attribute {name!r}")
 
@@ -194,6 +196,8 @@ class Resource(metaclass=ResourceMeta):
         if mount is None:
             known = ", ".join(sorted(registry.children(type(self)))) or "none"
             raise AttributeError(f"{type(self).__name__} has no sub-resource {name!r}: {known}")
+        from twiorm.rest import child_list  # the official-helper face loads when first used
+
         return child_list(mount, self._client, self._url_values())
 
     def _url_values(self) -> dict[str, str]:
