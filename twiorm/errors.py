@@ -218,26 +218,23 @@ class OutcomeUnknownError(TwiormError):
         )
 
 
-class OutcomeUnknownTimeout(OutcomeUnknownError, RequestTimeout):
+class _TransportOutcomeUnknown(OutcomeUnknownError, TransportError):
+    """The shared constructor of the two transport-level unknown outcomes below."""
+
+    def __init__(
+        self, what: str, *, method: str, url: str, params: Sequence[tuple[str, str]] = ()
+    ) -> None:
+        message = self._unknown_message(method, url, params, what)
+        super().__init__(message, method=method, url=url)
+        self.params = tuple(params)
+
+
+class OutcomeUnknownTimeout(_TransportOutcomeUnknown, RequestTimeout):
     """A POST was sent but no answer came within the read timeout."""
 
-    def __init__(
-        self, what: str, *, method: str, url: str, params: Sequence[tuple[str, str]] = ()
-    ) -> None:
-        message = self._unknown_message(method, url, params, what)
-        super().__init__(message, method=method, url=url)
-        self.params = tuple(params)
 
-
-class OutcomeUnknownDisconnect(OutcomeUnknownError, ConnectionDroppedError):
+class OutcomeUnknownDisconnect(_TransportOutcomeUnknown, ConnectionDroppedError):
     """The connection broke after a POST went out, before the whole answer came back."""
-
-    def __init__(
-        self, what: str, *, method: str, url: str, params: Sequence[tuple[str, str]] = ()
-    ) -> None:
-        message = self._unknown_message(method, url, params, what)
-        super().__init__(message, method=method, url=url)
-        self.params = tuple(params)
 
 
 class MalformedResponseError(TwiormError):

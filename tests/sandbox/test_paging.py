@@ -9,18 +9,10 @@ import pytest
 from twiorm.resources import Call, Service
 from twiorm.sandbox import Sandbox
 
+from ..contract import openapi
 from .conftest import Raw
 
-ENVELOPE_2010 = {
-    "end",
-    "first_page_uri",
-    "next_page_uri",
-    "page",
-    "page_size",
-    "previous_page_uri",
-    "start",
-    "uri",
-}
+ENVELOPE_2010 = openapi.ENVELOPE_2010
 META_KEYS = {
     "first_page_url",
     "key",
