@@ -241,3 +241,8 @@ def get_default_client() -> Client:
         if _default_client is None:
             _default_client = Client()
         return _default_client
+
+
+def current_default_client() -> Client | None:
+    """Return the default client if one is set or built already; never build one."""
+    return _default_client

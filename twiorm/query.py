@@ -133,6 +133,14 @@ class QuerySet(Generic[R]):
 
         return get_default_client()
 
+    def _shown_client(self) -> Client | None:
+        """The client a repr may name: bound, or a default already set (never built here)."""
+        if self._client is not None:
+            return self._client
+        from twiorm.client import current_default_client
+
+        return current_default_client()
+
     def _path_values(self, client: Client | None) -> dict[str, str]:
         values = dict(self._path)
         if client is not None and "account_sid" not in values:
@@ -175,7 +183,7 @@ class QuerySet(Generic[R]):
 
     def __repr__(self) -> str:
         try:
-            described = str(self._list_request(self._client, None, placeholders=True))
+            described = str(self._list_request(self._shown_client(), None, placeholders=True))
         except Exception as exc:  # noqa: BLE001 - repr must never raise, nor send
             described = f"(incomplete: {exc})"
         window = ""

@@ -352,3 +352,10 @@ def test_next_page_link_keeps_its_own_query(client: twiorm.Client, fake: FakeTwi
     fake.reply("GET", LIST, widget_page([]))
     list(Widget.objects.using(client).filter(name="a&b").iterator(page_size=1))
     assert parse_qsl(urlsplit(link).query) == list(fake.requests[1].params)
+
+
+def test_repr_names_the_default_account_once_one_is_set(client: twiorm.Client) -> None:
+    qs = Widget.objects.filter(name="x")
+    assert "{account_sid}" in repr(qs)
+    twiorm.set_default_client(client)
+    assert f"/Accounts/{ACCOUNT}/Widgets.json" in repr(qs)
