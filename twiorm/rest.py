@@ -104,7 +104,7 @@ class ListResource(Manager[R], Generic[R]):
         self, limit: int | None = None, page_size: int | None = None, **filters: Any
     ) -> Iterator[R]:
         """Yield records lazily, fetching pages as they are needed."""
-        queryset = self.filter(**filters)
+        queryset = self.filter(**self._filters(filters))
         if limit is not None:
             if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
                 raise ValidationError(f"limit must be a non-negative integer, got {limit!r}")
@@ -119,7 +119,24 @@ class ListResource(Manager[R], Generic[R]):
 
     def page(self, page_size: int | None = None, **filters: Any) -> ResultPage[R]:
         """Fetch one page; ``.next_page()`` fetches the one after it."""
-        return self.filter(**filters).page(page_size)
+        return self.filter(**self._filters(filters)).page(page_size)
+
+    def _filters(self, given: dict[str, Any]) -> dict[str, Any]:
+        """Accept the official helpers' date-range names beside twiorm's own.
+
+        ``start_time_after`` is ``start_time__gte`` (``StartTime>``) and ``start_time_before``
+        is ``start_time__lte`` (``StartTime<``), where the resource has such a filter.
+        """
+        allowed = self.model._meta.filters
+        translated: dict[str, Any] = {}
+        for name, value in given.items():
+            for suffix, lookup in (("_after", "__gte"), ("_before", "__lte")):
+                alias = name.removesuffix(suffix) + lookup
+                if name not in allowed and name.endswith(suffix) and alias in allowed:
+                    name = alias
+                    break
+            translated[name] = value
+        return translated
 
     def __call__(self, identity: str) -> InstanceResource[R]:
         meta = self.model._meta

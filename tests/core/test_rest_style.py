@@ -246,3 +246,22 @@ def test_request_reaches_undeclared_endpoints(client: twiorm.Client, fake: FakeT
         client.request("GET", "https://evil.example.com/x")
     with pytest.raises(twiorm.ConfigurationError):
         client.request("GET", "/2010-04-01/../../etc")
+
+
+def test_the_official_helpers_date_range_names_work(
+    client: twiorm.Client, fake: FakeTwilio
+) -> None:
+    from datetime import date
+
+    fake.reply("GET", LIST, widget_page([]))
+    client.api.v2010.widgets.list(
+        date_created_after=date(2026, 1, 1), date_created_before=date(2026, 2, 1), name="x"
+    )
+    assert dict(fake.last.params) == {
+        "DateCreated>": "2026-01-01",
+        "DateCreated<": "2026-02-01",
+        "Name": "x",
+        "PageSize": "1000",
+    }
+    with pytest.raises(twiorm.InvalidFilterError, match="date_created__gte"):
+        client.api.v2010.widgets.list(size_after=3)  # no such range: refused, naming filters
