@@ -11,7 +11,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,7 +21,7 @@ from twiorm.fields import WireValue
 from twiorm.request import RequestSpec
 from twiorm.requestor import DEFAULT_TIMEOUT, Requestor, Timeout
 from twiorm.retry import RetryPolicy
-from twiorm.transport import RequestsTransport, Transport
+from twiorm.transport import HTTPResponse, RequestsTransport, Transport
 
 __all__ = ["Client", "Credentials", "get_default_client", "set_default_client"]
 
@@ -142,14 +142,15 @@ class Client:
         *,
         timeout: Timeout | None = None,
         retries: RetryPolicy | int | None = None,
+        decode: Callable[[HTTPResponse, str], Any] | None = None,
     ) -> Any:
         """Send a compiled request; return the parsed JSON body (``None`` when empty).
 
         ``timeout`` and ``retries`` (a ``RetryPolicy`` or a count, 0 for none) override the
-        client's own for this call.
+        client's own for this call; ``decode`` replaces the JSON parsing of the body.
         """
         return self.requestor.send(
-            spec, self.base_url(spec.domain), timeout=timeout, retries=retries
+            spec, self.base_url(spec.domain), timeout=timeout, retries=retries, decode=decode
         )
 
     def request(

@@ -10,6 +10,8 @@ returns a new query set and sends nothing. Evaluating (iterating, ``len``, ``cou
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
+from itertools import islice
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from twiorm.errors import (
@@ -18,7 +20,7 @@ from twiorm.errors import (
     ValidationError,
     VerbNotAllowedError,
 )
-from twiorm.paging import Page, parse_page
+from twiorm.paging import Page, StreamedPage, parse_page
 from twiorm.parameters import encode_filters, encode_parameters
 from twiorm.paths import check_path_value, fill_path
 from twiorm.request import RequestSpec
@@ -197,27 +199,27 @@ class QuerySet(Generic[R]):
         """Send one list request and read its envelope."""
         return parse_page(client.send(spec), self._meta.list_key, client.url(spec))
 
-    def _pages(self, page_size: int | None = None) -> Iterator[tuple[Client, list[Any]]]:
-        """Yield (client, records) for each page, cut to the window; the one place that pages."""
+    def _pages(self, page_size: int | None = None) -> Iterator[tuple[Client, Iterator[Any]]]:
+        """Yield (client, records) for each page, cut to the window; the one place that pages.
+
+        Each page's records are decoded from the body one at a time as they are consumed
+        (``StreamedPage``), so a stream holds one record and one body, not a parsed page.
+        """
         if self._stop is not None and self._start >= self._stop:
             return
         client = self._resolve_client()
         spec = self._list_request(client, page_size)
-        domain = self._meta.domain
+        domain, list_key = self._meta.domain, self._meta.list_key
         seen = 0
         followed: set[str] = set()
         while True:
-            page = self._fetch_page(client, spec)
-            records, next_url = page.records, page.next_url
-            del page  # hold one page at a time: memory stays flat however long the list
-            count = len(records)
+            page: StreamedPage = client.send(spec, decode=partial(StreamedPage.read, list_key))
             first = max(self._start - seen, 0)
-            last = count if self._stop is None else min(count, self._stop - seen)
-            seen += count
-            if first < last:
-                yield client, records if (first, last) == (0, count) else records[first:last]
-            del records
-            if next_url is None or not count or (self._stop is not None and seen >= self._stop):
+            last = None if self._stop is None else self._stop - seen
+            yield client, islice(page.records(), first, last)
+            seen += page.count
+            next_url = page.next_url
+            if next_url is None or not page.count or (last is not None and page.count >= last):
                 return
             if next_url in followed:  # a server bug would otherwise repeat records forever
                 raise MalformedResponseError(
@@ -226,19 +228,16 @@ class QuerySet(Generic[R]):
                     url=client.url(spec),
                 )
             followed.add(next_url)
+            del page  # one page body at a time
             spec = RequestSpec.from_url("GET", domain, next_url)
 
     def iterator(self, page_size: int | None = None) -> Iterator[R]:
         """Stream the records page by page, keeping none of them (constant memory)."""
         context = self._path_values(None)
         load = self.model._from_record
-        pages = self._pages(page_size)
-        while (item := next(pages, None)) is not None:
-            client, records = item
-            del item
+        for client, records in self._pages(page_size):
             for record in records:
                 yield load(record, client, context)
-            del records  # before the next page is fetched
 
     def page(self, page_size: int | None = None) -> ResultPage[R]:
         """Fetch the first page only (one request); ``next_page()`` follows Twilio's link."""
@@ -263,13 +262,13 @@ class QuerySet(Generic[R]):
         """Count the records. Twilio has no count endpoint: this pages through the list."""
         if self._result_cache is not None:
             return len(self._result_cache)
-        return sum(len(records) for _, records in self._pages())
+        return sum(1 for _, records in self._pages() for _ in records)
 
     def exists(self) -> bool:
         """Return whether any record matches, with one request for a page of one."""
         if self._result_cache is not None:
             return bool(self._result_cache)
-        return next(self[:1]._pages(), None) is not None
+        return any(True for _, records in self[:1]._pages() for _ in records)
 
     def first(self) -> R | None:
         """Return the first record (Twilio lists newest first), or ``None``."""

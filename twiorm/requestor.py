@@ -19,6 +19,7 @@ import logging
 import math
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -90,10 +91,12 @@ class Requestor:
         *,
         timeout: Timeout | None = None,
         retries: RetryPolicy | int | None = None,
+        decode: Callable[[HTTPResponse, str], Any] | None = None,
     ) -> Any:
         """Send ``spec`` to ``base_url``; return the parsed JSON (``None`` for no content).
 
-        ``timeout`` and ``retries`` override the requestor's own for this call.
+        ``timeout`` and ``retries`` override the requestor's own for this call; ``decode``
+        replaces JSON parsing of a success body (list pages read it as they stream).
         """
         policy = as_policy(retries, self.retries)
         limit = self.timeout if timeout is None else check_timeout(timeout)
@@ -103,7 +106,7 @@ class Requestor:
         maybe_applied = False  # did an earlier attempt perhaps take effect?
         while True:
             attempt += 1
-            outcome, retry_after = self._attempt(spec, url, limit)
+            outcome, retry_after = self._attempt(spec, url, limit, decode or parse_body)
             if isinstance(outcome, _Success):
                 return outcome.value
             failure = outcome
@@ -135,7 +138,11 @@ class Requestor:
             policy.sleep(wait)
 
     def _attempt(
-        self, spec: RequestSpec, url: str, timeout: Timeout
+        self,
+        spec: RequestSpec,
+        url: str,
+        timeout: Timeout,
+        decode: Callable[[HTTPResponse, str], Any],
     ) -> tuple[_Success | TwiormError, float | None]:
         """Send once; return the parsed answer, or the error with any Retry-After."""
         started = time.perf_counter()
@@ -160,7 +167,7 @@ class Requestor:
             response = replace(response, url=url)
         self._log(spec, response.status, started)
         if 200 <= response.status < 300:
-            return _Success(parse_body(response, spec.method)), None
+            return _Success(decode(response, spec.method)), None
         error = error_from_response(response, spec.method)
         retry_after = parse_retry_after(response.header("retry-after"), response.header("date"))
         if response.status >= 500 and spec.method not in SAFE_METHODS:
