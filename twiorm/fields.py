@@ -188,6 +188,11 @@ class Field(Generic[T]):
         if not getattr(self, operation):
             when = "changed after creation" if operation == "update" else "set on create"
             raise ReadOnlyFieldError(f"{self._where()} cannot be {when}")
+        if value is None and operation == "update":
+            # A form cannot carry a null: Twilio clears a value when it receives "".
+            if not isinstance(self, Str):
+                raise self.validation_error(value, "Twilio cannot clear this value")
+            value = ""
         instance.__dict__[self.name] = None if value is None else self.validate(value, operation)
         if not instance._dirty:  # loaded instances share one empty frozenset until changed
             instance._dirty = set()

@@ -198,3 +198,15 @@ def test_assignment_checks_the_operation_save_will_send(client: twiorm.Client) -
         widget.tags = ["a"]  # create-only parameter on a saved widget
     with pytest.raises(twiorm.ReadOnlyFieldError, match="read-only"):
         Gadget().label = "x"
+
+
+def test_assigning_none_to_a_saved_string_clears_it(
+    client: twiorm.Client, fake: FakeTwilio
+) -> None:
+    widget = loaded(client)
+    fake.reply("POST", instance_path(1), widget_record(1, name=""))
+    widget.name = None
+    widget.save()
+    assert list(fake.last.data) == [("Name", "")]  # how Twilio clears a value
+    with pytest.raises(twiorm.ValidationError, match="cannot clear"):
+        widget.enabled = None
