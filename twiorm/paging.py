@@ -22,9 +22,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from json.decoder import scanstring  # type: ignore[attr-defined]
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from twiorm.errors import MalformedResponseError
@@ -33,8 +32,7 @@ from twiorm.transport import HTTPResponse
 __all__ = ["Page", "StreamedPage", "parse_page"]
 
 
-@dataclass(frozen=True)
-class Page:
+class Page(NamedTuple):
     """One page of records as Twilio sent them, and where the next page is (if any)."""
 
     records: list[dict[str, Any]]

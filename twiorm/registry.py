@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from twiorm.resource import Resource
@@ -34,8 +33,7 @@ _resources: list[type[Resource]] = []
 _cache: dict[object, object] = {}
 
 
-@dataclass(frozen=True)
-class Mount:
+class Mount(NamedTuple):
     """A resource reachable under a name, and how the parent's values fill its path.
 
     ``parent_params`` maps each of the child's path parameters to the parent's name for

@@ -9,7 +9,8 @@ password, a call token), since a description of a request ends up in logs and er
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import NamedTuple
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from twiorm.fields import WireValue
@@ -17,9 +18,11 @@ from twiorm.redaction import HIDDEN, is_secret_name, redact_params
 
 __all__ = ["RequestSpec"]
 
+# The shared default for no parameters: read-only, so no request can change another's.
+_NOTHING: Mapping[str, WireValue] = MappingProxyType({})
 
-@dataclass(frozen=True, repr=False)
-class RequestSpec:
+
+class RequestSpec(NamedTuple):
     """One HTTP request to Twilio, before credentials and the host are added.
 
     ``path`` is already percent-encoded; ``params`` go in the query string and ``data`` in
@@ -29,8 +32,8 @@ class RequestSpec:
     method: str
     domain: str
     path: str
-    params: Mapping[str, WireValue] = field(default_factory=dict)
-    data: Mapping[str, WireValue] = field(default_factory=dict)
+    params: Mapping[str, WireValue] = _NOTHING
+    data: Mapping[str, WireValue] = _NOTHING
 
     @property
     def query_string(self) -> str:

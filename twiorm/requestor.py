@@ -20,7 +20,6 @@ import math
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 from twiorm.errors import (
@@ -164,7 +163,7 @@ class Requestor:
             self._log(spec, type(exc).__name__, started)
             return self._unsent_or_unknown(exc, spec, url), None
         if response.url != url:  # errors name the URL asked for, whatever the transport said
-            response = replace(response, url=url)
+            response = response._replace(url=url)
         self._log(spec, response.status, started)
         if 200 <= response.status < 300:
             return _Success(decode(response, spec.method)), None

@@ -17,11 +17,10 @@ from __future__ import annotations
 import math
 import random
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable
 from datetime import timezone
 from email.utils import parsedate_to_datetime
-from typing import Final
+from typing import Any, Final
 
 from twiorm.errors import ConfigurationError
 
@@ -47,7 +46,6 @@ def full_jitter(ceiling: float) -> float:
     return random.uniform(0.0, ceiling)  # spreading load, not cryptography
 
 
-@dataclass(frozen=True)
 class RetryPolicy:
     """How a client retries; immutable, so one policy can serve every thread.
 
@@ -55,29 +53,94 @@ class RetryPolicy:
     n-th retry waits ``jitter(min(max_backoff, backoff * 2 ** (n - 1)))`` seconds, or what
     ``Retry-After`` says. No retry starts once ``deadline`` seconds have passed since the
     first attempt, nor one whose wait would end past it: the last error is raised instead.
+    ``sleep``, ``clock`` and ``jitter`` can be replaced (tests do, to run without waiting).
     """
 
-    retries: int = 3
-    backoff: float = 0.5
-    max_backoff: float = 8.0
-    deadline: float = 60.0
-    statuses: frozenset[int] = RETRYABLE_STATUSES
-    respect_retry_after: bool = True
-    sleep: Callable[[float], None] = field(default=time.sleep, compare=False)
-    clock: Callable[[], float] = field(default=time.monotonic, compare=False)
-    jitter: Callable[[float], float] = field(default=full_jitter, compare=False)
+    __slots__ = (
+        "backoff",
+        "clock",
+        "deadline",
+        "jitter",
+        "max_backoff",
+        "respect_retry_after",
+        "retries",
+        "sleep",
+        "statuses",
+    )
+    # A plain class rather than a dataclass: dataclasses would pull in inspect, a cost
+    # every ``import twiorm`` would pay.
+    _SETTINGS = ("retries", "backoff", "max_backoff", "deadline", "statuses", "respect_retry_after")
 
-    def __post_init__(self) -> None:
-        if isinstance(self.retries, bool) or not isinstance(self.retries, int):
-            raise ConfigurationError(f"retries must be an integer, got {self.retries!r}")
-        if self.retries < 0:
-            raise ConfigurationError(f"retries must be 0 or more, got {self.retries}")
-        for name in ("backoff", "max_backoff", "deadline"):
-            value = getattr(self, name)
+    retries: int
+    backoff: float
+    max_backoff: float
+    deadline: float
+    statuses: frozenset[int]
+    respect_retry_after: bool
+    sleep: Callable[[float], None]
+    clock: Callable[[], float]
+    jitter: Callable[[float], float]
+
+    def __init__(
+        self,
+        retries: int = 3,
+        backoff: float = 0.5,
+        max_backoff: float = 8.0,
+        deadline: float = 60.0,
+        statuses: Iterable[int] = RETRYABLE_STATUSES,
+        respect_retry_after: bool = True,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        jitter: Callable[[float], float] = full_jitter,
+    ) -> None:
+        if isinstance(retries, bool) or not isinstance(retries, int):
+            raise ConfigurationError(f"retries must be an integer, got {retries!r}")
+        if retries < 0:
+            raise ConfigurationError(f"retries must be 0 or more, got {retries}")
+        for name, value in (
+            ("backoff", backoff),
+            ("max_backoff", max_backoff),
+            ("deadline", deadline),
+        ):
             # "not >= 0" also refuses NaN; infinity is allowed (no cap).
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
                 raise ConfigurationError(f"{name} must be a number of seconds >= 0, got {value!r}")
-        object.__setattr__(self, "statuses", frozenset(self.statuses))
+        settings: dict[str, Any] = {
+            "retries": retries,
+            "backoff": backoff,
+            "max_backoff": max_backoff,
+            "deadline": deadline,
+            "statuses": frozenset(statuses),
+            "respect_retry_after": respect_retry_after,
+            "sleep": sleep,
+            "clock": clock,
+            "jitter": jitter,
+        }
+        for name, setting in settings.items():
+            object.__setattr__(self, name, setting)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"RetryPolicy is immutable; use replace({name}=...)")
+
+    def replace(self, **changes: Any) -> RetryPolicy:
+        """Return a copy with some settings changed."""
+        current = {name: getattr(self, name) for name in self.__slots__}
+        return RetryPolicy(**{**current, **changes})
+
+    def _key(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self._SETTINGS)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RetryPolicy):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._SETTINGS)
+        return f"RetryPolicy({shown})"
 
     def delay(self, retry: int, retry_after: float | None = None) -> float:
         """Return how long to wait before retry number ``retry`` (1 for the first)."""
@@ -114,7 +177,7 @@ def as_policy(
         return value
     if isinstance(value, bool) or not isinstance(value, int):
         raise ConfigurationError(f"retries must be a RetryPolicy or an integer, got {value!r}")
-    return replace(default, retries=value)
+    return default.replace(retries=value)
 
 
 def parse_retry_after(value: str | None, date: str | None = None) -> float | None:

@@ -18,8 +18,8 @@ from __future__ import annotations
 import socket
 import ssl
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from types import MappingProxyType
+from typing import Any, NamedTuple, Protocol
 
 import requests
 from urllib3 import exceptions as urllib3_errors
@@ -39,8 +39,7 @@ from twiorm.errors import (
 __all__ = ["FunctionTransport", "HTTPRequest", "HTTPResponse", "RequestsTransport", "Transport"]
 
 
-@dataclass(frozen=True)
-class HTTPRequest:
+class HTTPRequest(NamedTuple):
     """A request ready to send. ``auth`` is (username, secret) and is never shown.
 
     Nor is it pickled: a pickled request comes back without credentials.
@@ -50,17 +49,24 @@ class HTTPRequest:
     url: str
     params: Sequence[tuple[str, str]] = ()
     data: Sequence[tuple[str, str]] = ()
-    headers: Mapping[str, str] = field(default_factory=dict)
-    auth: tuple[str, str] | None = field(default=None, repr=False)
+    headers: Mapping[str, str] = MappingProxyType({})
+    auth: tuple[str, str] | None = None
     timeout: float | tuple[float, float] | None = None
+
+    def __repr__(self) -> str:
+        shown = "<hidden>" if self.auth is not None else "None"
+        return (
+            f"HTTPRequest(method={self.method!r}, url={self.url!r}, params={self.params!r}, "
+            f"data={self.data!r}, headers={self.headers!r}, auth={shown}, "
+            f"timeout={self.timeout!r})"
+        )
 
     def __reduce__(self) -> tuple[Any, ...]:
         kept = (self.method, self.url, self.params, self.data, dict(self.headers))
         return (HTTPRequest, (*kept, None, self.timeout))
 
 
-@dataclass(frozen=True)
-class HTTPResponse:
+class HTTPResponse(NamedTuple):
     """What came back: status, headers (case-insensitive names lower-cased) and raw body."""
 
     status: int
