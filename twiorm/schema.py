@@ -101,10 +101,7 @@ def parameter_schema(options: Options, operation: str) -> ma.Schema:
 
 
 def load_and_dump(
-    options: Options,
-    operation: str,
-    given: Mapping[str, Any],
-    error: type[ValidationError] = ValidationError,
+    options: Options, operation: str, given: Mapping[str, Any]
 ) -> dict[str, fields.WireValue]:
     """Validate ``given`` (python names) with the operation's schema; return wire parameters."""
     schema = options.parameter_schema(operation)
@@ -112,7 +109,7 @@ def load_and_dump(
     try:
         loaded = schema.load(by_wire)
     except ma.ValidationError as exc:
-        raise _translate(options, operation, schema, exc, given, error) from None
+        raise _translate(options, operation, schema, exc, given) from None
     dumped: dict[str, fields.WireValue] = schema.dump(loaded)
     return dumped
 
@@ -123,7 +120,6 @@ def _translate(
     schema: ma.Schema,
     exc: ma.ValidationError,
     given: Mapping[str, Any],
-    error: type[ValidationError],
 ) -> ValidationError:
     messages = exc.messages if isinstance(exc.messages, dict) else {"": exc.messages}
     by_wire = {f.data_key: name for name, f in schema.fields.items()}
@@ -141,7 +137,7 @@ def _translate(
         )
     first_field = schema.fields.get(first) if first else None
     expected_first = first_field.twiorm_field.expected if first_field else None  # type: ignore[attr-defined]
-    return error(
+    return ValidationError(
         f"{options.resource_name} {operation}: " + "; ".join(problems),
         resource=options.resource_name,
         field=first,
