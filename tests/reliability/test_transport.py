@@ -9,8 +9,10 @@ error; the later ones check the same on real sockets.
 from __future__ import annotations
 
 import datetime
+import gzip
 import http.client
 import ipaddress
+import json
 import pickle
 import ssl
 import threading
@@ -33,6 +35,7 @@ from twiorm.errors import (
     TransportError,
 )
 from twiorm.request import RequestSpec
+from twiorm.sandbox import Sandbox
 from twiorm.transport import HTTPRequest, RequestsTransport
 
 from .conftest import AUTH_TOKEN
@@ -209,6 +212,51 @@ def test_real_socket_failures_are_classified_alike(
     finally:
         transport.close()
     assert type(caught.value) is expected
+
+
+def _get_calls(flaky: FlakyTwilio, transport: RequestsTransport) -> twiorm.transport.HTTPResponse:
+    url = flaky.base_url + f"{ACCOUNT_PATH}/Calls.json"
+    return transport.send(HTTPRequest("GET", url, timeout=(2, 2)))
+
+
+def test_a_compressed_body_is_read_whole_and_decompressed(flaky: FlakyTwilio) -> None:
+    document = {"calls": [{"sid": "CA" + "1" * 32}], "next_page_uri": None}
+    raw = gzip.compress(json.dumps(document).encode())
+    flaky.inject("GET", "/Calls.json", Status(200, headers={"Content-Encoding": "gzip"}, raw=raw))
+    transport = RequestsTransport()
+    try:
+        response = _get_calls(flaky, transport)
+    finally:
+        transport.close()
+    assert json.loads(response.body) == document
+
+
+def test_a_corrupt_compressed_body_is_a_malformed_response(flaky: FlakyTwilio) -> None:
+    corrupt = Status(200, headers={"Content-Encoding": "gzip"}, raw=b"not gzip at all")
+    flaky.inject("GET", "/Calls.json", corrupt)
+    transport = RequestsTransport()
+    try:
+        with pytest.raises(twiorm.MalformedResponseError) as caught:
+            _get_calls(flaky, transport)
+    finally:
+        transport.close()
+    assert caught.value.__context__ is None
+
+
+def test_a_body_read_whole_gives_the_connection_back_for_the_next_request() -> None:
+    # The sandbox keeps connections alive (HTTP/1.1), unlike the flaky server.
+    with Sandbox() as sandbox:
+        url = f"{sandbox.url}/2010-04-01/Accounts/{sandbox.account_sid}.json"
+        request = HTTPRequest("GET", url, auth=(sandbox.account_sid, sandbox.auth_token))
+        transport = RequestsTransport()
+        try:
+            answers = [transport.send(request) for _ in range(3)]
+            pools = transport.session.get_adapter(url).poolmanager.pools
+            opened = sum(pools[key].num_connections for key in pools.keys())  # noqa: SIM118 - not iterable
+        finally:
+            transport.close()
+    assert [json.loads(answer.body)["sid"] for answer in answers] == [sandbox.account_sid] * 3
+    assert opened == 1, "each answer was read to its end and the socket reused"
 
 
 def test_a_refused_connection_on_a_real_socket_is_a_connect_error() -> None:
