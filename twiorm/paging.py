@@ -19,6 +19,7 @@ resource's records into the stream.
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from collections.abc import Iterator
@@ -107,6 +108,11 @@ _BODY_EXCERPT = 200
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _SCAN_VALUE = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
+# A number the window cut off may go on in the next chunk ("12|34", "1.|5", "1e|9").
+_NUMBER_GOES_ON = frozenset("0123456789.eE+-")
+#: Bytes decoded per step: well under the allocator's threshold for mapping fresh memory,
+#: so the window is recycled page after page instead of faulted in anew.
+CHUNK_SIZE = 64 * 1024
 
 
 class _Broken(Exception):
@@ -118,77 +124,182 @@ class _Broken(Exception):
         self.problem = problem
 
 
-class StreamedPage:
-    """One list page read from its body text a record at a time.
+class _NeedMore(Exception):
+    """The step ran off the end of the decoded window: decode more and take it again."""
 
-    ``records()`` walks the top-level JSON object: the list under ``list_key`` is decoded
-    one record per step, every other key (the envelope) as a whole. Nothing but the text
-    and the current record is held, so memory stays flat and no whole page of objects is
-    built and torn down per request. Once ``records()`` is exhausted, ``next_url`` and
-    ``count`` are known; the envelope is checked as ``parse_page`` checks it. A body that
-    is not JSON raises ``MalformedResponseError`` when the walk reaches the fault.
+
+class _Window:
+    """The body decoded a chunk at a time; ``text`` holds what is not yet consumed.
+
+    Positions held by the walker are relative to ``text``; ``base`` counts the characters
+    dropped before it, so ``base + position`` is a position in the whole body.
     """
 
-    def __init__(self, text: str, list_key: str, url: str, status: int | None = None) -> None:
-        self.text = text
+    __slots__ = ("base", "body", "chunk_size", "decoder", "final", "offset", "text")
+
+    def __init__(self, body: bytes, chunk_size: int) -> None:
+        self.body = memoryview(body)
+        self.chunk_size = chunk_size
+        # Undecodable bytes become U+FFFD and fail the walk, as any non-JSON body does.
+        self.decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        self.offset = self.base = 0
+        self.text = ""
+        self.final = False
+        self.advance(0)
+
+    def advance(self, keep: int) -> int:
+        """Drop the text before ``keep``, decode more after it; return keep's new position.
+
+        At least as much is decoded as is kept, so a value larger than a chunk (or a fault
+        the walker keeps retrying) costs linear time, not quadratic.
+        """
+        kept = self.text[keep:]
+        size = max(self.chunk_size, len(kept))
+        stop = self.offset + size
+        self.final = stop >= len(self.body)
+        piece = self.decoder.decode(self.body[self.offset : stop], self.final)
+        self.offset = stop
+        self.base += keep
+        self.text = kept + piece
+        return 0
+
+
+class StreamedPage:
+    """One list page read from its body a record at a time.
+
+    ``records()`` walks the top-level JSON object: the list under ``list_key`` is decoded
+    one record per step, every other key (the envelope) as a whole. The body is decoded to
+    text a chunk at a time (``chunk_size`` bytes), so nothing larger than a chunk, the body
+    and the current record is held: memory stays flat and no page of objects is built and
+    torn down per request. Once ``records()`` is exhausted, ``next_url`` and ``count`` are
+    known; the envelope is checked as ``parse_page`` checks it. A body that is not JSON
+    raises ``MalformedResponseError`` when the walk reaches the fault.
+    """
+
+    def __init__(
+        self,
+        body: bytes,
+        list_key: str,
+        url: str,
+        status: int | None = None,
+        *,
+        chunk_size: int = CHUNK_SIZE,
+    ) -> None:
+        if chunk_size < 1:
+            raise ValueError("chunk_size must be positive")
+        self.body = body
         self.list_key = list_key
         self.url = url
         self.status = status
+        self.chunk_size = chunk_size
         self.count = 0
         self.next_url: str | None = None
 
     @classmethod
     def read(cls, list_key: str, response: HTTPResponse, method: str = "GET") -> StreamedPage:
         """Wrap a success response; its body is decoded lazily by ``records()``."""
-        # Undecodable bytes become U+FFFD and fail the walk, as any non-JSON body does.
-        text = response.body.decode("utf-8", "replace")
-        return cls(text, list_key, response.url, response.status)
+        return cls(response.body, list_key, response.url, response.status)
 
     def records(self) -> Iterator[dict[str, Any]]:
         """Yield the page's records in order; afterwards ``next_url`` is set."""
-        text, key = self.text, self.list_key
+        key = self.list_key
         envelope: dict[str, Any] = {}
         found = False
+        window = _Window(self.body, self.chunk_size)
+        text, final = window.text, window.final
+        # The walk is a loop over small steps. A step reads from ``i`` and, if it completes,
+        # moves ``i`` and ``step`` on; a step that runs off the window raises (IndexError,
+        # a scan error, _NeedMore) before moving anything, so it is simply taken again
+        # once more text is decoded. Only when the body is exhausted is that a fault.
+        step, i, name = _OPEN, 0, ""
+        ready: dict[str, Any] | None = None
         try:
-            start = _skip(text, 0)
-            if text[start : start + 1] in ("[", '"') or text[start : start + 1].isdigit():
-                raise _Broken(start, "expected a list envelope (a JSON object)")
-            i = _expect(text, start, "{")
-            while text[_skip(text, i)] != "}":
-                i = _expect(text, _skip(text, i), '"')
-                name, i = scanstring(text, i)
-                i = _skip(text, _expect(text, _skip(text, i), ":"))
-                if name == key and text[i] == "[":
-                    found = True
-                    i = _skip(text, i + 1)
-                    while text[i] != "]":
-                        record, i = _value(text, i)
+            while step is not _DONE:
+                try:
+                    if step is _RECORD:  # the hot step: one record and what follows it
+                        record, j = _SCAN_VALUE(text, i)
                         if type(record) is not dict:
-                            raise _Broken(i, f"{key!r} holds something other than records")
-                        self.count += 1
-                        yield record
-                        i = _skip(text, i)
-                        if text[i] == ",":
-                            i = _skip(text, i + 1)
-                        elif text[i] != "]":
-                            raise _Broken(i)
-                    i += 1
+                            raise _Broken(
+                                window.base + i, f"{key!r} holds something other than records"
+                            )
+                        if text[j] in _SPACE:
+                            j = _skip(text, j)
+                        if text[j] == ",":
+                            j += 1
+                            if text[j] in _SPACE:  # the next record must begin in the window
+                                j = _skip(text, j)
+                                text[j]  # IndexError: not yet decoded
+                        elif text[j] == "]":
+                            j, step = j + 1, _AFTER_MEMBER
+                        else:
+                            raise _Broken(window.base + j)
+                        i, ready = j, record
+                    elif step is _OPEN:
+                        j = _skip(text, i)
+                        if text[j] != "{":
+                            problem = "expected a list envelope (a JSON object)"
+                            raise _Broken(
+                                window.base + j,
+                                problem
+                                if text[j] in '["-0123456789'
+                                else "a body that is not JSON",
+                            )
+                        i, step = j + 1, _MEMBER
+                    elif step is _MEMBER:  # a key and its value, or the end of the object
+                        j = _skip(text, i)
+                        if text[j] == "}" and not envelope and not found:
+                            i, step = j + 1, _END
+                            continue
+                        if text[j] != '"':
+                            raise _Broken(window.base + j)
+                        name, j = scanstring(text, j + 1)
+                        j = _skip(text, j)
+                        if text[j] != ":":
+                            raise _Broken(window.base + j)
+                        j = _skip(text, j + 1)
+                        if name == key and text[j] == "[":
+                            found = True
+                            j = _skip(text, j + 1)
+                            if text[j] == "]":
+                                i, step = j + 1, _AFTER_MEMBER
+                            else:
+                                i, step = j, _RECORD
+                        else:
+                            value, j = _SCAN_VALUE(text, j)
+                            if not final and (j == len(text) or text[j] in _NUMBER_GOES_ON):
+                                raise _NeedMore
+                            envelope[name] = value
+                            i, step = j, _AFTER_MEMBER
+                    elif step is _AFTER_MEMBER:
+                        j = _skip(text, i)
+                        if text[j] == ",":
+                            i, step = j + 1, _MEMBER
+                        elif text[j] == "}":
+                            i, step = j + 1, _END
+                        else:
+                            raise _Broken(window.base + j)
+                    else:  # _END: nothing but white space may follow
+                        j = _skip(text, i)
+                        if j < len(text):
+                            raise _Broken(window.base + j)
+                        if not final:
+                            raise _NeedMore
+                        step = _DONE
+                except (_NeedMore, IndexError, StopIteration, ValueError) as exc:
+                    if final:
+                        raise _Broken(window.base + i, _fault(exc)) from None
+                    i = window.advance(i)
+                    text, final = window.text, window.final
                 else:
-                    envelope[name], i = _value(text, i)
-                i = _skip(text, i)
-                if text[i] == ",":
-                    i += 1
-                elif text[i] != "}":
-                    raise _Broken(i)
-            if _skip(text, _skip(text, i) + 1) != len(text):
-                raise _Broken(i)
+                    if ready is not None:  # yielded outside the try: nothing thrown in is caught
+                        self.count += 1
+                        yield ready
+                        ready = None
             # The envelope, checked as parse_page checks it; when the records sit under
             # another key (meta.key), they were decoded whole with the envelope.
             page = _read_envelope({**envelope, key: []} if found else envelope, key, self.url)
         except _Broken as exc:
             raise self._malformed(f"{exc.problem} (at character {exc.index})") from None
-        except (IndexError, ValueError):
-            raise self._malformed("a body that is not JSON (cut short)") from None
         if not found:
             for record in page.records:
                 self.count += 1
@@ -196,7 +307,7 @@ class StreamedPage:
         self.next_url = page.next_url
 
     def _malformed(self, problem: str) -> MalformedResponseError:
-        excerpt = self.text[:_BODY_EXCERPT]
+        excerpt = self.body[: _BODY_EXCERPT * 4].decode("utf-8", "replace")[:_BODY_EXCERPT]
         status = f" {self.status}" if self.status is not None else ""
         return MalformedResponseError(
             f"GET {self.url} answered{status} with {problem}: {excerpt!r}",
@@ -207,20 +318,19 @@ class StreamedPage:
         )
 
 
+# The steps of the walk (compared by identity).
+_OPEN, _MEMBER, _AFTER_MEMBER, _RECORD, _END, _DONE = (object() for _ in range(6))
+_SPACE = frozenset(" \t\n\r")
+
+
+def _fault(exc: BaseException) -> str:
+    """Say whether the body ended too soon or went wrong before its end."""
+    ended = isinstance(exc, (IndexError, _NeedMore)) or (
+        isinstance(exc, json.JSONDecodeError) and exc.pos >= len(exc.doc)
+    )
+    return "a body that is not JSON (cut short)" if ended else "a body that is not JSON"
+
+
 def _skip(text: str, index: int) -> int:
     match = _WHITESPACE.match(text, index)
     return match.end() if match else index
-
-
-def _expect(text: str, index: int, char: str) -> int:
-    if text[index] != char:
-        raise _Broken(index)
-    return index + 1
-
-
-def _value(text: str, index: int) -> tuple[Any, int]:
-    try:
-        value, end = _SCAN_VALUE(text, index)
-    except StopIteration:  # the scanner's way to say "no JSON value starts here"
-        raise _Broken(index) from None
-    return value, end

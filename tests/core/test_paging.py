@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import twiorm
-from twiorm.paging import StreamedPage, parse_page
+from twiorm.paging import CHUNK_SIZE, StreamedPage, parse_page
 
 URL = "https://api.twilio.com/2010-04-01/Accounts/AC0/Calls.json"
 json_values = st.recursive(
@@ -28,14 +28,23 @@ records = st.lists(st.dictionaries(st.text(max_size=6), json_values, max_size=4)
     st.sampled_from([None, "/2010-04-01/Accounts/AC0/Calls.json?Page=1&PageToken=PA1"]),
     st.permutations(["calls", "next_page_uri", "page", "uri"]),
     st.sampled_from(["", " ", "\n  "]),
+    st.booleans(),
+    st.sampled_from([1, 2, 3, 7, 64, CHUNK_SIZE]),
 )
 def test_streamed_pages_read_what_whole_pages_do(
-    calls: list[dict[str, Any]], next_uri: str | None, order: list[str], space: str
+    calls: list[dict[str, Any]],
+    next_uri: str | None,
+    order: list[str],
+    space: str,
+    ascii_only: bool,
+    chunk_size: int,
 ) -> None:
-    values = {"calls": calls, "next_page_uri": next_uri, "page": 0, "uri": "/x"}
-    body = json.dumps({key: values[key] for key in order}, indent=2 if space else None)
+    # Small chunks put a window edge inside every token, and raw UTF-8 splits characters.
+    values = {"calls": calls, "next_page_uri": next_uri, "page": 1234, "uri": "/x"}
+    document = {key: values[key] for key in order}
+    body = json.dumps(document, indent=2 if space else None, ensure_ascii=ascii_only)
     whole = parse_page(json.loads(body), "calls", URL)
-    streamed = StreamedPage(space + body + space, "calls", URL)
+    streamed = StreamedPage((space + body + space).encode(), "calls", URL, chunk_size=chunk_size)
     assert list(streamed.records()) == whole.records
     assert streamed.next_url == whole.next_url
     assert streamed.count == len(calls)
@@ -51,18 +60,19 @@ def test_the_meta_envelope_streams_too() -> None:
             "services": [{"sid": "MG1"}, {"sid": "MG2"}],
         }
     )
-    page = StreamedPage(body, "services", "https://messaging.twilio.com/v1/Services")
+    page = StreamedPage(body.encode(), "services", "https://messaging.twilio.com/v1/Services")
     assert [r["sid"] for r in page.records()] == ["MG1", "MG2"]
     assert page.next_url == "https://messaging.twilio.com/v1/Services?Page=1"
 
 
 def test_records_under_the_meta_key_are_found_when_the_declared_key_differs() -> None:
     body = json.dumps({"items": [{"sid": "x"}], "meta": {"key": "items", "next_page_url": None}})
-    assert list(StreamedPage(body, "services", "https://h/v1/Services").records()) == [{"sid": "x"}]
+    page = StreamedPage(body.encode(), "services", "https://h/v1/Services")
+    assert list(page.records()) == [{"sid": "x"}]
 
 
 def test_a_consumer_that_stops_early_leaves_the_rest_unparsed() -> None:
-    body = '{"calls": [{"sid": "a"}, {"sid": "b"}, not json at all'
+    body = b'{"calls": [{"sid": "a"}, {"sid": "b"}, not json at all'
     page = StreamedPage(body, "calls", URL)
     first = next(iter(page.records()))
     assert first == {"sid": "a"}  # the fault further on costs nothing if never reached
@@ -81,9 +91,52 @@ def test_a_consumer_that_stops_early_leaves_the_rest_unparsed() -> None:
         ('{"other": []}', "no 'calls' list"),
     ],
 )
-def test_broken_pages_are_typed_errors_quoting_the_body(body: str, problem: str) -> None:
-    page = StreamedPage(body, "calls", URL, status=200)
+@pytest.mark.parametrize("chunk_size", [1, 5, CHUNK_SIZE])
+def test_broken_pages_are_typed_errors_quoting_the_body(
+    body: str, problem: str, chunk_size: int
+) -> None:
+    page = StreamedPage(body.encode(), "calls", URL, status=200, chunk_size=chunk_size)
     with pytest.raises(twiorm.MalformedResponseError, match=problem) as caught:
         list(page.records())
     assert caught.value.status == 200
     assert caught.value.body == body[:200]
+
+
+@pytest.mark.parametrize("number", ["0", "-7", "12345", "1.5", "-0.25", "1e9", "2.5E-3", "6e+2"])
+@pytest.mark.parametrize("chunk_size", [1, 2, 3, 4])
+def test_an_envelope_number_cut_by_a_window_edge_is_read_whole(
+    number: str, chunk_size: int
+) -> None:
+    body = f'{{"calls": [{{"n": {number}}}], "end": {number}, "next_page_uri": null}}'
+    page = StreamedPage(body.encode(), "calls", URL, chunk_size=chunk_size)
+    assert list(page.records()) == [{"n": json.loads(number)}]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"calls": [{"sid": "a"}, {"sid": "b" "c"}]}',
+        '{"calls": [{"sid": "a"},, {"sid": "b"}]}',
+        '{"calls": [], "page": 1,}',
+        '{"calls": []} trailing',
+        '{"calls": [{"sid": "é"}], "x": tru}',
+        '{"calls": [{"sid": "a"}]',
+    ],
+)
+def test_a_fault_is_reported_at_the_same_place_whatever_the_chunk_size(body: str) -> None:
+    def problem(chunk_size: int) -> str:
+        page = StreamedPage(body.encode(), "calls", URL, chunk_size=chunk_size)
+        with pytest.raises(twiorm.MalformedResponseError) as caught:
+            list(page.records())
+        return str(caught.value)
+
+    messages = {problem(size) for size in (1, 2, 3, 5, 8, 13, 1 << 16)}
+    assert len(messages) == 1, messages
+    assert "at character" in messages.pop()
+
+
+def test_a_record_larger_than_a_chunk_is_read_whole() -> None:
+    big = {"sid": "CA1", "body": "ü" * 5000}
+    body = json.dumps({"calls": [big, big], "next_page_uri": None}, ensure_ascii=False)
+    page = StreamedPage(body.encode(), "calls", URL, chunk_size=100)
+    assert list(page.records()) == [big, big]
