@@ -207,6 +207,7 @@ class StreamedPage:
         found = False
         window = _Window(self.body, self.chunk_size)
         text, final = window.text, window.final
+        refill_at = _refill_at(window)
         # The walk is a loop over small steps. A step reads from ``i`` and, if it completes,
         # moves ``i`` and ``step`` on; a step that runs off the window raises (IndexError,
         # a scan error, _NeedMore) before moving anything, so it is simply taken again
@@ -217,6 +218,8 @@ class StreamedPage:
             while step is not _DONE:
                 try:
                     if step is _RECORD:  # the hot step: one record and what follows it
+                        if i > refill_at:  # decode ahead rather than fail a scan at the edge
+                            raise _NeedMore
                         record, j = _SCAN_VALUE(text, i)
                         if type(record) is not dict:
                             raise _Broken(
@@ -290,6 +293,7 @@ class StreamedPage:
                         raise _Broken(window.base + i, _fault(exc)) from None
                     i = window.advance(i)
                     text, final = window.text, window.final
+                    refill_at = _refill_at(window)
                 else:
                     if ready is not None:  # yielded outside the try: nothing thrown in is caught
                         self.count += 1
@@ -321,6 +325,14 @@ class StreamedPage:
 # The steps of the walk (compared by identity).
 _OPEN, _MEMBER, _AFTER_MEMBER, _RECORD, _END, _DONE = (object() for _ in range(6))
 _SPACE = frozenset(" \t\n\r")
+
+
+def _refill_at(window: _Window) -> int:
+    # A scan that runs off the window costs a failed parse (and json's error message
+    # counts the lines before it), so records are read only while a quarter chunk is left.
+    if window.final:
+        return len(window.text)
+    return len(window.text) - window.chunk_size // 4
 
 
 def _fault(exc: BaseException) -> str:
