@@ -185,8 +185,15 @@ class Client:
 
     def __getattr__(self, name: str) -> Any:
         # client.api, client.messaging, client.verify …: any domain with declared resources.
-        if name.startswith("_") or registry.default_version(name) is None:
+        if name.startswith("_"):
             raise AttributeError(f"{type(self).__name__} has no attribute {name!r}")
+        if registry.default_version(name) is None:
+            # The shipped declarations register themselves on import; a user of the helper
+            # style may never have imported them.
+            import twiorm.resources  # type: ignore[import-not-found,unused-ignore]  # noqa: F401
+
+            if registry.default_version(name) is None:
+                raise AttributeError(f"{type(self).__name__} has no attribute {name!r}")
         from twiorm.rest import Domain
 
         return Domain(self, name)

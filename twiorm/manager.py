@@ -31,9 +31,9 @@ class Manager(Generic[R]):
         """Return a query set for every record of the resource."""
         return QuerySet(self.model, self.client)
 
-    def using(self, client: Client) -> Manager[R]:
-        """Return a manager whose requests use ``client``."""
-        return Manager(self.model, client)
+    def using(self, client: Client) -> QuerySet[R]:
+        """Return a query set (of everything, like ``all()``) whose requests use ``client``."""
+        return self.get_queryset().using(client)
 
     def all(self) -> QuerySet[R]:
         """Every record (lazily: nothing is sent until evaluated)."""

@@ -282,26 +282,68 @@ class Resource(metaclass=ResourceMeta):
     def _changes(self) -> dict[str, Any]:
         return {name: self.__dict__[name] for name in self._dirty}
 
-    def update(self, *, client: Client | None = None, **values: Any) -> None:
-        """Send ``values`` as an update (one POST, no fetch first) and load the answer."""
-        self._send_update(values, self._bound_client(client))
+    def update(self: R, *, client: Client | None = None, **values: Any) -> R:
+        """Set ``values`` and send them, with any unsaved changes, in one POST; return self.
+
+        ``values`` are checked as assignments are (``None`` clears a string, as ``""``),
+        all of them before anything changes. Nothing is sent when nothing changed.
+        Afterwards the instance holds what Twilio answered.
+        """
+        require_verb(type(self), "update")
+        client = self._bound_client(client)
+        self._instance_spec("POST", client)  # refuses an instance not yet created
+        accepted = self._meta.parameters("update")
+        unknown = sorted(set(values) - set(accepted))
+        if unknown:
+            resource = type(self).__name__
+            raise ValidationError(
+                f"{resource} update does not take {', '.join(unknown)}; "
+                f"it takes: {', '.join(accepted) or 'no parameters'}",
+                resource=resource,
+                field=unknown[0],
+                expected=f"one of {', '.join(accepted)}",
+            )
+        state = self.__dict__
+        before = {name: state[name] for name in values if name in state}
+        dirty_before = self._dirty
+        self._dirty = set(dirty_before)
+        try:
+            for name, value in values.items():
+                setattr(self, name, value)
+        except BaseException:
+            for name in values:  # leave the instance as it was
+                state.pop(name, None)
+            state.update(before)
+            self._dirty = dirty_before
+            raise
+        if self._dirty:
+            self._send_update(self._changes(), client)
+        else:
+            self._dirty = dirty_before
+        return self
 
     def _send_update(self, values: Mapping[str, Any], client: Client) -> None:
         data = encode_parameters(self._meta, "update", values)
         spec = self._instance_spec("POST", client, data)
         self._reload(client.send(spec), client, spec)
 
-    def refresh(self, *, client: Client | None = None) -> None:
-        """Fetch the instance again, dropping unsaved changes."""
+    def refresh(self: R, *, client: Client | None = None) -> R:
+        """Fetch the instance again, dropping unsaved changes; return self."""
         client = self._bound_client(client)
         spec = self._instance_spec("GET", client)
         self._reload(client.send(spec), client, spec)
+        return self
 
-    def delete(self, *, client: Client | None = None) -> None:
-        """Delete the instance on Twilio's side (one DELETE)."""
+    def fetch(self: R, *, client: Client | None = None) -> R:
+        """``refresh()`` under the official helpers' name; returns self."""
+        return self.refresh(client=client)
+
+    def delete(self, *, client: Client | None = None) -> bool:
+        """Delete the instance on Twilio's side (one DELETE); return True, as the helpers do."""
         client = self._bound_client(client)
         client.send(self._instance_spec("DELETE", client))
         self._persisted = False
+        return True
 
     # -- identity and display ------------------------------------------------------------
 

@@ -14,6 +14,7 @@ return the same ``Call`` instances. Nothing here sends a request until a verb is
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -47,6 +48,11 @@ class Domain:
         default = registry.default_version(self._name)
         if default is None:
             raise AttributeError(f"no resources are declared for the {self._name!r} domain")
+        if re.fullmatch(r"v\d+", name):
+            raise AttributeError(
+                f"{self._name} has no version {name!r} with declared resources; "
+                f"its newest is {default}"
+            )
         # client.api.calls: the default version's mount, as the official helpers allow.
         return getattr(Version(self._client, self._name, default), name)
 
@@ -69,14 +75,20 @@ class Version:
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
             raise AttributeError(name)
-        mount = registry.top_level(self._domain, self._version).get(name)
+        mounts = registry.top_level(self._domain, self._version)
+        if name == "account" and "accounts" in mounts:
+            # client.api.v2010.account: the client's own account, as the official helpers have.
+            accounts = ListResource(mounts["accounts"].model, self._client, {})
+            return accounts(self._client.account_sid)
+        mount = mounts.get(name)
         if mount is None:
-            known = ", ".join(sorted(registry.top_level(self._domain, self._version)))
+            known = ", ".join(sorted(mounts))
             raise AttributeError(f"{self._domain}.{self._version} has no {name!r}; it has {known}")
         return ListResource(mount.model, self._client, {})
 
     def __dir__(self) -> list[str]:
-        return sorted(registry.top_level(self._domain, self._version))
+        mounts = registry.top_level(self._domain, self._version)
+        return sorted([*mounts, "account"] if "accounts" in mounts else mounts)
 
     def __repr__(self) -> str:
         return f"<Version {self._domain}.{self._version}>"
@@ -96,9 +108,6 @@ class ListResource(Manager[R], Generic[R]):
 
     def get_queryset(self) -> QuerySet[R]:
         return super().get_queryset().filter(**self._path)
-
-    def using(self, client: Client) -> ListResource[R]:
-        return ListResource(self.model, client, self._path)
 
     def stream(
         self, limit: int | None = None, page_size: int | None = None, **filters: Any
@@ -198,6 +207,13 @@ class InstanceResource(Generic[R]):
         if mount is not None:
             return child_list(mount, self._client, self._stub()._url_values())
         if self._fetched is None:
+            if name not in self._model._meta.fields and not hasattr(self._model, name):
+                # A typo (or hasattr) must not cost a request; undeclared properties Twilio
+                # sends are readable once fetched.
+                raise AttributeError(
+                    f"{self._model.__name__} has no field or sub-resource {name!r} "
+                    "(call fetch() first to read properties twiorm does not declare)"
+                )
             self.fetch()
         return getattr(self._fetched, name)
 

@@ -130,6 +130,71 @@ def test_update_sends_one_post_without_fetching(client: twiorm.Client, fake: Fak
     assert widget.color == "blue"
 
 
+def test_update_returns_the_instance_and_sends_pending_changes_too(
+    client: twiorm.Client, fake: FakeTwilio
+) -> None:
+    widget = loaded(client)
+    widget.name = "pending"
+    fake.reply("POST", instance_path(1), widget_record(1, name="pending", color="blue"))
+    assert widget.update(color="blue") is widget
+    assert dict(fake.last.data) == {"Name": "pending", "Color": "blue"}
+    assert (widget.name, widget.color) == ("pending", "blue")
+
+
+def test_update_with_none_clears_a_string_as_assignment_does(
+    client: twiorm.Client, fake: FakeTwilio
+) -> None:
+    widget = loaded(client)
+    fake.reply("POST", instance_path(1), widget_record(1, name=""))
+    widget.update(name=None)
+    assert dict(fake.last.data) == {"Name": ""}
+
+
+def test_update_with_nothing_to_change_sends_nothing(client: twiorm.Client) -> None:
+    widget = loaded(client)
+    with count_requests(client) as sent:
+        assert widget.update() is widget
+    assert sent.count == 0
+
+
+def test_a_refused_update_leaves_the_instance_as_it_was(
+    client: twiorm.Client, fake: FakeTwilio
+) -> None:
+    widget = loaded(client)
+    widget.name = "pending"
+    with pytest.raises(twiorm.ValidationError, match="color"):
+        widget.update(twiml="<Response/>", color="purple")
+    with pytest.raises(twiorm.ValidationError, match="does not take size"):
+        widget.update(size=3)
+    assert fake.requests == []
+    assert widget.name == "pending"
+    assert widget._dirty == {"name"}
+    assert "twiml" not in widget.__dict__
+
+
+def test_update_on_a_resource_without_updates_says_so_first(client: twiorm.Client) -> None:
+    from .widgets import Gadget
+
+    gadget = Gadget._from_record(
+        {"label": "g", "widget_sid": widget_sid(1), "account_sid": ACCOUNT}, client, {}
+    )
+    with pytest.raises(twiorm.VerbNotAllowedError):
+        gadget.update(label="x")
+
+
+def test_fetch_refresh_and_delete_answer_as_the_helpers_do(
+    client: twiorm.Client, fake: FakeTwilio
+) -> None:
+    widget = loaded(client)
+    fake.reply("GET", instance_path(1), widget_record(1, name="fresh"))
+    assert widget.fetch() is widget
+    assert widget.name == "fresh"
+    fake.reply("GET", instance_path(1), widget_record(1, name="fresher"))
+    assert widget.refresh() is widget
+    fake.reply("DELETE", instance_path(1), status=204)
+    assert widget.delete() is True
+
+
 def test_delete_and_refresh(client: twiorm.Client, fake: FakeTwilio) -> None:
     widget = loaded(client)
     fake.reply("GET", instance_path(1), widget_record(1, name="fresh"))

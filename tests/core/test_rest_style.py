@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -265,3 +267,49 @@ def test_the_official_helpers_date_range_names_work(
     }
     with pytest.raises(twiorm.InvalidFilterError, match="date_created__gte"):
         client.api.v2010.widgets.list(size_after=3)  # no such range: refused, naming filters
+
+
+def test_a_typo_on_an_addressed_instance_sends_nothing(client: twiorm.Client) -> None:
+    instance = client.api.v2010.widgets(widget_sid(1))
+    with count_requests(client) as log:
+        assert not hasattr(instance, "nmae")
+        with pytest.raises(AttributeError, match="no field or sub-resource 'fecth'"):
+            _ = instance.fecth
+    assert log.count == 0
+
+
+def test_an_unknown_version_is_named_as_such(client: twiorm.Client) -> None:
+    with pytest.raises(AttributeError, match="no version 'v1'.*newest is v2010"):
+        _ = client.api.v1
+
+
+def test_the_clients_own_account_is_reachable_as_the_helpers_reach_it(
+    client: twiorm.Client, fake: FakeTwilio
+) -> None:
+    from twiorm.resources import Account
+
+    fake.reply("GET", LIST, widget_page([widget_record(1)]))
+    account = client.api.v2010.account
+    assert account._model is Account
+    assert account._identity == client.account_sid
+    assert [w.sid for w in client.api.account.widgets.list()] == [widget_sid(1)]
+    assert fake.last.url.endswith(LIST)
+    assert "account" in dir(client.api.v2010)
+
+
+def test_using_gives_a_query_set_that_slices_and_iterates(
+    client: twiorm.Client, fake: FakeTwilio
+) -> None:
+    fake.reply("GET", LIST, widget_page([widget_record(1), widget_record(2)]))
+    assert [w.sid for w in Widget.objects.using(client)[:2]] == [widget_sid(1), widget_sid(2)]
+    assert dict(fake.last.params) == {"PageSize": "2"}
+
+
+def test_the_helper_style_needs_no_import_of_the_shipped_resources() -> None:
+    code = (
+        "import twiorm; c = twiorm.Client('AC' + 'a' * 32, 'token'); "
+        "print(c.api.v2010.calls.model.__name__, c.verify.v2.services.model.__name__)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["Call", "VerifyService"]
