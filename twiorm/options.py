@@ -37,6 +37,8 @@ META_OPTIONS: Final = {
     "abstract": "a base for other resources, with no URL of its own",
 }
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+_PATH = re.compile(r"(?:/(?:[A-Za-z0-9_.\-]|\{[a-z_][a-z0-9_]*\})+)+")
+_DOMAIN = re.compile(r"[a-z][a-z0-9-]*")
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _SUFFIXES = (".json",)
 
@@ -87,6 +89,21 @@ class Options:
     def _check_basics(self) -> None:
         if not self.path:
             raise self._fail("'path' is required (the instance URL template)")
+        # The path is joined to the host: anything but plain segments could move the
+        # request (and its credentials) elsewhere ("@evil.com/…", ".evil.com/…", "../").
+        if (
+            not isinstance(self.path, str)
+            or not _PATH.fullmatch(self.path)
+            or any(segment in (".", "..") for segment in self.path.split("/"))
+        ):
+            raise self._fail(
+                "'path' must start with '/' and hold only letters, digits, '_', '-', '.' "
+                f"and {{placeholders}} between slashes, got {self.path!r}"
+            )
+        if not isinstance(self.domain, str) or not _DOMAIN.fullmatch(self.domain):
+            raise self._fail(
+                f"'domain' must be a Twilio domain name like 'api', got {self.domain!r}"
+            )
         unknown = self.verbs - set(VERBS)
         if unknown:
             raise self._fail(f"unknown verbs {sorted(unknown)}; allowed: {', '.join(VERBS)}")
@@ -111,6 +128,11 @@ class Options:
         for operation, declared in dict(self.declared.get("one_of", {})).items():
             if operation not in ("create", "update"):
                 raise self._fail(f"one_of names an unknown operation {operation!r}")
+            if isinstance(declared, str) or any(isinstance(group, str) for group in declared):
+                raise self._fail(
+                    f"one_of[{operation!r}] is a tuple of groups of names, "
+                    f"e.g. {{{operation!r}: (('url', 'twiml'),)}}"
+                )
             for group in declared:
                 for name in group:
                     field = self.fields.get(name)
@@ -181,6 +203,11 @@ def _read_meta(resource_name: str, meta: type | None) -> dict[str, Any]:
         raise DeclarationError(
             f"{resource_name}.Meta: unknown option(s) {', '.join(unknown)}; "
             f"allowed: {', '.join(META_OPTIONS)}"
+        )
+    if isinstance(declared.get("verbs"), str):  # ("list") without its comma
+        verbs = declared["verbs"]
+        raise DeclarationError(
+            f"{resource_name}.Meta: 'verbs' is a tuple of verbs, e.g. ({verbs!r},)"
         )
     if "verbs" in declared:
         declared["verbs"] = tuple(declared["verbs"])

@@ -32,6 +32,54 @@ def test_path_must_end_with_the_identity() -> None:
             sid = fields.Sid("TH")
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "v1/Things/{sid}",  # glued to the host: https://api.twilio.comv1/…
+        ".evil.com/v1/Things/{sid}",  # https://api.twilio.com.evil.com/…
+        "@evil.com/v1/Things/{sid}",  # https://api.twilio.com@evil.com/… (user info)
+        "/v1/../Accounts/{sid}",
+        "/v1//Things/{sid}",
+        "/v1/Th ings/{sid}",
+        "/v1/Things?x=1/{sid}",
+        "/v1/Things#/{sid}",
+    ],
+)
+def test_a_path_that_could_leave_the_host_is_refused(path: str) -> None:
+    with pytest.raises(twiorm.DeclarationError, match="'path' must start with '/'"):
+
+        class Bad(Resource):
+            class Meta:
+                pass
+
+            Meta.path = path  # type: ignore[attr-defined]
+            sid = fields.Sid("TH")
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "problem"),
+    [
+        ("domain", "api.evil.com", "'domain' must be a Twilio domain"),
+        ("verbs", "list", "'verbs' is a tuple of verbs"),
+        ("one_of", {"create": ("name", "url")}, "is a tuple of groups"),
+    ],
+)
+def test_malformed_options_are_refused_with_the_right_shape(
+    option: str, value: object, problem: str
+) -> None:
+    with pytest.raises(twiorm.DeclarationError, match=problem):
+
+        class Bad(Resource):
+            class Meta:
+                path = "/v1/Things/{sid}"
+                verbs = ("list", "create")
+
+            setattr(Meta, option, value)
+            sid = fields.Sid("TH")
+            name = fields.Str(create=True)
+            url = fields.Uri(create=True)
+
+
 def test_identity_must_be_a_field() -> None:
     with pytest.raises(twiorm.DeclarationError, match="identity 'sid'"):
 
