@@ -72,6 +72,11 @@ RANGE: Final = ("exact", "gte", "lte")
 #: What each lookup appends to the parameter name on the wire.
 LOOKUP_SUFFIXES: Final = {"exact": "", "gte": ">", "lte": "<"}
 
+
+class Expected(ValueError):
+    """Raised by a ``clean`` to replace the field's usual expectation in the error."""
+
+
 Requirement = bool | Literal["required"]
 Operation = Literal["create", "update", "fetch", "filter"]
 WireValue = str | list[str]
@@ -189,8 +194,9 @@ class Field(Generic[T]):
             when = "changed after creation" if operation == "update" else "set on create"
             raise ReadOnlyFieldError(f"{self._where()} cannot be {when}")
         if value is None and operation == "update":
-            # A form cannot carry a null: Twilio clears a value when it receives "".
-            if not isinstance(self, Str):
+            # A form cannot carry a null: Twilio clears a value when it receives "", where
+            # the field takes one (a SID or an enum does not).
+            if not isinstance(self, Str) or not self._takes_empty(operation):
                 raise self.validation_error(value, "Twilio cannot clear this value")
             value = ""
         instance.__dict__[self.name] = None if value is None else self.validate(value, operation)
@@ -220,19 +226,31 @@ class Field(Generic[T]):
         """Clean ``value`` or raise twiorm's ``ValidationError`` naming resource and field."""
         try:
             return self.clean(value) if operation is None else self.clean_for(value, operation)
+        except Expected as exc:
+            raise self.validation_error(value, expected=str(exc)) from None
         except (TypeError, ValueError) as exc:
             raise self.validation_error(value, str(exc)) from None
 
-    def validation_error(self, value: Any, reason: str = "") -> ValidationError:
+    def validation_error(
+        self, value: Any, reason: str = "", *, expected: str | None = None
+    ) -> ValidationError:
         """Build the error for an invalid ``value`` of this field."""
         owner = getattr(self, "owner", None)
-        detail = f" ({reason})" if reason and reason != self.expected else ""
+        expected = expected or self.expected
+        detail = f" ({reason})" if reason and reason != expected else ""
         return ValidationError(
-            f"{self._where()}: expected {self.expected}, got {_show(value)}{detail}",
+            f"{self._where()}: expected {expected}, got {_show(value)}{detail}",
             resource=owner.__name__ if owner else None,
             field=self.name,
-            expected=self.expected,
+            expected=expected,
         )
+
+    def _takes_empty(self, operation: Operation) -> bool:
+        try:
+            self.clean_for("", operation)
+        except (TypeError, ValueError):
+            return False
+        return True
 
     def to_wire(self, value: T) -> WireValue:
         """Encode a cleaned value as Twilio's form encoding wants it."""
@@ -254,6 +272,7 @@ def _show(value: Any) -> str:
 # -- strings -----------------------------------------------------------------------------
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_BLANK = re.compile(r"[\s\x00-\x1f\x7f]")  # nothing a URL may carry unencoded
 
 
 class Str(Field[str]):
@@ -316,7 +335,7 @@ class Uri(Str):
         if text == "":
             return text
         parts = urlsplit(text)
-        if parts.scheme not in ("http", "https") or not parts.netloc or " " in text:
+        if parts.scheme not in ("http", "https") or not parts.netloc or _BLANK.search(text):
             raise ValueError(self.expected)
         return text
 
@@ -336,8 +355,11 @@ class Enum(Str):
         return self._one_of(value, self.choices)
 
     def clean_for(self, value: Any, operation: Operation) -> str:
-        if operation in ("create", "update"):
-            return self._one_of(value, self.write_choices)
+        if operation in ("create", "update") and self.write_choices != self.choices:
+            try:
+                return self._one_of(value, self.write_choices)
+            except ValueError:  # say what this operation accepts, not what Twilio reports
+                raise Expected(f"one of {', '.join(self.write_choices)} on {operation}") from None
         return self.clean(value)
 
     def _one_of(self, value: Any, choices: tuple[str, ...]) -> str:
@@ -347,19 +369,23 @@ class Enum(Str):
 
 
 class HttpMethod(Enum):
-    """``GET`` or ``POST``, the methods Twilio uses for webhooks."""
+    """``GET`` or ``POST``, the methods Twilio uses for webhooks (any case is accepted)."""
 
     def __init__(self, **options: Any) -> None:
         super().__init__(("GET", "POST"), **options)
 
-    def clean(self, value: Any) -> str:
-        return super().clean(value.upper() if isinstance(value, str) else value)
+    def _one_of(self, value: Any, choices: tuple[str, ...]) -> str:
+        return super()._one_of(value.upper() if isinstance(value, str) else value, choices)
 
 
-_E164 = re.compile(r"^\+[1-9][0-9]{1,14}$")
-_ADDRESS = re.compile(r"^[a-z][a-z0-9+.-]*:\S+$")  # whatsapp:+1…, sip:…, client:…, messenger:…
-_SHORT_CODE = re.compile(r"^[0-9]{3,8}$")
-_ALPHANUMERIC_SENDER = re.compile(r"^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$")
+# Used with fullmatch: "$" would let a trailing newline through.
+_E164 = re.compile(r"\+[1-9][0-9]{1,14}")
+_ADDRESS = re.compile(r"[a-z][a-z0-9+.-]*:\S+")  # whatsapp:+1…, sip:…, client:…, messenger:…
+_SHORT_CODE = re.compile(r"[0-9]{3,8}")
+_ALPHANUMERIC_SENDER = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}")
+# Number filters take partial numbers with "*" wildcards (IncomingPhoneNumbers' PhoneNumber).
+_NUMBER_PATTERN = re.compile(r"\+?[0-9*]{1,16}")
+_SIM_SID = re.compile(r"DE[0-9a-fA-F]{32}")
 
 
 class PhoneNumber(Str):
@@ -370,13 +396,18 @@ class PhoneNumber(Str):
     def clean(self, value: Any) -> str:
         text = super().clean(value)
         if not (
-            _E164.match(text)
-            or _ADDRESS.match(text)
-            or _SHORT_CODE.match(text)
-            or _ALPHANUMERIC_SENDER.match(text)
+            _E164.fullmatch(text)
+            or _ADDRESS.fullmatch(text)
+            or _SHORT_CODE.fullmatch(text)
+            or _ALPHANUMERIC_SENDER.fullmatch(text)
         ):
             raise ValueError(self.expected)
         return text
+
+    def clean_for(self, value: Any, operation: Operation) -> str:
+        if operation == "filter" and isinstance(value, str) and _NUMBER_PATTERN.fullmatch(value):
+            return value  # a partial number or a "*" pattern
+        return self.clean(value)
 
 
 class Endpoint(PhoneNumber):
@@ -386,9 +417,14 @@ class Endpoint(PhoneNumber):
 
     def clean(self, value: Any) -> str:
         text = Str.clean(self, value)  # narrower than PhoneNumber: calls need an address
-        if not (_E164.match(text) or _ADDRESS.match(text)):
+        if not (_E164.fullmatch(text) or _ADDRESS.fullmatch(text)):
             raise ValueError(self.expected)
         return text
+
+    def clean_for(self, value: Any, operation: Operation) -> str:
+        if operation == "filter" and isinstance(value, str) and _SIM_SID.fullmatch(value):
+            return value  # To/From filters also match a SIM's SID
+        return self.clean(value)
 
 
 # -- numbers and booleans ----------------------------------------------------------------

@@ -222,3 +222,63 @@ def test_building_a_query_does_not_load_marshmallow() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     )
     assert shown.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        (fields.PhoneNumber(), "+14155550100\n"),
+        (fields.Endpoint(), "+14155550100\n"),
+        (fields.PhoneNumber(), "whatsapp:+14155550100\n"),
+        (fields.Uri(), "https://example.com/\nx"),
+        (fields.Uri(), "https://example.com/\tx"),
+        (fields.Uri(), "https://example.com/\x00"),
+    ],
+)
+def test_a_trailing_newline_or_control_character_is_refused(
+    field: fields.Field[str], value: str
+) -> None:
+    field.__set_name__(Widget, "probe")
+    with pytest.raises(twiorm.ValidationError):
+        field.validate(value, "create")
+
+
+def test_http_methods_are_accepted_in_any_case_for_every_operation() -> None:
+    field = fields.HttpMethod(create=True, update=True)
+    field.__set_name__(Widget, "method")
+    assert [field.validate(v, op) for v, op in [("post", "create"), ("get", "update")]] == [
+        "POST",
+        "GET",
+    ]
+
+
+def test_an_enum_refused_on_write_names_the_writable_choices() -> None:
+    field = fields.Enum(("queued", "busy", "completed"), write_choices=("completed",), update=True)
+    field.__set_name__(Widget, "status")
+    with pytest.raises(twiorm.ValidationError) as caught:
+        field.validate("busy", "update")
+    assert caught.value.expected == "one of completed on update"
+    assert "queued" not in str(caught.value)
+
+
+def test_number_filters_take_wildcards_and_call_filters_take_sim_sids() -> None:
+    number, endpoint = fields.PhoneNumber(filter=True), fields.Endpoint(filter=True)
+    number.__set_name__(Widget, "phone_number")
+    endpoint.__set_name__(Widget, "to")
+    sim = "DE" + "0" * 32
+    assert number.validate("+1415555****", "filter") == "+1415555****"
+    assert endpoint.validate(sim, "filter") == sim
+    with pytest.raises(twiorm.ValidationError):
+        number.validate("+1415555****", "create")  # only filters match patterns
+    with pytest.raises(twiorm.ValidationError):
+        endpoint.validate(sim, "create")
+
+
+def test_clearing_a_field_that_cannot_be_empty_says_so(client: twiorm.Client) -> None:
+    from twiorm.resources import IncomingPhoneNumber
+
+    number = IncomingPhoneNumber._from_record({"sid": "PN" + "1" * 32}, client, {})
+    with pytest.raises(twiorm.ValidationError, match=r"None \(Twilio cannot clear this value\)"):
+        number.voice_application_sid = None
+    number.friendly_name = None
+    assert number.friendly_name == ""
