@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import threading
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -88,11 +89,22 @@ class Client:
                 username, password = env["TWILIO_API_KEY"], env["TWILIO_API_SECRET"]
             else:
                 username, password = env.get("TWILIO_ACCOUNT_SID"), env.get("TWILIO_AUTH_TOKEN")
+        elif password is None and isinstance(username, str):
+            # Each missing argument falls back to the environment, as the official SDK does.
+            secret = "TWILIO_API_SECRET" if username.startswith("SK") else "TWILIO_AUTH_TOKEN"
+            password = env.get(secret)
         if not username or not password:
             raise ConfigurationError(
                 "no Twilio credentials: pass Client(account_sid, auth_token) or set "
                 "TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN (or TWILIO_API_KEY and "
                 "TWILIO_API_SECRET with TWILIO_ACCOUNT_SID)"
+            )
+        if not isinstance(username, str) or not isinstance(password, str):
+            raise ConfigurationError("the Account SID (or API key SID) and secret are strings")
+        if not _USERNAME.fullmatch(username):
+            raise ConfigurationError(
+                "the first argument is an Account SID (AC + 32 hex digits) or an API key SID "
+                f"(SK + 32 hex digits), got {username!r}"
             )
         account_sid = account_sid or (username if username.startswith("AC") else None)
         account_sid = account_sid or env.get("TWILIO_ACCOUNT_SID")
@@ -101,10 +113,12 @@ class Client:
                 "an API key needs the account it belongs to: Client(key_sid, key_secret, "
                 "account_sid='AC...') or TWILIO_ACCOUNT_SID"
             )
+        if not isinstance(account_sid, str) or not _ACCOUNT_SID.fullmatch(account_sid):
+            raise ConfigurationError(f"account_sid is AC + 32 hex digits, got {account_sid!r}")
         self.account_sid: str = account_sid
         self.credentials = Credentials(username, password)
-        self.region: str | None = region or env.get("TWILIO_REGION") or None
-        self.edge: str | None = edge or env.get("TWILIO_EDGE") or None
+        self.region: str | None = _host_label("region", region or env.get("TWILIO_REGION"))
+        self.edge: str | None = _host_label("edge", edge or env.get("TWILIO_EDGE"))
         self._base_urls = {
             domain: _checked_base_url(url) for domain, url in (base_urls or {}).items()
         }
@@ -207,6 +221,23 @@ class Client:
 
     def __reduce__(self) -> Any:
         raise TypeError("a twiorm.Client cannot be pickled: it holds credentials")
+
+
+_USERNAME = re.compile(r"(?:AC|SK)[0-9a-fA-F]{32}")
+_ACCOUNT_SID = re.compile(r"AC[0-9a-fA-F]{32}")
+_HOST_LABEL = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def _host_label(option: str, value: str | None) -> str | None:
+    """Check a region or edge: it becomes part of the host name requests go to."""
+    if not value:
+        return None
+    if not isinstance(value, str) or not _HOST_LABEL.fullmatch(value):
+        raise ConfigurationError(
+            f"{option} is a Twilio {option} name such as "
+            f"{'au1' if option == 'region' else 'sydney'}, got {value!r}"
+        )
+    return value
 
 
 def _checked_base_url(url: str) -> str:

@@ -207,3 +207,38 @@ def test_api_errors_pickle_with_their_details() -> None:
     copy = pickle.loads(pickle.dumps(error))
     assert type(copy) is twiorm.NotFoundError
     assert (copy.status, copy.code, copy.message, str(copy)) == (404, 20404, "gone", str(error))
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("region", "au1.evil.com"), ("edge", "syd ney"), ("edge", "Sydney"), ("region", "x/y")],
+)
+def test_a_region_or_edge_that_is_not_a_host_label_is_refused(option: str, value: str) -> None:
+    with pytest.raises(twiorm.ConfigurationError, match=f"{option} is a Twilio {option} name"):
+        twiorm.Client(ACCOUNT_SID, AUTH_TOKEN, **{option: value})  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "problem"),
+    [
+        (("hello", "s3cr3t"), {}, "Account SID .* or an API key SID"),
+        (("SK" + "1" * 32, "s3cr3t"), {"account_sid": "nope"}, "account_sid is AC"),
+        ((ACCOUNT_SID, 12345), {}, "are strings"),
+    ],
+)
+def test_malformed_credentials_are_refused_before_any_request(
+    args: tuple[object, ...], kwargs: dict[str, str], problem: str
+) -> None:
+    with pytest.raises(twiorm.ConfigurationError, match=problem) as caught:
+        twiorm.Client(*args, environ={}, **kwargs)  # type: ignore[arg-type]
+    assert repr(args[1]) not in str(caught.value), "the secret is never shown"
+
+
+def test_a_missing_secret_falls_back_to_the_environment() -> None:
+    client = twiorm.Client(ACCOUNT_SID, environ={"TWILIO_AUTH_TOKEN": AUTH_TOKEN})
+    assert client.credentials.basic_auth() == (ACCOUNT_SID, AUTH_TOKEN)
+    key = "SK" + "1" * 32
+    environ = {"TWILIO_API_SECRET": "key-secret", "TWILIO_ACCOUNT_SID": ACCOUNT_SID}
+    keyed = twiorm.Client(key, environ=environ)
+    assert keyed.credentials.basic_auth() == (key, "key-secret")
+    assert keyed.account_sid == ACCOUNT_SID
