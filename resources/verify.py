@@ -128,6 +128,7 @@ class VerificationCheck(Resource):
         domain = "verify"
         verbs = ("create",)
         identity = None
+        one_of = {"create": (("to", "verification_sid"),)}  # stated in the parameters' text
 
     sid = fields.Sid("VE")
     service_sid = fields.Sid("VA")

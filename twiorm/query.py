@@ -289,6 +289,15 @@ class QuerySet(Generic[R]):
                 raise ValidationError(f"{self._name}.get() got the identity twice")
             identity = kwargs.pop(meta.identity)
         if identity is not None:
+            if self._filters:
+                # A fetch by identity cannot apply list filters, and ignoring them would
+                # return a record the query set does not hold.
+                raise ValidationError(
+                    f"{self._name}.get({identity!r}) fetches by identity and cannot apply "
+                    f"the filters {self._describe_filters({})}; use get() without them, "
+                    "or filter(...).get() without an identity",
+                    resource=self._name,
+                )
             return self._fetch(identity, kwargs)
         if not kwargs and not self._filters:
             raise ValidationError(
@@ -330,6 +339,7 @@ class QuerySet(Generic[R]):
                 details=exc.details,
                 method=exc.method,
                 url=exc.url,
+                headers=exc.headers,
             ) from None
         return self.model._from_response(record, client, {**self._path, **path}, spec)
 

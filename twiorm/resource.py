@@ -358,7 +358,9 @@ class Resource(metaclass=ResourceMeta):
         return hash((type(self), self.pk))
 
     def __repr__(self) -> str:
-        state = self.pk or ("unsaved" if not self._persisted else "no identity")
+        # A resource addressed without an identity (a verification check) may still carry a SID.
+        sid = self._raw.get("sid") if self._meta.identity is None else None
+        state = self.pk or sid or ("unsaved" if not self._persisted else "no identity")
         return f"<{type(self).__name__} {state}>"
 
     def __getstate__(self) -> dict[str, Any]:

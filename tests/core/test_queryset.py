@@ -238,10 +238,12 @@ def test_get_missing_sid_raises_does_not_exist_which_is_also_a_404(
             "status": 404,
         },
         status=404,
+        headers={"Twilio-Request-Id": "RQ" + "1" * 32},
     )
     with pytest.raises(Widget.DoesNotExist) as caught:
         Widget.objects.using(client).get(sid)
     error = caught.value
+    assert error.headers["twilio-request-id"] == "RQ" + "1" * 32
     assert isinstance(error, twiorm.NotFoundError)
     assert isinstance(error, twiorm.ObjectDoesNotExist)
     assert (error.status, error.code) == (404, 20404)
@@ -359,3 +361,11 @@ def test_repr_names_the_default_account_once_one_is_set(client: twiorm.Client) -
     assert "{account_sid}" in repr(qs)
     twiorm.set_default_client(client)
     assert f"/Accounts/{ACCOUNT}/Widgets.json" in repr(qs)
+
+
+def test_get_by_identity_refuses_filters_it_could_not_apply(
+    client: twiorm.Client, fake: FakeTwilio
+) -> None:
+    with pytest.raises(twiorm.ValidationError, match="cannot apply the filters color='red'"):
+        Widget.objects.using(client).filter(color="red").get(widget_sid(1))
+    assert fake.requests == []
