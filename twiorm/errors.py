@@ -146,11 +146,29 @@ class MissingParameterError(ValidationError):
 
 
 class ReadOnlyFieldError(TwiormError, AttributeError):
-    """Assignment to a field that no Twilio operation accepts as a parameter."""
+    """Assignment to a field that no Twilio operation accepts as a parameter.
+
+    ``resource`` and ``field`` name where, as on ``ValidationError``.
+    """
+
+    def __init__(
+        self, message: str, *, resource: str | None = None, field: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.resource = resource
+        self.field = field
 
 
 class VerbNotAllowedError(TwiormError, TypeError):
-    """The resource does not allow this verb (list, fetch, create, update or delete)."""
+    """The resource does not allow this verb (list, fetch, create, update or delete).
+
+    ``resource`` names the resource and ``verb`` the verb refused.
+    """
+
+    def __init__(self, message: str, *, resource: str | None = None, verb: str = "") -> None:
+        super().__init__(message)
+        self.resource = resource
+        self.verb = verb
 
 
 class MultipleObjectsReturned(TwiormError):

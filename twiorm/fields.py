@@ -184,15 +184,17 @@ class Field(Generic[T]):
 
     def assign(self, instance: Any, value: Any) -> None:
         """Validate ``value`` for the operation the next ``save()`` sends, and record it."""
+        where = {"resource": type(instance).__name__, "field": self.name}
         if not self.writable:
             raise ReadOnlyFieldError(
-                f"{self._where()} is read-only: no Twilio operation accepts it as a parameter"
+                f"{self._where()} is read-only: no Twilio operation accepts it as a parameter",
+                **where,
             )
         # The value will travel with the next save(): a create, or an update once saved.
         operation: Operation = "update" if instance._persisted else "create"
         if not getattr(self, operation):
             when = "changed after creation" if operation == "update" else "set on create"
-            raise ReadOnlyFieldError(f"{self._where()} cannot be {when}")
+            raise ReadOnlyFieldError(f"{self._where()} cannot be {when}", **where)
         if value is None and operation == "update":
             # A form cannot carry a null: Twilio clears a value when it receives "", where
             # the field takes one (a SID or an enum does not).
@@ -547,7 +549,10 @@ class _DateTime(Field[datetime]):
         cleaned = self.clean(value)
         if operation == "filter" and self.filter_format == "date" and isinstance(cleaned, datetime):
             # Twilio compares whole days here: a time of day would be silently dropped.
-            raise ValueError("this filter takes a date, not a datetime")
+            raise Expected("a date (this filter compares whole days), not a datetime")
+        if operation in ("create", "update") and not isinstance(cleaned, datetime):
+            # A date-time parameter (SendAt) needs a moment; a bare date would be refused.
+            raise Expected("a datetime or an ISO 8601 date-time string, not a date")
         return cleaned
 
     def to_wire(self, value: datetime) -> str:

@@ -92,6 +92,13 @@ class QuerySet(Generic[R]):
         if self._result_cache is not None:
             return self._result_cache[key]  # type: ignore[return-value]
         if isinstance(key, slice):
+            bounds = (key.start, key.stop)
+            if any(
+                b is not None and (isinstance(b, bool) or not isinstance(b, int)) for b in bounds
+            ):
+                raise ValidationError(
+                    f"query set slice bounds must be integers, got {key!r}", resource=self._name
+                )
             if key.step not in (None, 1):
                 raise ValidationError("query sets do not support slice steps", resource=self._name)
             start, stop = key.start or 0, key.stop
@@ -108,7 +115,7 @@ class QuerySet(Generic[R]):
             if clone._stop is not None:
                 clone._start = min(clone._start, clone._stop)
             return clone
-        if not isinstance(key, int) or key < 0:
+        if isinstance(key, bool) or not isinstance(key, int) or key < 0:
             raise ValidationError(
                 f"query set indices must be non-negative integers, got {key!r}",
                 resource=self._name,
@@ -241,6 +248,12 @@ class QuerySet(Generic[R]):
 
     def page(self, page_size: int | None = None) -> ResultPage[R]:
         """Fetch the first page only (one request); ``next_page()`` follows Twilio's link."""
+        if self._start or self._stop is not None:
+            raise ValidationError(
+                f"page() reads Twilio's own pages and cannot start or stop at a slice's "
+                f"bounds; call it on an unsliced {self._name} query set",
+                resource=self._name,
+            )
         client = self._resolve_client()
         return ResultPage._fetch(self, client, self._list_request(client, page_size))
 
@@ -341,6 +354,16 @@ class QuerySet(Generic[R]):
                 url=exc.url,
                 headers=exc.headers,
             ) from None
+        key = meta.fields[meta.identity].key
+        if isinstance(record, dict) and key not in record:
+            # Not the record asked for (a list envelope, an error page): say so now rather
+            # than hand back an instance that cannot be saved or deleted.
+            raise MalformedResponseError(
+                f"GET {client.url(spec)}: expected a {self._name} record with {key!r}, "
+                f"got keys {', '.join(sorted(map(str, record)))[:200] or 'none'}",
+                url=client.url(spec),
+                method="GET",
+            )
         return self.model._from_response(record, client, {**self._path, **path}, spec)
 
     def create(self, **kwargs: Any) -> R:
@@ -370,7 +393,9 @@ def require_verb(model: type[Resource], verb: str) -> None:
             v for v in ("list", "fetch", "create", "update", "delete") if v in model._meta.verbs
         )
         raise VerbNotAllowedError(
-            f"{model.__name__} does not allow {verb}; it allows: {allowed or 'nothing'}"
+            f"{model.__name__} does not allow {verb}; it allows: {allowed or 'nothing'}",
+            resource=model.__name__,
+            verb=verb,
         )
 
 

@@ -348,6 +348,8 @@ class Resource(metaclass=ResourceMeta):
     # -- identity and display ------------------------------------------------------------
 
     def __eq__(self, other: object) -> bool:
+        if other is self:
+            return True
         if not isinstance(other, Resource) or type(other) is not type(self):
             return NotImplemented
         return self.pk is not None and self.pk == other.pk

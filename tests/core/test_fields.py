@@ -282,3 +282,17 @@ def test_clearing_a_field_that_cannot_be_empty_says_so(client: twiorm.Client) ->
         number.voice_application_sid = None
     number.friendly_name = None
     assert number.friendly_name == ""
+
+
+def test_date_time_parameters_and_day_filters_say_which_they_take() -> None:
+    send_at = fields.ISODateTime(create=True)
+    send_at.__set_name__(Widget, "send_at")
+    with pytest.raises(twiorm.ValidationError) as caught:
+        send_at.validate(date(2026, 12, 1), "create")
+    assert caught.value.expected == "a datetime or an ISO 8601 date-time string, not a date"
+    day = fields.RFC2822DateTime(filter=fields.RANGE, filter_format="date")
+    day.__set_name__(Widget, "date_created")
+    with pytest.raises(twiorm.ValidationError) as refused:
+        day.validate(datetime(2026, 1, 1, tzinfo=UTC), "filter")
+    assert "compares whole days" in refused.value.expected
+    assert "a datetime, a date" not in str(refused.value)

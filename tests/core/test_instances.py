@@ -275,3 +275,9 @@ def test_assigning_none_to_a_saved_string_clears_it(
     assert list(fake.last.data) == [("Name", "")]  # how Twilio clears a value
     with pytest.raises(twiorm.ValidationError, match="cannot clear"):
         widget.enabled = None
+
+
+def test_an_unsaved_instance_equals_itself_only() -> None:
+    first, second = Widget(name="a"), Widget(name="a")
+    assert first == first  # the point of the test
+    assert first != second

@@ -369,3 +369,36 @@ def test_get_by_identity_refuses_filters_it_could_not_apply(
     with pytest.raises(twiorm.ValidationError, match="cannot apply the filters color='red'"):
         Widget.objects.using(client).filter(color="red").get(widget_sid(1))
     assert fake.requests == []
+
+
+def test_page_on_a_sliced_query_set_is_refused(client: twiorm.Client, fake: FakeTwilio) -> None:
+    with pytest.raises(twiorm.ValidationError, match="page\\(\\) reads Twilio's own pages"):
+        Widget.objects.using(client).all()[3:7].page(page_size=2)
+    assert fake.requests == []
+
+
+@pytest.mark.parametrize("key", [slice("a", None), slice(None, 2.5), slice(True, 3), True])
+def test_indexes_and_slice_bounds_must_be_integers(client: twiorm.Client, key: object) -> None:
+    with pytest.raises(twiorm.ValidationError, match="integers"):
+        Widget.objects.using(client).all()[key]  # type: ignore[index]
+
+
+def test_a_fetch_answered_without_the_identity_is_malformed(
+    client: twiorm.Client, fake: FakeTwilio
+) -> None:
+    sid = widget_sid(1)
+    fake.reply("GET", f"{LIST[:-5]}/{sid}.json", {"widgets": [], "next_page_uri": None})
+    with pytest.raises(twiorm.MalformedResponseError, match="expected a Widget record with 'sid'"):
+        Widget.objects.using(client).get(sid)
+
+
+def test_refused_verbs_and_read_only_fields_say_where(client: twiorm.Client) -> None:
+    from .widgets import Gadget
+
+    with pytest.raises(twiorm.VerbNotAllowedError) as refused:
+        Gadget.objects.using(client).create(label="x")
+    assert (refused.value.resource, refused.value.verb) == ("Gadget", "create")
+    widget = Widget._from_record(widget_record(1), client, {})
+    with pytest.raises(twiorm.ReadOnlyFieldError) as read_only:
+        widget.size = 3
+    assert (read_only.value.resource, read_only.value.field) == ("Widget", "size")
