@@ -8,7 +8,6 @@ from the environment as the official SDK reads it.
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import re
 import threading
@@ -22,7 +21,7 @@ from twiorm.fields import WireValue
 from twiorm.request import RequestSpec
 from twiorm.requestor import DEFAULT_TIMEOUT, Requestor, Timeout
 from twiorm.retry import RetryPolicy
-from twiorm.transport import HTTPResponse, RequestsTransport, Transport
+from twiorm.transport import HTTPResponse, RequestsTransport, Transport, is_loopback
 
 __all__ = ["Client", "Credentials", "get_default_client", "set_default_client"]
 
@@ -244,22 +243,13 @@ def _checked_base_url(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigurationError(f"base URL must be http(s)://host[:port], got {url!r}")
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
         raise ConfigurationError(
             f"plain http is allowed only for a local server (loopback), not {parts.hostname}"
         )
     if parts.query or parts.fragment:
         raise ConfigurationError(f"base URL must not carry a query or fragment: {url!r}")
     return url.rstrip("/")
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 _default_lock = threading.Lock()

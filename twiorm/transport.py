@@ -15,11 +15,14 @@ prepared request, Authorization header included.
 
 from __future__ import annotations
 
+import ipaddress
+import os
 import socket
 import ssl
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any, NamedTuple, Protocol
+from urllib.parse import urlsplit
 
 import requests
 from urllib3 import exceptions as urllib3_errors
@@ -36,7 +39,14 @@ from twiorm.errors import (
     TwiormError,
 )
 
-__all__ = ["FunctionTransport", "HTTPRequest", "HTTPResponse", "RequestsTransport", "Transport"]
+__all__ = [
+    "FunctionTransport",
+    "HTTPRequest",
+    "HTTPResponse",
+    "RequestsTransport",
+    "Transport",
+    "is_loopback",
+]
 
 
 class HTTPRequest(NamedTuple):
@@ -91,7 +101,12 @@ class RequestsTransport:
     """Send over one shared ``requests.Session`` (connection pooling, thread-safe use).
 
     TLS certificates are always verified: ``verify`` may name a CA bundle (for a
-    corporate proxy that re-signs traffic) but cannot turn verification off.
+    corporate proxy that re-signs traffic) but cannot turn verification off; by default
+    ``REQUESTS_CA_BUNDLE`` or ``CURL_CA_BUNDLE`` names it, as for ``requests``.
+
+    Proxies: ``proxies`` if given, else those of the environment (``HTTPS_PROXY``,
+    ``NO_PROXY`` …), as the official SDK does; loopback hosts (a local sandbox) are
+    never proxied. A ``session`` passed in keeps its own ``trust_env`` setting.
     """
 
     def __init__(
@@ -106,11 +121,30 @@ class RequestsTransport:
                 "TLS verification cannot be turned off; pass verify='/path/to/ca-bundle.pem' "
                 "to trust a proxy's certificate authority"
             )
+        if verify is True and session is None:
+            env = os.environ
+            verify = env.get("REQUESTS_CA_BUNDLE") or env.get("CURL_CA_BUNDLE") or True
         self.session = session or requests.Session()
+        # Environment settings are read here, once per host, not by requests per request.
         self.session.trust_env = session is not None and session.trust_env
         if proxies:
             self.session.proxies.update(proxies)
         self.verify = verify
+        self._proxies_from_environment = session is None and not proxies
+        self._proxies_by_origin: dict[str, dict[str, str]] = {}
+
+    def _environment_proxies(self, url: str) -> dict[str, str] | None:
+        if not self._proxies_from_environment:
+            return None
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        found = self._proxies_by_origin.get(origin)
+        if found is None:
+            found = {}
+            if not is_loopback(parts.hostname or ""):
+                found = dict(requests.utils.get_environ_proxies(origin))
+            self._proxies_by_origin[origin] = found
+        return found or None
 
     def send(self, request: HTTPRequest) -> HTTPResponse:
         failure: TwiormError
@@ -118,6 +152,7 @@ class RequestsTransport:
             response = self.session.request(
                 request.method,
                 request.url,
+                proxies=self._environment_proxies(request.url),
                 params=list(request.params) or None,
                 data=list(request.data) or None,
                 headers=dict(request.headers),
@@ -230,6 +265,16 @@ def _reason(causes: list[BaseException]) -> str:
         if not type(cause).__module__.startswith(("requests", "urllib3")):
             return type(cause).__name__
     return type(causes[-1]).__name__
+
+
+def is_loopback(host: str) -> bool:
+    """True for ``localhost`` and loopback addresses: where a local server listens."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 class FunctionTransport:

@@ -424,3 +424,49 @@ def test_a_request_pickles_without_its_credentials() -> None:
     assert copy.auth is None
     assert (copy.method, copy.url, copy.timeout) == ("GET", URL, (1.0, 2.0))
     assert AUTH_TOKEN not in repr(request)
+
+
+class RecordingSession(requests.Session):
+    """Records the proxies each request was given, then refuses it (nothing is sent)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.proxies_sent: list[Any] = []
+
+    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> Any:
+        self.proxies_sent.append(kwargs.get("proxies"))
+        raise requests.exceptions.InvalidURL("recorded, not sent")
+
+
+def proxies_used(transport: RequestsTransport, url: str) -> Any:
+    session = RecordingSession()
+    transport.session = session
+    with pytest.raises(TransportError):
+        transport.send(HTTPRequest("GET", url))
+    return session.proxies_sent[-1]
+
+
+def test_proxies_come_from_the_environment_but_never_for_loopback(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    monkeypatch.setenv("HTTP_PROXY", "http://proxy.example:3128")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    transport = RequestsTransport()
+    assert proxies_used(transport, URL)["https"] == "http://proxy.example:3128"
+    assert proxies_used(transport, "http://127.0.0.1:4010/2010-04-01/x.json") is None
+
+    monkeypatch.setenv("NO_PROXY", "twilio.com")
+    assert proxies_used(RequestsTransport(), URL) is None
+    explicit = RequestsTransport(proxies={"https": "http://mine.example:8080"})
+    assert explicit.session.proxies["https"] == "http://mine.example:8080"
+    assert proxies_used(explicit, URL) is None, "the session's own proxies are not overridden"
+
+
+def test_a_ca_bundle_may_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/corporate-ca.pem")
+    assert RequestsTransport().verify == "/etc/corporate-ca.pem"
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "")
+    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
+    assert RequestsTransport().verify is True, "an empty setting cannot turn verification off"
