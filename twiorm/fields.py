@@ -32,7 +32,12 @@ from twiorm.dates import (
     parse_iso8601,
     parse_rfc2822,
 )
-from twiorm.errors import MalformedResponseError, ReadOnlyFieldError, ValidationError
+from twiorm.errors import (
+    DeclarationError,
+    MalformedResponseError,
+    ReadOnlyFieldError,
+    ValidationError,
+)
 
 if TYPE_CHECKING:
     from twiorm.resource import Resource
@@ -114,7 +119,7 @@ class Field(Generic[T]):
         self.lookups: tuple[str, ...] = ("exact",) if filter is True else tuple(filter or ())
         unknown = [lookup for lookup in self.lookups if lookup not in LOOKUP_SUFFIXES]
         if unknown:
-            raise ValueError(f"unknown filter lookups {unknown}; use {list(LOOKUP_SUFFIXES)}")
+            raise DeclarationError(f"unknown filter lookups {unknown}; use {list(LOOKUP_SUFFIXES)}")
         self.filter_format = filter_format
         self.write_only = write_only
         self.secret = secret

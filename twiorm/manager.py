@@ -27,6 +27,9 @@ class Manager(Generic[R]):
         self.model = model
         self.client = client
 
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "client": None}  # as for query sets: never the credentials
+
     def get_queryset(self) -> QuerySet[R]:
         """Return a query set for every record of the resource."""
         return QuerySet(self.model, self.client)

@@ -48,6 +48,11 @@ class QuerySet(Generic[R]):
         self._stop: int | None = None
         self._result_cache: list[R] | None = None
 
+    def __getstate__(self) -> dict[str, Any]:
+        # A client holds credentials: a pickled query set comes back unbound, as an
+        # instance does, and uses the default client (or ``using()``) again.
+        return {**self.__dict__, "_client": None}
+
     # -- chaining (pure) -----------------------------------------------------------------
 
     def _clone(self) -> QuerySet[R]:
@@ -404,7 +409,7 @@ class ResultPage(Generic[R]):
 
     def __init__(self, queryset: QuerySet[R], client: Client, page: Page) -> None:
         self._queryset = queryset
-        self._client = client
+        self._client: Client | None = client
         context = queryset._path_values(None)
         self.records: list[R] = [
             queryset.model._from_record(record, client, context) for record in page.records
@@ -412,6 +417,9 @@ class ResultPage(Generic[R]):
         self.next_page_url = page.next_url
         self.page_number = page.page_number
         self.page_size = page.page_size
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_client": None}  # as for query sets: never the credentials
 
     @classmethod
     def _fetch(cls, queryset: QuerySet[R], client: Client, spec: RequestSpec) -> ResultPage[R]:
@@ -423,7 +431,8 @@ class ResultPage(Generic[R]):
             return None
         domain = self._queryset.model._meta.domain
         spec = RequestSpec.from_url("GET", domain, self.next_page_url)
-        return ResultPage._fetch(self._queryset, self._client, spec)
+        client = self._client or self._queryset._resolve_client()  # None once unpickled
+        return ResultPage._fetch(self._queryset, client, spec)
 
     def __iter__(self) -> Iterator[R]:
         return iter(self.records)

@@ -402,3 +402,12 @@ def test_refused_verbs_and_read_only_fields_say_where(client: twiorm.Client) -> 
     with pytest.raises(twiorm.ReadOnlyFieldError) as read_only:
         widget.size = 3
     assert (read_only.value.resource, read_only.value.field) == ("Widget", "size")
+
+
+def test_a_pickled_query_set_comes_back_unbound_with_its_filters(client: twiorm.Client) -> None:
+    import pickle
+
+    queryset = Widget.objects.using(client).filter(color="red")[:5]
+    restored = pickle.loads(pickle.dumps(queryset))
+    assert restored._client is None
+    assert restored.using(client).request() == queryset.request()

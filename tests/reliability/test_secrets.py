@@ -174,6 +174,13 @@ def test_the_secrets_appear_nowhere(
         if name not in holders:
             surfaces += [(f"vars {name}", repr(getattr(thing, "__dict__", "")))]
     surfaces += [("pickled request", pickle.dumps(request))]
+    for name, bound in {
+        "manager": Call.objects.using(token_client),
+        "queryset": Call.objects.using(token_client).filter(to="+14155550100"),
+        "list resource": token_client.api.v2010.calls,
+    }.items():
+        surfaces += [(f"pickled {name}", pickle.dumps(bound))]
+        assert pickle.loads(pickle.dumps(bound)).model is Call  # comes back, unbound
     for unpicklable in (token_client, key_client.credentials):
         with pytest.raises(TypeError, match="cannot be pickled"):
             pickle.dumps(unpicklable)
