@@ -23,6 +23,7 @@ from twiorm.errors import ValidationError
 from twiorm.manager import Manager
 from twiorm.paths import check_path_value
 from twiorm.query import QuerySet, ResultPage
+from twiorm.request import RequestSpec
 
 if TYPE_CHECKING:
     from twiorm.client import Client
@@ -126,9 +127,47 @@ class ListResource(Manager[R], Generic[R]):
         """Return the records as a list (all of them unless ``limit`` says otherwise)."""
         return list(self.stream(limit, page_size, **filters))
 
-    def page(self, page_size: int | None = None, **filters: Any) -> ResultPage[R]:
-        """Fetch one page; ``.next_page()`` fetches the one after it."""
-        return self.filter(**self._filters(filters)).page(page_size)
+    def page(
+        self,
+        page_size: int | None = None,
+        *,
+        page_token: str | None = None,
+        page_number: int | None = None,
+        **filters: Any,
+    ) -> ResultPage[R]:
+        """Fetch one page; ``.next_page()`` fetches the one after it.
+
+        ``page_token`` and ``page_number`` (Twilio's ``PageToken`` and ``Page``) resume
+        from a page seen earlier, as the official helpers allow.
+        """
+        queryset = self.filter(**self._filters(filters))
+        if page_token is None and page_number is None:
+            return queryset.page(page_size)
+        if page_number is not None and (
+            isinstance(page_number, bool) or not isinstance(page_number, int) or page_number < 0
+        ):
+            raise ValidationError(
+                f"page_number must be a non-negative integer, got {page_number!r}"
+            )
+        if page_token is not None and not (
+            isinstance(page_token, str) and page_token.isprintable() and page_token
+        ):
+            raise ValidationError(f"page_token must be a non-empty string, got {page_token!r}")
+        client = queryset._resolve_client()
+        spec = queryset._list_request(client, page_size)
+        extra = {"PageToken": page_token, "Page": None if page_number is None else str(page_number)}
+        params = {**spec.params, **{k: v for k, v in extra.items() if v is not None}}
+        return ResultPage._fetch(queryset, client, spec._replace(params=params))
+
+    def get_page(self, url: str) -> ResultPage[R]:
+        """Fetch the page at ``url`` (a ``next_page_url`` kept from earlier) of this list."""
+        queryset = self.get_queryset()
+        client = queryset._resolve_client()
+        spec = RequestSpec.from_url("GET", self.model._meta.domain, url)
+        own = queryset._list_request(client, None).path
+        if spec.path != own:
+            raise ValidationError(f"{url!r} is not a page of {own}")
+        return ResultPage._fetch(queryset, client, spec)
 
     def _filters(self, given: dict[str, Any]) -> dict[str, Any]:
         """Accept the official helpers' date-range names beside twiorm's own.

@@ -313,3 +313,21 @@ def test_the_helper_style_needs_no_import_of_the_shipped_resources() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["Call", "VerifyService"]
+
+
+def test_a_page_may_resume_from_a_token_or_a_kept_link(
+    client: twiorm.Client, fake: FakeTwilio
+) -> None:
+    link = f"{LIST}?PageSize=2&Page=3&PageToken=PAabc"
+    fake.reply("GET", LIST, widget_page([widget_record(7)]))
+    page = client.api.v2010.widgets.page(page_size=2, page_token="PAabc", page_number=3)
+    assert dict(fake.last.params) == {"PageSize": "2", "PageToken": "PAabc", "Page": "3"}
+    assert [w.sid for w in page] == [widget_sid(7)]
+    fake.reply("GET", LIST, widget_page([widget_record(8)]))
+    again = client.api.v2010.widgets.get_page(link)
+    assert dict(fake.last.params) == {"PageSize": "2", "Page": "3", "PageToken": "PAabc"}
+    assert [w.sid for w in again] == [widget_sid(8)]
+    with pytest.raises(twiorm.ValidationError, match="is not a page of"):
+        client.api.v2010.widgets.get_page("/2010-04-01/Accounts/AC/Calls.json?Page=1")
+    with pytest.raises(twiorm.ValidationError, match="page_number"):
+        client.api.v2010.widgets.page(page_number=-1)
