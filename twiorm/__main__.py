@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import signal
 import sys
 import threading
@@ -22,16 +23,51 @@ from twiorm.resource import Resource
 __all__ = ["main"]
 
 
+def _seedable() -> list[str]:
+    """Resources the command line can seed: those with no parent but the account."""
+    return [
+        name
+        for name in twiorm.resources.__all__
+        if set(getattr(twiorm.resources, name)._meta.path_params) <= {"account_sid"}
+    ]
+
+
 def _seed_spec(text: str) -> tuple[type[Resource], int]:
     name, _, count = text.partition("=")
     resource = getattr(twiorm.resources, name, None)
     if not (isinstance(resource, type) and issubclass(resource, Resource)):
-        known = ", ".join(twiorm.resources.__all__)
-        raise argparse.ArgumentTypeError(f"unknown resource {name!r}; one of: {known}")
+        raise argparse.ArgumentTypeError(
+            f"unknown resource {name!r}; one of: {', '.join(_seedable())}"
+        )
+    if name not in _seedable():
+        parents = sorted(set(resource._meta.path_params) - {"account_sid"})
+        raise argparse.ArgumentTypeError(
+            f"{name} belongs to a parent ({', '.join(parents)}): seed it from Python, "
+            f"Sandbox.seed({name}, n, {parents[0]}=...); here one of: {', '.join(_seedable())}"
+        )
     try:
-        return resource, int(count or "1")
+        number = int(count or "1")
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected RESOURCE=COUNT, got {text!r}") from None
+        number = -1
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"expected RESOURCE=COUNT (COUNT ≥ 0), got {text!r}")
+    return resource, number
+
+
+def _account_sid(text: str) -> str:
+    if not re.fullmatch(r"AC[0-9a-fA-F]{32}", text):
+        raise argparse.ArgumentTypeError(f"an account SID is AC and 32 hex digits, got {text!r}")
+    return text
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is 0 to 65535, got {text!r}")
+    return port
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -43,8 +79,10 @@ def _parser() -> argparse.ArgumentParser:
     sandbox = commands.add_parser(
         "sandbox", help="serve a local Twilio on 127.0.0.1 until interrupted"
     )
-    sandbox.add_argument("--port", type=int, default=8099, help="0 picks a free port")
-    sandbox.add_argument("--account-sid", help="the account to serve (default: a fresh one)")
+    sandbox.add_argument("--port", type=_port, default=8099, help="0 picks a free port")
+    sandbox.add_argument(
+        "--account-sid", type=_account_sid, help="the account to serve (default: a fresh one)"
+    )
     sandbox.add_argument("--auth-token", help="its auth token (default: a fresh one)")
     sandbox.add_argument(
         "--seed",
@@ -66,7 +104,16 @@ def _serve(args: argparse.Namespace) -> int:
         stop.set()
 
     signal.signal(signal.SIGTERM, on_signal)
-    with run(port=args.port, account_sid=args.account_sid, auth_token=args.auth_token) as sandbox:
+    try:
+        sandbox = run(port=args.port, account_sid=args.account_sid, auth_token=args.auth_token)
+    except OSError as exc:
+        print(
+            f"python -m twiorm sandbox: cannot listen on port {args.port}: {exc.strerror}",
+            file=sys.stderr,
+        )
+        print("  pass --port 0 for a free port, or another --port", file=sys.stderr)
+        return 2
+    with sandbox:
         for resource, count in args.seed:
             sandbox.seed(resource, count)
         print(f"twiorm sandbox listening on {sandbox.url}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import configparser
 import re
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -67,6 +68,37 @@ def test_unknown_seed_resources_are_refused(capsys: pytest.CaptureFixture[str]) 
         main(["sandbox", "--seed", "Fax=3"])
     assert exited.value.code == 2
     assert "unknown resource 'Fax'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "problem"),
+    [
+        (["--seed", "Call=-5"], "COUNT ≥ 0"),
+        (["--seed", "Call=many"], "COUNT ≥ 0"),
+        (["--seed", "Participant=5"], "Participant belongs to a parent (conference_sid)"),
+        (["--account-sid", "ACxyz"], "an account SID is AC and 32 hex digits"),
+        (["--port", "70000"], "a port is 0 to 65535"),
+    ],
+)
+def test_bad_arguments_are_usage_errors_not_tracebacks(
+    argv: list[str], problem: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["sandbox", *argv])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert problem in err
+    assert "Traceback" not in err
+
+
+def test_a_port_in_use_is_reported_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        assert main(["sandbox", "--port", str(taken.getsockname()[1])]) == 2
+    err = capsys.readouterr().err
+    assert "cannot listen on port" in err
+    assert "Traceback" not in err
 
 
 def test_a_command_is_required(capsys: pytest.CaptureFixture[str]) -> None:

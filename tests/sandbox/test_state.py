@@ -124,6 +124,17 @@ def test_as_default_lets_code_use_the_default_client(twilio_sandbox: Sandbox) ->
     assert len(twilio_sandbox.records(Call)) == 1
 
 
+def test_as_default_gives_back_the_default_it_found(twilio_sandbox: Sandbox) -> None:
+    mine = twiorm.Client("AC" + "b" * 32, "my-token")
+    twiorm.set_default_client(mine)
+    try:
+        with twilio_sandbox.as_default() as inside:
+            assert twiorm.get_default_client() is inside
+        assert twiorm.get_default_client() is mine
+    finally:
+        twiorm.set_default_client(None)
+
+
 def test_the_account_itself_can_be_fetched(twilio_sandbox: Sandbox) -> None:
     account = Account.objects.using(twilio_sandbox.client).get(twilio_sandbox.account_sid)
     assert account.status == "active"

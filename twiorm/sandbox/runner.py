@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from types import TracebackType
 from typing import Any, TypeVar
 
-from twiorm.client import Client, set_default_client
+from twiorm.client import Client, current_default_client, set_default_client
 from twiorm.resource import Resource
 from twiorm.sandbox.accounts import Accounts
 from twiorm.sandbox.operations import Api, Exchange
@@ -197,12 +197,13 @@ class Sandbox:
 
     @contextmanager
     def as_default(self) -> Iterator[Client]:
-        """Make ``client`` twiorm's default client inside the block (unset afterwards)."""
+        """Make ``client`` twiorm's default client inside the block, then restore the one before."""
+        previous = current_default_client()
         set_default_client(self.client)
         try:
             yield self.client
         finally:
-            set_default_client(None)
+            set_default_client(previous)
 
 
 def run(
