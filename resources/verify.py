@@ -90,7 +90,11 @@ class Verification(Resource):
     account_sid = fields.Sid("AC")
     to = fields.Str(create=REQUIRED)
     # the create Channel parameter is an untyped string; the response property is the enum
-    channel = fields.Enum(VERIFICATION_CHANNEL, create=REQUIRED)
+    # The create parameter is a plain string in the spec, whose text adds "auto" (Twilio
+    # picks the channel); responses name the channel used.
+    channel = fields.Enum(
+        VERIFICATION_CHANNEL, write_choices=(*VERIFICATION_CHANNEL, "auto"), create=REQUIRED
+    )
     # the response status is an untyped string; VERIFICATION_STATUS is the update enum only
     # (unknown values load unchanged).
     status = fields.Enum(VERIFICATION_STATUS, update=REQUIRED)

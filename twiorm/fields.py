@@ -531,6 +531,10 @@ class Decimal(Field[decimal.Decimal]):
                 return result
         raise ValueError(self.expected)
 
+    def to_wire(self, value: decimal.Decimal) -> str:
+        # Plain notation: str() would send 1E+1 or 1E-7, which a form number may not parse.
+        return format(value, "f")
+
 
 # -- dates -------------------------------------------------------------------------------
 

@@ -296,3 +296,20 @@ def test_date_time_parameters_and_day_filters_say_which_they_take() -> None:
         day.validate(datetime(2026, 1, 1, tzinfo=UTC), "filter")
     assert "compares whole days" in refused.value.expected
     assert "a datetime, a date" not in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("given", "wire"), [("1E+1", "10"), (1e-7, "0.0000001"), ("-0.0300", "-0.0300"), (2, "2")]
+)
+def test_decimals_go_out_in_plain_notation(given: object, wire: str) -> None:
+    price = fields.Decimal(create=True)
+    price.__set_name__(Widget, "max_price")
+    assert price.to_wire(price.validate(given, "create")) == wire
+
+
+def test_a_verification_may_let_twilio_pick_the_channel() -> None:
+    from twiorm.resources import Verification
+
+    channel = Verification._meta.fields["channel"]
+    assert channel.validate("auto", "create") == "auto"
+    assert "auto" not in channel.choices  # responses name the channel actually used
