@@ -154,7 +154,8 @@ def test_subaccounts_have_their_own_credentials_and_reach(
     # … the subaccount signs in with its own token, and reaches only its own
     own = (sub.sid, sub.auth_token)
     assert raw("GET", calls_of_sub, auth=own).status_code == 200
-    assert raw("GET", raw.account_path("Calls.json"), auth=own).status_code == 404
+    refused = raw("GET", raw.account_path("Calls.json"), auth=own)
+    assert (refused.status_code, refused.json()["code"]) == (401, 20003)  # Twilio's answer
     listed = raw("GET", "/2010-04-01/Accounts.json", auth=own).json()
     assert [a["sid"] for a in listed["accounts"]] == [sub.sid]
 

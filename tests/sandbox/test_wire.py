@@ -239,3 +239,27 @@ def test_connections_are_kept_alive(twilio_sandbox: Sandbox) -> None:
         assert connection.sock is not None  # the same socket served all three
     finally:
         connection.close()
+
+
+def test_a_json_body_is_refused_as_Twilio_reads_only_form_parameters(raw: Raw) -> None:
+    response = raw("POST", raw.account_path("Calls.json"), json=CALL)
+    body = assert_error(response, 400, 20001)
+    assert "form-encoded" in str(body["message"])
+    assert raw("POST", raw.account_path("Calls.json"), data=CALL).status_code == 201
+
+
+def test_head_answers_like_get_without_a_body_and_options_is_not_allowed(raw: Raw) -> None:
+    head = raw("HEAD", raw.account_path("Calls.json"))
+    assert head.status_code == 200
+    assert head.content == b""
+    assert int(head.headers["Content-Length"]) > 0
+    assert head.headers["Server"] == "twiorm-sandbox"
+    assert_error(raw("OPTIONS", raw.account_path("Calls.json")), 405, 20004)
+
+
+def test_the_sandbox_log_masks_phone_numbers(raw: Raw, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level("DEBUG", logger="twiorm.sandbox"):
+        raw("GET", raw.account_path("Calls.json"), params={"To": "+14155550123"})
+    lines = [r.getMessage() for r in caplog.records if r.name == "twiorm.sandbox"]
+    assert any("Calls.json" in line for line in lines)
+    assert not any("4155550123" in line for line in lines)

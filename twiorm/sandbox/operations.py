@@ -41,6 +41,7 @@ __all__ = ["Api", "Exchange", "Incoming", "Reply"]
 logger = logging.getLogger("twiorm.sandbox")
 
 _JSON: Final = "application/json; charset=utf-8"
+_FORM: Final = "application/x-www-form-urlencoded"
 _VERBS: Final = {
     ("list", "GET"): "list",
     ("list", "POST"): "create",
@@ -58,6 +59,7 @@ class Incoming:
     target: str
     body: bytes = b""
     authorization: str | None = None
+    content_type: str | None = None
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,12 @@ class Api:
         if verb is None or verb not in match.endpoint.meta.verbs:
             raise Refusal.not_allowed(incoming.method, path)
         query = parse_qsl(parts.query, keep_blank_values=True)
+        kind = (incoming.content_type or _FORM).split(";")[0].strip().lower()
+        if incoming.body and kind != _FORM:
+            # Twilio reads only form parameters; a JSON body would look like missing ones.
+            raise Refusal.bad_request(
+                20001, f"Parameters must be form-encoded ({_FORM}), not {kind}"
+            )
         form = parse_qsl(incoming.body.decode("utf-8", "replace"), keep_blank_values=True)
         with self.store.lock:
             self._check_reach(principal, match)
@@ -152,6 +160,10 @@ class Api:
         if match.endpoint.is_account and match.kind == "instance":
             account = match.identity
         if account is not None and account not in self.accounts.reachable(principal):
+            if not principal.main:
+                # Twilio's 20003 lists "subaccount credentials against the master account"
+                # (or another account) among its causes.
+                raise Refusal.unauthenticated("Authenticate")
             raise Refusal.not_found(match.path)
 
     def _check_parent(self, match: Match) -> None:

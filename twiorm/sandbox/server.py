@@ -16,6 +16,7 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from twiorm.redaction import mask_phone_numbers
 from twiorm.sandbox.operations import Incoming, Reply
 
 __all__ = ["HOST", "SandboxServer"]
@@ -42,7 +43,13 @@ class _RequestHandler(BaseHTTPRequestHandler):
             self.send_error(400, "Content-Length is not a number")
             return
         body = self.rfile.read(length) if length > 0 else b""
-        incoming = Incoming(self.command, self.path, body, self.headers.get("Authorization"))
+        incoming = Incoming(
+            "GET" if self.command == "HEAD" else self.command,
+            self.path,
+            body,
+            self.headers.get("Authorization"),
+            self.headers.get("Content-Type"),
+        )
         reply = self.server.handler(incoming)
         self.send_response(reply.status)
         for name, value in reply.headers.items():
@@ -50,14 +57,18 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if reply.status != 204:  # a 204 has no body and announces none
             self.send_header("Content-Length", str(len(reply.body)))
         self.end_headers()
-        if reply.body and reply.status != 204:
+        if reply.body and reply.status != 204 and self.command != "HEAD":
             self.wfile.write(reply.body)
 
-    # http.server dispatches on these names
-    do_GET = do_POST = do_DELETE = do_PUT = do_PATCH = _answer  # noqa: N815
+    # http.server dispatches on these names; HEAD answers as GET without the body
+    do_GET = do_HEAD = do_POST = do_DELETE = do_PUT = do_PATCH = do_OPTIONS = _answer  # noqa: N815
+
+    def version_string(self) -> str:
+        return self.server_version
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
-        logger.debug("%s " + format, self.address_string(), *args)
+        # Request lines carry phone numbers in query strings: mask them, as clients may.
+        logger.debug("%s %s", self.address_string(), mask_phone_numbers(format % args))
 
 
 class SandboxServer(ThreadingHTTPServer):
