@@ -27,6 +27,7 @@ relative to the rootdir). vcrpy is needed only by ``twilio_cassette``.
 from __future__ import annotations
 
 import copy
+import hashlib
 import re
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
@@ -145,8 +146,26 @@ def twilio_cassette(
     module = request.node.module.__name__.rsplit(".", 1)[-1] if request.node.module else "tests"
 
     def open_cassette(name: str | None = None, **options: Any) -> AbstractContextManager[Any]:
-        path = folder / module / f"{name or request.node.name}.yaml"
+        if name is not None and not _SAFE_NAME.fullmatch(name):
+            raise ValueError(f"a cassette name is letters, digits, '_', '-' and '.', got {name!r}")
+        path = folder / module / f"{name or _cassette_name(request.node)}.yaml"
         cassette: AbstractContextManager[Any] = scrubbing_vcr(**options).use_cassette(str(path))
         return cassette
 
     return open_cassette
+
+
+_SAFE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+
+
+def _cassette_name(node: pytest.Item) -> str:
+    """The test's name; a parametrized test's ids become a digest.
+
+    Ids can hold phone numbers (``test_x[+14155550100]``) that the scrubber never sees
+    in a file name, or a ``/`` that would make directories.
+    """
+    base = getattr(node, "originalname", None) or node.name
+    ids = node.name[len(base) :]
+    if not ids:
+        return base
+    return f"{base}-{hashlib.sha256(ids.encode()).hexdigest()[:12]}"

@@ -26,6 +26,7 @@ def test_users_get_a_fresh_sandbox_per_test_and_cassettes(pytester: pytest.Pytes
     pytester.makeini("[pytest]\ntwiorm_cassette_dir = tapes\n")
     pytester.makepyfile(
         test_app="""
+        import pytest
         from twiorm.resources import Call
 
         def make_a_call(client):
@@ -44,16 +45,27 @@ def test_users_get_a_fresh_sandbox_per_test_and_cassettes(pytester: pytest.Pytes
         def test_recorded(twilio_sandbox, twilio_cassette):
             with twilio_cassette():
                 make_a_call(twilio_sandbox.client)
+
+        @pytest.mark.parametrize("to", ["+14155550100", "a/b"])
+        def test_parametrized(twilio_sandbox, twilio_cassette, to):
+            with twilio_cassette():
+                twilio_sandbox.client.api.v2010.calls.list(limit=1)
+            with pytest.raises(ValueError, match="cassette name"):
+                twilio_cassette("../elsewhere")
         """
     )
     # In a subprocess: an in-process run would unload vcrpy and yaml from under this session.
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
-    result.assert_outcomes(passed=3)
+    result.assert_outcomes(passed=5)
     tape = pytester.path / "tapes" / "test_app" / "test_recorded.yaml"
     text = tape.read_text()
     assert "/Calls.json" in text
     assert "+14155550100" not in text
     assert "%2B14155550100" not in text
+    # parametrized ids (a phone number, a slash) never reach file names
+    names = sorted(path.name for path in (pytester.path / "tapes" / "test_app").iterdir())
+    assert len(names) == 3
+    assert all("4155550100" not in name and "[" not in name for name in names)
 
 
 def test_cassettes_keep_no_secrets_and_replay(tmp_path: Path) -> None:
