@@ -59,6 +59,7 @@ class CallRecording(RecordingProperties):
     class Meta:
         path = "/2010-04-01/Accounts/{account_sid}/Calls/{call_sid}/Recordings/{sid}.json"
         verbs = ("list", "fetch", "create", "update", "delete")
+        identity_aliases = {"update": ("Twilio.CURRENT",)}  # the call's active recording
 
     date_created = fields.RFC2822DateTime(filter=fields.RANGE, filter_format="date")
     status = fields.Enum(LIVE_RECORDING_STATUS, update=REQUIRED)
@@ -79,6 +80,7 @@ class ConferenceRecording(RecordingProperties):
             "/2010-04-01/Accounts/{account_sid}/Conferences/{conference_sid}/Recordings/{sid}.json"
         )
         verbs = ("list", "fetch", "update", "delete")
+        identity_aliases = {"update": ("Twilio.CURRENT",)}  # the conference's active recording
 
     date_created = fields.RFC2822DateTime(filter=fields.RANGE, filter_format="date")
     status = fields.Enum(LIVE_RECORDING_STATUS, update=REQUIRED)

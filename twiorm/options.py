@@ -33,12 +33,15 @@ META_OPTIONS: Final = {
     "one_of": "per operation, groups of parameters of which at least one is required",
     "max_page_size": "the largest PageSize the list accepts (default 1000)",
     "free_text_identity": "the identity is free text (a label, a phone number), not a SID",
+    "identity_aliases": "per verb, names Twilio takes in place of the identity "
+    "(e.g. Twilio.CURRENT)",
     "mount": "the name it is reached by from its parent (default from the path)",
     "abstract": "a base for other resources, with no URL of its own",
 }
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 _PATH = re.compile(r"(?:/(?:[A-Za-z0-9_.\-]|\{[a-z_][a-z0-9_]*\})+)+")
 _DOMAIN = re.compile(r"[a-z][a-z0-9-]*")
+_ALIAS = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _SUFFIXES = (".json",)
 
@@ -65,6 +68,10 @@ class Options:
         self.domain: str = self.declared.get("domain", "api")
         self.max_page_size: int = self.declared.get("max_page_size", 1000)
         self.free_text_identity: bool = bool(self.declared.get("free_text_identity", False))
+        self.identity_aliases: dict[str, tuple[str, ...]] = {
+            verb: tuple(names)
+            for verb, names in dict(self.declared.get("identity_aliases", {})).items()
+        }
         self.identity: str | None = self.declared.get("identity", "sid")
         self.verbs: frozenset[str] = frozenset(self.declared.get("verbs", ()))
         self.path: str = self.declared.get("path", "")
@@ -113,6 +120,11 @@ class Options:
             raise self._fail("fetch, update and delete need an identity")
         if not isinstance(self.max_page_size, int) or self.max_page_size < 1:
             raise self._fail("'max_page_size' must be a positive integer")
+        for verb, names in self.identity_aliases.items():
+            if verb not in ("fetch", "update", "delete") or verb not in self.verbs:
+                raise self._fail(f"identity_aliases names {verb!r}, not an instance verb it has")
+            if any(not isinstance(n, str) or not _ALIAS.fullmatch(n) for n in names):
+                raise self._fail(f"identity_aliases[{verb!r}] holds names like 'Twilio.CURRENT'")
 
     def _split_path(self) -> tuple[str, str]:
         if self.identity is None:

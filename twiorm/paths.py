@@ -62,10 +62,28 @@ def path_text_problem(value: Any) -> str | None:
     return None
 
 
-def check_path_value(options: Options, name: str, value: Any) -> str:
-    """Return ``value`` if it may stand for ``{name}`` in the resource's URL, else raise."""
+def check_path_value(options: Options, name: str, value: Any, verb: str | None = None) -> str:
+    """Return ``value`` if it may stand for ``{name}`` in the resource's URL, else raise.
+
+    ``verb`` is the operation the URL is for; an identity alias (``Twilio.CURRENT``) is
+    accepted only for the verbs that declare it (for any of them when ``verb`` is None).
+    """
     field = options.fields.get(name)
     where = f"{options.resource_name}.{name}"
+    if name == options.identity and isinstance(value, str):
+        aliases = options.identity_aliases
+        every = [alias for names in aliases.values() for alias in names]
+        allowed = aliases.get(verb, ()) if verb else every
+        if value in allowed:
+            return value
+        if verb and any(value in names for names in aliases.values()):
+            takes = ", ".join(v for v, names in aliases.items() if value in names)
+            raise InvalidPathParameterError(
+                f"{where}: {value!r} stands for the identity only to {takes}, not to {verb}",
+                resource=options.resource_name,
+                field=name,
+                expected=field.expected if field is not None else "an identity",
+            )
     if isinstance(field, Sid) and not (name == options.identity and options.free_text_identity):
         # fullmatch: the pattern's "$" would also accept a trailing newline.
         if not isinstance(value, str) or not field.pattern.fullmatch(value):

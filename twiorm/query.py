@@ -344,7 +344,7 @@ class QuerySet(Generic[R]):
         params = encode_parameters(meta, "fetch", rest) if rest else {}
         client = self._resolve_client()
         values = {**self._path_values(client), **path}
-        values[meta.identity] = check_path_value(meta, meta.identity, identity)
+        values[meta.identity] = check_path_value(meta, meta.identity, identity, "fetch")
         spec = RequestSpec("GET", meta.domain, fill_path(meta, meta.instance_path, values), params)
         try:
             record = client.send(spec)

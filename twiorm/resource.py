@@ -233,7 +233,8 @@ class Resource(metaclass=ResourceMeta):
         self, method: str, client: Client, data: Mapping[str, Any] | None = None
     ) -> RequestSpec:
         meta = self._meta
-        require_verb(type(self), {"GET": "fetch", "POST": "update", "DELETE": "delete"}[method])
+        verb = {"GET": "fetch", "POST": "update", "DELETE": "delete"}[method]
+        require_verb(type(self), verb)
         identity = self.pk
         if identity is None or meta.identity is None:
             raise ValidationError(
@@ -243,7 +244,7 @@ class Resource(metaclass=ResourceMeta):
                 field=meta.identity,
             )
         values = {"account_sid": client.account_sid, **self._url_values()}
-        values[meta.identity] = check_path_value(meta, meta.identity, identity)
+        values[meta.identity] = check_path_value(meta, meta.identity, identity, verb)
         path = fill_path(meta, meta.instance_path, values)
         return RequestSpec(method, meta.domain, path, {}, dict(data or {}))
 

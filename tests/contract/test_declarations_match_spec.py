@@ -37,6 +37,23 @@ ONE_OF_IN_TEXT = {
 }
 
 
+# Path parameters the spec leaves unpatterned for one verb, where the declaration still
+# asks for a SID: the spec names nothing else those URLs take (resource, verb, parameter).
+STRICTER_PATH_PARAMS = {
+    ("Conference", "update", "Sid"),
+    ("Participant", "create", "ConferenceSid"),
+    ("Verification", "fetch", "Sid"),
+    ("Verification", "update", "Sid"),
+}
+VERB_OPERATIONS = {
+    "list": ("list", "GET"),
+    "create": ("list", "POST"),
+    "fetch": ("instance", "GET"),
+    "update": ("instance", "POST"),
+    "delete": ("instance", "DELETE"),
+}
+
+
 @pytest.fixture(params=RESOURCES, ids=lambda cls: cls.__name__)
 def resource(request: pytest.FixtureRequest) -> type[Resource]:
     cls: type[Resource] = request.param
@@ -220,3 +237,34 @@ def check_type(field: Field[Any], param: Param, where: str) -> None:
 
 def test_lookup_suffixes_are_twilios() -> None:
     assert LOOKUP_SUFFIXES == {"exact": "", "gte": ">", "lte": "<"}
+
+
+def test_path_parameters_take_what_each_operation_takes(resource: type[Resource]) -> None:
+    """A SID pattern in the spec is the declared Sid's; free text where the spec has none."""
+    meta = resource._meta
+    doc = document_for(resource)
+    list_path, instance_path = spec_paths(resource)
+    for verb in sorted(meta.verbs):
+        kind, method = VERB_OPERATIONS[verb]
+        operation = doc.operation(list_path if kind == "list" else instance_path, method) or {}
+        for parameter in map(doc.resolve, operation.get("parameters", [])):
+            if parameter.get("in") != "path":
+                continue
+            name = parameter["name"]
+            field = next(f for f in meta.fields.values() if f.param == name)
+            pattern = doc.resolve(parameter.get("schema", {})).get("pattern")
+            where = f"{resource.__name__} {verb} {{{name}}}"
+            free = field.name == meta.identity and meta.free_text_identity
+            if pattern:
+                assert isinstance(field, fields.Sid), where
+                assert not free, where
+                prefixes = "|".join(field.prefixes)
+                assert pattern.replace("(", "").replace(")", "").startswith(f"^{prefixes}["), (
+                    f"{where}: {pattern} vs {field.prefixes}"
+                )
+                assert verb not in meta.identity_aliases or field.name != meta.identity, where
+            elif verb in meta.identity_aliases and field.name == meta.identity:
+                # Named in the spec's text for ConferenceRecording; the same for a call's.
+                assert "Twilio.CURRENT" in meta.identity_aliases[verb]
+            elif (resource.__name__, verb, name) not in STRICTER_PATH_PARAMS:
+                assert free or not isinstance(field, fields.Sid), f"{where}: the spec takes text"

@@ -331,3 +331,34 @@ def test_a_page_may_resume_from_a_token_or_a_kept_link(
         client.api.v2010.widgets.get_page("/2010-04-01/Accounts/AC/Calls.json?Page=1")
     with pytest.raises(twiorm.ValidationError, match="page_number"):
         client.api.v2010.widgets.page(page_number=-1)
+
+
+def test_twilio_current_stands_for_the_active_recording_only_where_twilio_takes_it(
+    client: twiorm.Client, fake: FakeTwilio
+) -> None:
+    call_sid = "CA" + "2" * 32
+    path = f"/2010-04-01/Accounts/{ACCOUNT}/Calls/{call_sid}/Recordings/Twilio.CURRENT.json"
+    fake.reply("POST", path, {"sid": "RE" + "1" * 32, "status": "paused"})
+    current = client.api.v2010.calls(call_sid).recordings("Twilio.CURRENT")
+    assert current.update(status="paused").sid == "RE" + "1" * 32
+    assert fake.last.url.endswith(path)
+    with count_requests(client) as log:
+        with pytest.raises(twiorm.InvalidPathParameterError, match="only to update, not to fetch"):
+            current.fetch()
+        with pytest.raises(twiorm.InvalidPathParameterError, match="only to update"):
+            current.delete()
+        with pytest.raises(twiorm.InvalidPathParameterError):
+            client.api.v2010.calls(call_sid).recordings("Twilio.OTHER")
+    assert log.count == 0
+
+
+def test_identity_aliases_are_declared_for_instance_verbs_only() -> None:
+    with pytest.raises(twiorm.DeclarationError, match="not an instance verb"):
+
+        class Bad(Resource):
+            class Meta:
+                path = "/v1/Things/{sid}"
+                verbs = ("list", "fetch")
+                identity_aliases = {"update": ("Twilio.CURRENT",)}
+
+            sid = fields.Sid("TH")
