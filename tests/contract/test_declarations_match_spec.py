@@ -268,3 +268,39 @@ def test_path_parameters_take_what_each_operation_takes(resource: type[Resource]
                 assert "Twilio.CURRENT" in meta.identity_aliases[verb]
             elif (resource.__name__, verb, name) not in STRICTER_PATH_PARAMS:
                 assert free or not isinstance(field, fields.Sid), f"{where}: the spec takes text"
+
+
+def spec_examples(resource: type[Resource]) -> list[dict[str, Any]]:
+    """The records in the spec's response examples of every operation the resource has."""
+    meta = resource._meta
+    doc = document_for(resource)
+    list_path, instance_path = spec_paths(resource)
+    found: list[dict[str, Any]] = []
+    for verb in meta.verbs:
+        kind, method = VERB_OPERATIONS[verb]
+        operation = doc.operation(list_path if kind == "list" else instance_path, method) or {}
+        for status, response in operation.get("responses", {}).items():
+            if not str(status).startswith("2"):
+                continue  # error examples are not records
+            content = doc.resolve(response).get("content", {}).get("application/json", {})
+            for example in content.get("examples", {}).values():
+                value = example.get("value")
+                if not isinstance(value, dict):
+                    continue
+                records = value.get(meta.list_key) if kind == "list" and verb == "list" else None
+                found.extend(records if isinstance(records, list) else [value])
+    return [record for record in found if isinstance(record, dict)]
+
+
+def test_the_spec_examples_read_as_the_schema_loads_them(resource: type[Resource]) -> None:
+    """Every property of every example record reads, typed, as marshmallow loads it."""
+    records = spec_examples(resource)
+    if not records:
+        pytest.skip(f"the spec has no response examples for {resource.__name__}")
+    schema = resource._meta.response_schema
+    for record in records:
+        instance = resource._from_record(dict(record), None, {})
+        loaded = schema.load(record)
+        for name, field in resource._meta.properties.items():
+            if field.key in record:
+                assert getattr(instance, name) == loaded[name], f"{resource.__name__}.{name}"
