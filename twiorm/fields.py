@@ -551,6 +551,10 @@ class _DateTime(Field[datetime]):
             try:
                 return parse_date(value) if len(value) == 10 else parse_iso8601(value)  # type: ignore[return-value]
             except ValueError:
+                pass
+            try:  # the shape the 2010 API answers with, which its filters take back
+                return parse_rfc2822(value)
+            except ValueError:
                 raise ValueError(self.expected) from None
         raise TypeError(self.expected)
 

@@ -313,3 +313,13 @@ def test_a_verification_may_let_twilio_pick_the_channel() -> None:
     channel = Verification._meta.fields["channel"]
     assert channel.validate("auto", "create") == "auto"
     assert "auto" not in channel.choices  # responses name the channel actually used
+
+
+def test_date_filters_take_the_rfc_2822_dates_twilio_answers_with() -> None:
+    moment = fields.RFC2822DateTime(filter=fields.RANGE)
+    moment.__set_name__(Widget, "date_created")
+    cleaned = moment.validate("Wed, 19 Jun 2019 22:04:00 -0000", "filter")
+    assert cleaned == datetime(2019, 6, 19, 22, 4, tzinfo=UTC)
+    assert moment.filter_to_wire(cleaned) == "2019-06-19T22:04:00Z"
+    with pytest.raises(twiorm.ValidationError):
+        moment.validate("yesterday", "filter")
