@@ -127,12 +127,14 @@ def test_send_media_through_a_messaging_service(client: twiorm.Client) -> None:
     assert message.num_media == 2
 
 
-def test_messages_sent_since(client: twiorm.Client) -> None:
-    Message.objects.using(client).create(to="+14155550100", from_="+15005550006", body="x")
+def test_messages_sent_since(twilio_sandbox: Sandbox, client: twiorm.Client) -> None:
+    twilio_sandbox.seed(Message, 2, to="+14155550100")  # delivered, so they have date_sent
+    queued = Message.objects.using(client).create(to="+14155550100", from_="+15005550006", body="x")
+    assert queued.date_sent is None  # as at Twilio: not sent yet
     since = datetime(2026, 1, 1, 8, 30, tzinfo=UTC)
-    found = list(Message.objects.using(client).filter(date_sent__gte=since, to="+14155550100")[:1])
-    assert found
-    assert found[0].date_sent.tzinfo is not None
+    found = list(Message.objects.using(client).filter(date_sent__gte=since, to="+14155550100"))
+    assert len(found) == 2
+    assert all(message.date_sent.tzinfo is not None for message in found)
 
 
 def test_redact_a_body_then_delete(twilio_sandbox: Sandbox, client: twiorm.Client) -> None:

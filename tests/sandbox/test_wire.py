@@ -263,3 +263,16 @@ def test_the_sandbox_log_masks_phone_numbers(raw: Raw, caplog: pytest.LogCapture
     lines = [r.getMessage() for r in caplog.records if r.name == "twiorm.sandbox"]
     assert any("Calls.json" in line for line in lines)
     assert not any("4155550123" in line for line in lines)
+
+
+def test_created_records_link_their_subresources_and_start_unsent(raw: Raw) -> None:
+    call = raw("POST", raw.account_path("Calls.json"), data=CALL).json()
+    assert call["start_time"] is None
+    assert {"recordings", "notifications", "streams"} <= set(call["subresource_uris"])
+    stem = call["uri"].removesuffix(".json")
+    assert call["subresource_uris"]["streams"] == f"{stem}/Streams.json"
+    sms = {"To": "+14155550100", "From": "+15005550006", "Body": "hi"}
+    message = raw("POST", raw.account_path("Messages.json"), data=sms).json()
+    assert message["date_sent"] is None
+    assert set(message["subresource_uris"]) == {"media", "feedback"}
+    assert message["subresource_uris"]["media"].endswith(f"/Messages/{message['sid']}/Media.json")

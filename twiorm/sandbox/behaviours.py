@@ -109,6 +109,8 @@ class Behaviour:
     alternate_keys: tuple[str, ...] = ()
     complete: Callable[[Creation], None] | None = None
     synthesize: Callable[[str, Mapping[str, Any]], dict[str, Any] | None] | None = None
+    #: Sub-resources Twilio links (``subresource_uris``) that nothing declares, key → segment.
+    more_subresources: Mapping[str, str] = field(default_factory=dict)
 
 
 # -- hooks -------------------------------------------------------------------------------
@@ -197,6 +199,18 @@ def _lookup_phone_number(number: str, params: Mapping[str, Any]) -> dict[str, An
 
 # -- the table ---------------------------------------------------------------------------
 
+# What a Call links to, as in the spec's example, beyond its declared recordings.
+_CALL_SUBRESOURCES: Final = {
+    "notifications": "Notifications",
+    "payments": "Payments",
+    "events": "Events",
+    "siprec": "Siprec",
+    "streams": "Streams",
+    "transcriptions": "Transcriptions",
+    "user_defined_message_subscriptions": "UserDefinedMessageSubscriptions",
+    "user_defined_messages": "UserDefinedMessages",
+}
+
 GENERIC: Final = Behaviour()
 
 BEHAVIOURS: Final[Mapping[str, Behaviour]] = {
@@ -210,8 +224,8 @@ BEHAVIOURS: Final[Mapping[str, Behaviour]] = {
             "price_unit": "USD",
             "queue_time": "0",
         },
-        seed_defaults={"status": "completed"},
-        stamped=("start_time",),
+        seed_defaults={"status": "completed"},  # a queued call has not started: no start_time
+        more_subresources=_CALL_SUBRESOURCES,
     ),
     "api/2010-04-01/messages": Behaviour(
         defaults={
@@ -221,9 +235,9 @@ BEHAVIOURS: Final[Mapping[str, Behaviour]] = {
             "num_media": "0",
             "price_unit": "USD",
         },
-        seed_defaults={"status": "delivered"},
-        stamped=("date_sent",),
+        seed_defaults={"status": "delivered"},  # a queued message has no date_sent yet
         complete=_complete_message,
+        more_subresources={"media": "Media", "feedback": "Feedback"},
     ),
     "api/2010-04-01/incoming_phone_numbers": Behaviour(
         defaults={

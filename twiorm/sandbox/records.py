@@ -185,7 +185,8 @@ class RecordBuilder:
         if plan.subresource_uris or plan.links:
             suffix = ".json" if own.endswith(".json") else ""
             stem = own.removesuffix(suffix)
-            children = self.router.children(endpoint)
+            more = behaviour_for(endpoint.collection).more_subresources
+            children = {**more, **self.router.children(endpoint)}
             if plan.subresource_uris:
                 data["subresource_uris"] = {
                     key: f"{stem}/{segment}{suffix}" for key, segment in children.items()
