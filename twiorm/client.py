@@ -204,12 +204,15 @@ class Client:
             # The shipped declarations register themselves on import; a user of the helper
             # style may never have imported them.
             import twiorm.resources  # type: ignore[import-not-found,unused-ignore]  # noqa: F401
-
-            if registry.default_version(name) is None:
-                raise AttributeError(f"{type(self).__name__} has no attribute {name!r}")
         from twiorm.rest import Domain
 
-        return Domain(self, name)
+        if registry.default_version(name) is not None:
+            return Domain(self, name)
+        # client.messages, client.calls …: the official SDK's shortcuts to the account's lists.
+        account = getattr(Domain(self, "api"), "account", None)
+        if account is not None and name in registry.children(account._model):
+            return getattr(account, name)
+        raise AttributeError(f"{type(self).__name__} has no attribute {name!r}")
 
     def __repr__(self) -> str:
         where = f" region={self.region}" if self.region else ""

@@ -362,3 +362,14 @@ def test_identity_aliases_are_declared_for_instance_verbs_only() -> None:
                 identity_aliases = {"update": ("Twilio.CURRENT",)}
 
             sid = fields.Sid("TH")
+
+
+def test_the_sdks_account_shortcuts_reach_the_same_lists(
+    client: twiorm.Client, fake: FakeTwilio
+) -> None:
+    fake.reply("GET", LIST, widget_page([widget_record(1)]))
+    assert [w.sid for w in client.widgets.list()] == [widget_sid(1)]
+    assert fake.last.url.endswith(LIST)
+    assert client.messages.model.__name__ == "Message"
+    with pytest.raises(AttributeError, match="no attribute 'nonsense'"):
+        _ = client.nonsense
