@@ -20,6 +20,7 @@ resource's records into the stream.
 from __future__ import annotations
 
 import codecs
+import enum
 import json
 import re
 from collections.abc import Iterator
@@ -322,8 +323,20 @@ class StreamedPage:
         )
 
 
-# The steps of the walk (compared by identity).
-_OPEN, _MEMBER, _AFTER_MEMBER, _RECORD, _END, _DONE = (object() for _ in range(6))
+class _Step(enum.Enum):
+    """Where the walk of a list envelope stands."""
+
+    OPEN = "before the envelope's opening brace"
+    MEMBER = "at a key of the envelope, or its end"
+    AFTER_MEMBER = "after a key's value"
+    RECORD = "at a record of the list"
+    END = "after the envelope"
+    DONE = "finished"
+
+
+# Module names for the steps: the hot loop compares them by identity.
+_OPEN, _MEMBER, _AFTER_MEMBER = _Step.OPEN, _Step.MEMBER, _Step.AFTER_MEMBER
+_RECORD, _END, _DONE = _Step.RECORD, _Step.END, _Step.DONE
 _SPACE = frozenset(" \t\n\r")
 
 
