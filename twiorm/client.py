@@ -89,7 +89,7 @@ class Client:
             else:
                 username, password = env.get("TWILIO_ACCOUNT_SID"), env.get("TWILIO_AUTH_TOKEN")
         elif password is None and isinstance(username, str):
-            # Each missing argument falls back to the environment, as the official SDK does.
+            # A missing secret falls back to the environment, as in the official SDK.
             secret = "TWILIO_API_SECRET" if username.startswith("SK") else "TWILIO_AUTH_TOKEN"
             password = env.get(secret)
         if not username or not password:
@@ -198,7 +198,8 @@ class Client:
 
     def __getattr__(self, name: str) -> Any:
         # client.api, client.messaging, client.verify …: any domain with declared resources.
-        if name.startswith("_"):
+        if name.startswith("_") or "requestor" not in self.__dict__:
+            # (A client whose __init__ failed has no account to hang lists from.)
             raise AttributeError(f"{type(self).__name__} has no attribute {name!r}")
         if registry.default_version(name) is None:
             # The shipped declarations register themselves on import; a user of the helper

@@ -9,8 +9,9 @@ Newer APIs (messaging, verify …)::
     {"services": [...], "meta": {"key": "services", "next_page_url": "https://...", ...}}
 
 ``parse_page`` tells them apart by the ``meta`` object and returns a ``Page``;
-``StreamedPage`` reads the same envelopes from the body text one record at a time, so that
-a stream holds one record, not a whole parsed page (see its docstring). Anything
+``StreamedPage`` reads the same envelopes from the body one record at a time, decoding it
+a chunk at a time, so that a stream holds one record, not a whole parsed page (see its
+docstring). Anything
 else (a record where a list was due, nulls in the list, a next link that is not a string
 or that leads to another list) is a ``MalformedResponseError`` naming the URL and
 quoting the start of the body: following a link to another path would mix another

@@ -31,6 +31,9 @@ _ACCOUNT_LEVEL = re.compile(r"^/2010-04-01/Accounts/\{account_sid\}(?=/)")
 _lock = threading.Lock()
 _resources: list[type[Resource]] = []
 _cache: dict[object, object] = {}
+# Bumped by each registration: a mount table computed from an older list of resources is
+# not cached (a class may be defined in another thread while one is computed).
+_generation = 0
 
 
 class Mount(NamedTuple):
@@ -47,9 +50,11 @@ class Mount(NamedTuple):
 
 def register(model: type[Resource]) -> None:
     """Record a concrete resource class (called by the metaclass)."""
+    global _generation
     with _lock:
         _resources.append(model)
         _cache.clear()
+        _generation += 1
 
 
 def version_of(model: type[Resource]) -> str:
@@ -60,7 +65,7 @@ def version_of(model: type[Resource]) -> str:
 
 def default_version(domain: str) -> str | None:
     """The newest version of ``domain`` that has declared resources."""
-    versions = {version_of(m) for m in _snapshot() if m._meta.domain == domain}
+    versions = {version_of(m) for m in _snapshot()[1] if m._meta.domain == domain}
     if not versions:
         return None
     return max(versions, key=lambda v: int(re.sub(r"\D", "", v) or 0))
@@ -71,8 +76,9 @@ def top_level(domain: str, version: str) -> dict[str, Mount]:
     key = ("top", domain, version)
     cached = _cache.get(key)
     if cached is None:
+        generation, models = _snapshot()
         mounts: dict[str, Mount] = {}
-        for model in _snapshot():
+        for model in models:
             meta = model._meta
             if meta.domain != domain or version_of(model) != version:
                 continue
@@ -81,7 +87,7 @@ def top_level(domain: str, version: str) -> dict[str, Mount]:
                 continue  # a child of some instance, reached through it
             name = _mount_name(model)
             mounts.setdefault(name, Mount(name, model, _same("account_sid", model)))
-        _cache[key] = cached = mounts
+        cached = _remember(key, mounts, generation)
     return cached  # type: ignore[return-value]
 
 
@@ -90,12 +96,13 @@ def children(parent: type[Resource]) -> dict[str, Mount]:
     key = ("children", parent)
     cached = _cache.get(key)
     if cached is None:
+        generation, models = _snapshot()
         mounts: dict[str, Mount] = {}
         base = parent._meta.instance_path
         if base:
             base = base.removesuffix(".json")
             shape = _PLACEHOLDER.sub("{}", base)
-            for model in _snapshot():
+            for model in models:
                 child = model._meta
                 if child.domain != parent._meta.domain:
                     continue
@@ -108,13 +115,20 @@ def children(parent: type[Resource]) -> dict[str, Mount]:
                     zip(_names(child.list_path), _names(parent._meta.instance_path), strict=False)
                 )
                 mounts.setdefault(name, Mount(name, model, pairs))
-        _cache[key] = cached = mounts
+        cached = _remember(key, mounts, generation)
     return cached  # type: ignore[return-value]
 
 
-def _snapshot() -> list[type[Resource]]:
+def _snapshot() -> tuple[int, list[type[Resource]]]:
     with _lock:
-        return [m for m in _resources if not m._meta.abstract]
+        return _generation, [m for m in _resources if not m._meta.abstract]
+
+
+def _remember(key: object, mounts: dict[str, Mount], generation: int) -> dict[str, Mount]:
+    with _lock:
+        if generation == _generation:
+            _cache[key] = mounts
+    return mounts
 
 
 def _names(template: str) -> list[str]:

@@ -258,6 +258,15 @@ class Resource(metaclass=ResourceMeta):
         for name in self._meta.fields:
             state.pop(name, None)
         state.update(_raw=record, _dirty=_NO_CHANGES, _client=client, _persisted=True)
+        identity = self._meta.identity
+        # Addressed by an alias (Twilio.CURRENT), the answer names the real instance. A new
+        # dict, since instances of one page share their context.
+        if (
+            identity is not None
+            and identity in self._context
+            and isinstance(record.get(self._meta.fields[identity].key), str)
+        ):
+            state["_context"] = {k: v for k, v in self._context.items() if k != identity}
 
     def __setattr__(self, name: str, value: Any) -> None:
         field = self._meta.fields.get(name)
@@ -311,16 +320,18 @@ class Resource(metaclass=ResourceMeta):
         try:
             for name, value in values.items():
                 setattr(self, name, value)
+            if self._dirty:
+                self._send_update(self._changes(), client)
+            else:
+                self._dirty = dirty_before
         except BaseException:
-            for name in values:  # leave the instance as it was
+            # Refused before sending, or failed on the way: the instance stays as it was,
+            # with the values given here neither applied nor left pending.
+            for name in values:
                 state.pop(name, None)
             state.update(before)
             self._dirty = dirty_before
             raise
-        if self._dirty:
-            self._send_update(self._changes(), client)
-        else:
-            self._dirty = dirty_before
         return self
 
     def _send_update(self, values: Mapping[str, Any], client: Client) -> None:
@@ -328,16 +339,21 @@ class Resource(metaclass=ResourceMeta):
         spec = self._instance_spec("POST", client, data)
         self._reload(client.send(spec), client, spec)
 
-    def refresh(self: R, *, client: Client | None = None) -> R:
-        """Fetch the instance again, dropping unsaved changes; return self."""
+    def refresh(self: R, *, client: Client | None = None, **params: Any) -> R:
+        """Fetch the instance again, dropping unsaved changes; return self.
+
+        ``params`` are the resource's fetch parameters, if it has any.
+        """
         client = self._bound_client(client)
         spec = self._instance_spec("GET", client)
+        if params:
+            spec = spec._replace(params=encode_parameters(self._meta, "fetch", params))
         self._reload(client.send(spec), client, spec)
         return self
 
-    def fetch(self: R, *, client: Client | None = None) -> R:
+    def fetch(self: R, *, client: Client | None = None, **params: Any) -> R:
         """``refresh()`` under the official helpers' name; returns self."""
-        return self.refresh(client=client)
+        return self.refresh(client=client, **params)
 
     def delete(self, *, client: Client | None = None) -> bool:
         """Delete the instance on Twilio's side (one DELETE); return True, as the helpers do."""

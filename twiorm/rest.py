@@ -7,9 +7,10 @@
     client.api.incoming_phone_numbers(...)    ``api`` alone means its newest declared version
     client.verify.v2.services("VA...").verifications.create(to=..., channel="sms")
 
-A ListResource *is* a Manager bound to a client and to its parents' path values, so
-``client.api.v2010.calls`` behaves exactly like ``Call.objects.using(client)``, and both
-return the same ``Call`` instances. Nothing here sends a request until a verb is called.
+A ListResource *is* a Manager bound to a client and to its parents' path values: it has
+the manager's methods (``filter``, ``get``, ``create`` …) besides the helpers' ``list``,
+``stream`` and ``page``, and it returns the same ``Call`` instances as
+``Call.objects.using(client)``. Nothing here sends a request until a verb is called.
 """
 
 from __future__ import annotations
@@ -230,7 +231,8 @@ class InstanceResource(Generic[R]):
         """Send ``values`` as an update (one POST) and return the updated instance."""
         instance = self._stub()
         instance.update(client=self._client, **values)
-        self._fetched = instance
+        if instance._raw:  # Twilio answered with the record; a stub with no data is not one
+            self._fetched = instance
         return instance
 
     def delete(self) -> bool:

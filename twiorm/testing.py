@@ -43,7 +43,11 @@ class _CountingTransport:
 
 @contextmanager
 def count_requests(client: Client) -> Iterator[RequestLog]:
-    """Count every request ``client`` sends inside the block (retries included)."""
+    """Count every request ``client`` sends inside the block (retries included).
+
+    It wraps the client's transport for the block, so requests other threads send with
+    the same client meanwhile are counted too: use it where one thread uses the client.
+    """
     log = RequestLog()
     requestor = client.requestor
     original = requestor.transport

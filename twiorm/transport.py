@@ -104,9 +104,9 @@ class RequestsTransport:
     corporate proxy that re-signs traffic) but cannot turn verification off; by default
     ``REQUESTS_CA_BUNDLE`` or ``CURL_CA_BUNDLE`` names it, as for ``requests``.
 
-    Proxies: ``proxies`` if given, else those of the environment (``HTTPS_PROXY``,
-    ``NO_PROXY`` …), as the official SDK does; loopback hosts (a local sandbox) are
-    never proxied. A ``session`` passed in keeps its own ``trust_env`` setting.
+    Proxies: ``proxies`` if given (for every host), else those of the environment
+    (``HTTPS_PROXY``, ``NO_PROXY`` …) as the official SDK does, except for loopback hosts
+    (a local sandbox). A ``session`` passed in keeps its own ``trust_env`` setting.
     """
 
     def __init__(

@@ -281,3 +281,30 @@ def test_an_unsaved_instance_equals_itself_only() -> None:
     first, second = Widget(name="a"), Widget(name="a")
     assert first == first  # the point of the test
     assert first != second
+
+
+def test_an_update_twilio_refuses_leaves_nothing_pending(
+    client: twiorm.Client, fake: FakeTwilio
+) -> None:
+    widget = loaded(client)
+    widget.color = "green"  # pending before the update
+    fake.reply(
+        "POST", instance_path(1), {"code": 21211, "message": "no", "status": 400}, status=400
+    )
+    with pytest.raises(twiorm.BadRequestError):
+        widget.update(name="refused")
+    assert widget.name == "widget 1"
+    assert widget._dirty == {"color"}, "the earlier assignment stays pending, the refused one not"
+
+
+def test_refresh_takes_the_resources_fetch_parameters(
+    client: twiorm.Client, fake: FakeTwilio
+) -> None:
+    from twiorm.resources import Recording
+
+    sid = "RE" + "1" * 32
+    recording = Recording._from_record({"sid": sid, "account_sid": ACCOUNT}, client, {})
+    path = f"/2010-04-01/Accounts/{ACCOUNT}/Recordings/{sid}.json"
+    fake.reply("GET", path, {"sid": sid, "account_sid": ACCOUNT})
+    recording.fetch(include_soft_deleted=True)
+    assert dict(fake.last.params) == {"IncludeSoftDeleted": "true"}

@@ -340,8 +340,13 @@ def test_twilio_current_stands_for_the_active_recording_only_where_twilio_takes_
     path = f"/2010-04-01/Accounts/{ACCOUNT}/Calls/{call_sid}/Recordings/Twilio.CURRENT.json"
     fake.reply("POST", path, {"sid": "RE" + "1" * 32, "status": "paused"})
     current = client.api.v2010.calls(call_sid).recordings("Twilio.CURRENT")
-    assert current.update(status="paused").sid == "RE" + "1" * 32
+    updated = current.update(status="paused")
+    assert (updated.sid, updated.pk) == ("RE" + "1" * 32, "RE" + "1" * 32)
     assert fake.last.url.endswith(path)
+    real = f"/2010-04-01/Accounts/{ACCOUNT}/Calls/{call_sid}/Recordings/{'RE' + '1' * 32}.json"
+    fake.reply("GET", real, {"sid": "RE" + "1" * 32, "status": "paused"})
+    assert updated.refresh() is updated  # the answer named the real recording
+    assert fake.last.url.endswith(real)
     with count_requests(client) as log:
         with pytest.raises(twiorm.InvalidPathParameterError, match="only to update, not to fetch"):
             current.fetch()
@@ -373,3 +378,37 @@ def test_the_sdks_account_shortcuts_reach_the_same_lists(
     assert client.messages.model.__name__ == "Message"
     with pytest.raises(AttributeError, match="no attribute 'nonsense'"):
         _ = client.nonsense
+
+
+def test_an_update_with_nothing_to_send_leaves_the_next_read_to_fetch(
+    client: twiorm.Client, fake: FakeTwilio
+) -> None:
+    fake.reply("GET", ONE, widget_record(1, name="fetched"))
+    instance = client.api.v2010.widgets(widget_sid(1))
+    instance.update()
+    assert fake.requests == []
+    assert instance.name == "fetched"
+    assert len(fake.requests) == 1
+
+
+def test_a_mount_table_computed_before_a_new_declaration_is_not_kept() -> None:
+    generation, _ = registry._snapshot()
+
+    class Sprocket(Resource):
+        class Meta:
+            path = "/2010-04-01/Accounts/{account_sid}/Sprockets/{sid}.json"
+            verbs = ("list",)
+
+        sid = fields.Sid("SP")
+        account_sid = fields.Sid("AC")
+
+    stale: dict[str, registry.Mount] = {}
+    registry._remember(("top", "api", "v2010"), stale, generation)
+    assert registry.top_level("api", "v2010") is not stale
+    assert "sprockets" in registry.top_level("api", "v2010")
+
+
+def test_a_half_built_client_answers_attribute_probes_without_recursing() -> None:
+    half = twiorm.Client.__new__(twiorm.Client)
+    assert not hasattr(half, "calls")
+    assert not hasattr(half, "region")
