@@ -83,12 +83,10 @@ def _read_envelope(payload: Any, list_key: str, url: str) -> Page:
 
 
 def _path(url: str) -> str:
-    # Compared with SIDs blanked out: a mock server may echo its example account in the
-    # link, but a link to another kind of list is never right.
-    return _SID.sub("{sid}", unquote(urlsplit(url).path))
-
-
-_SID = re.compile(r"\b[A-Z]{2}[0-9a-fA-F]{32}\b")
+    # The whole path, SIDs included: a link into another account's list or another
+    # parent's sub-list would mix their records into this stream. Case is ignored, as
+    # SIDs' hex digits may come back in another case than they were asked in.
+    return unquote(urlsplit(url).path).lower()
 
 
 def _is_int(value: Any) -> bool:

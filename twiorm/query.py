@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from functools import partial
 from itertools import islice
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+from urllib.parse import parse_qsl, unquote
 
 from twiorm.errors import (
     MalformedResponseError,
@@ -222,8 +223,10 @@ class QuerySet(Generic[R]):
         client = self._resolve_client()
         spec = self._list_request(client, page_size)
         domain, list_key = self._meta.domain, self._meta.list_key
-        seen = 0
-        followed: set[str] = set()
+        seen = empty_in_a_row = 0
+        # Every page asked for so far: a link back to any of them (the first included)
+        # would repeat records, and a server bug could repeat them forever.
+        asked = {_page_key(spec)}
         while True:
             page: StreamedPage = client.send(spec, decode=partial(StreamedPage.read, list_key))
             first = max(self._start - seen, 0)
@@ -231,17 +234,27 @@ class QuerySet(Generic[R]):
             yield client, islice(page.records(), first, last)
             seen += page.count
             next_url = page.next_url
-            if next_url is None or not page.count or (last is not None and page.count >= last):
+            if next_url is None or (last is not None and page.count >= last):
                 return
-            if next_url in followed:  # a server bug would otherwise repeat records forever
-                raise MalformedResponseError(
-                    f"{client.url(spec)}: the next page link repeats an earlier page: "
-                    f"{next_url[:120]!r}",
-                    url=client.url(spec),
+            # An empty page may still link on (the official helpers follow it), but not
+            # without end.
+            empty_in_a_row = 0 if page.count else empty_in_a_row + 1
+            following = RequestSpec.from_url("GET", domain, next_url)
+            if empty_in_a_row > _EMPTY_PAGES_FOLLOWED or _page_key(following) in asked:
+                problem = (
+                    "repeats an earlier page"
+                    if _page_key(following) in asked
+                    else f"follows {empty_in_a_row} empty pages"
                 )
-            followed.add(next_url)
+                raise MalformedResponseError(
+                    f"{client.url(spec)}: the next page link {problem}: {next_url[:120]!r}",
+                    url=client.url(spec),
+                    method="GET",
+                    status=page.status,
+                )
+            asked.add(_page_key(following))
             del page  # one page body at a time
-            spec = RequestSpec.from_url("GET", domain, next_url)
+            spec = following
 
     def iterator(self, page_size: int | None = None) -> Iterator[R]:
         """Stream the records page by page, keeping none of them (constant memory)."""
@@ -389,6 +402,15 @@ def _split_path_parameters(
         else:
             rest[name] = value
     return path, rest
+
+
+#: Empty pages a stream follows in a row, when each links to another, before giving up.
+_EMPTY_PAGES_FOLLOWED = 10
+
+
+def _page_key(spec: RequestSpec) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """A page request as a comparable value: the path and the sorted query parameters."""
+    return unquote(spec.path), tuple(sorted(parse_qsl(spec.query_string)))
 
 
 def require_verb(model: type[Resource], verb: str) -> None:

@@ -140,3 +140,20 @@ def test_a_record_larger_than_a_chunk_is_read_whole() -> None:
     body = json.dumps({"calls": [big, big], "next_page_uri": None}, ensure_ascii=False)
     page = StreamedPage(body.encode(), "calls", URL, chunk_size=100)
     assert list(page.records()) == [big, big]
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "/2010-04-01/Accounts/AC" + "b" * 32 + "/Calls.json?Page=1",  # another account
+        "/2010-04-01/Accounts/AC0/Messages.json?Page=1",  # another list
+    ],
+)
+def test_a_next_link_into_another_list_is_refused(link: str) -> None:
+    url = "https://api.twilio.com/2010-04-01/Accounts/AC" + "a" * 32 + "/Calls.json"
+    body = json.dumps({"calls": [{"sid": "x"}], "next_page_uri": link}).encode()
+    page = StreamedPage(body, "calls", url)
+    with pytest.raises(twiorm.MalformedResponseError, match="leaves the list"):
+        list(page.records())
+    same = link.replace("b" * 32, "A" * 32).replace("AC0/Messages", "AC" + "a" * 32 + "/Calls")
+    assert list(StreamedPage(body.replace(link.encode(), same.encode()), "calls", url).records())

@@ -411,3 +411,33 @@ def test_a_pickled_query_set_comes_back_unbound_with_its_filters(client: twiorm.
     restored = pickle.loads(pickle.dumps(queryset))
     assert restored._client is None
     assert restored.using(client).request() == queryset.request()
+
+
+def test_a_link_back_to_the_first_page_is_caught_before_any_record_repeats(
+    client: twiorm.Client, fake: FakeTwilio
+) -> None:
+    second = f"{LIST}?PageSize=2&Page=1&PageToken=PA1"
+    fake.reply("GET", LIST, widget_page([widget_record(1), widget_record(2)], second))
+    fake.reply("GET", LIST, widget_page([widget_record(3)], f"{LIST}?PageSize=2"))
+    seen: list[str] = []
+    with pytest.raises(twiorm.MalformedResponseError, match="repeats an earlier page"):
+        for widget in Widget.objects.using(client).iterator(page_size=2):
+            seen.append(widget.sid)
+    assert seen == [widget_sid(1), widget_sid(2), widget_sid(3)]
+    assert len(fake.requests) == 2
+
+
+def test_an_empty_page_that_links_on_is_followed_but_not_forever(
+    client: twiorm.Client, fake: FakeTwilio
+) -> None:
+    fake.reply("GET", LIST, widget_page([widget_record(1)], f"{LIST}?Page=1&PageToken=PA1"))
+    fake.reply("GET", LIST, widget_page([], f"{LIST}?Page=2&PageToken=PA2"))
+    fake.reply("GET", LIST, widget_page([widget_record(2)]))
+    assert [w.sid for w in Widget.objects.using(client).all()] == [widget_sid(1), widget_sid(2)]
+
+    fake.requests.clear()
+    for n in range(12):
+        fake.reply("GET", LIST, widget_page([], f"{LIST}?Page={n + 1}&PageToken=PA{n + 1}"))
+    with pytest.raises(twiorm.MalformedResponseError, match="follows 11 empty pages"):
+        list(Widget.objects.using(client).all())
+    assert len(fake.requests) == 11
