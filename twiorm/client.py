@@ -215,6 +215,20 @@ class Client:
             return getattr(account, name)
         raise AttributeError(f"{type(self).__name__} has no attribute {name!r}")
 
+    # -- lifetime ------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the pooled connections (the client stays usable and reconnects)."""
+        close = getattr(self.requestor.transport, "close", None)
+        if callable(close):
+            close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     def __repr__(self) -> str:
         where = f" region={self.region}" if self.region else ""
         where += f" edge={self.edge}" if self.edge else ""
@@ -245,7 +259,12 @@ def _host_label(option: str, value: str | None) -> str | None:
 
 def _checked_base_url(url: str) -> str:
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.path not in ("", "/")  # Twilio's links are absolute paths: a prefix is lost
+        or parts.username is not None
+    ):
         raise ConfigurationError(f"base URL must be http(s)://host[:port], got {url!r}")
     if parts.scheme == "http" and not is_loopback(parts.hostname):
         raise ConfigurationError(

@@ -27,8 +27,11 @@ __all__ = [
 #: What a masked secret value is replaced with.
 HIDDEN: Final = "<hidden>"
 
-# SipAuthPassword, CallToken, a key's Secret … but not PageToken, which is only a cursor.
-_SECRET_NAME = re.compile(r"(password|secret|(?<!page)token)$", re.IGNORECASE)
+# SipAuthPassword, CallToken, a key's Secret, a credential's PrivateKey … but not
+# PageToken, which is only a cursor.
+_SECRET_NAME = re.compile(r"(password|secret|(?<!page)token|privatekey)$", re.IGNORECASE)
+# A webhook URL may carry Basic credentials for Twilio to use: https://user:pass@host/…
+_URL_USERINFO = re.compile(r"^([a-z][a-z0-9+.-]*://)[^/?#@]*@", re.IGNORECASE)
 
 # An E.164 number, written with "+" or percent-encoded as "%2B": the "+" tells it apart
 # from the hex digits of a SID. The last two digits stay visible to tell numbers apart.
@@ -43,8 +46,12 @@ def is_secret_name(name: str) -> bool:
 
 
 def redact_params(pairs: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
-    """Return form parameters with the values of secret-looking names replaced."""
-    return tuple((name, HIDDEN if is_secret_name(name) else value) for name, value in pairs)
+    """Return form parameters with secrets replaced: values of secret-looking names, and
+    the credentials inside URLs (``https://user:pass@host/cb``)."""
+    return tuple(
+        (name, HIDDEN if is_secret_name(name) else _URL_USERINFO.sub(rf"\1{HIDDEN}@", value))
+        for name, value in pairs
+    )
 
 
 def mask_phone_numbers(text: str) -> str:

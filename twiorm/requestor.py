@@ -316,22 +316,37 @@ def error_from_response(response: HTTPResponse, method: str) -> TwilioAPIError:
     if not isinstance(body, dict):
         excerpt = _excerpt(response.body) if response.body else "empty body"
         return error_class(f"non-JSON error body: {excerpt}", **common)
+    errors = body.get("errors")
     if "title" in body and "type" in body:  # RFC 9457 problem details, the newer shape
         message = str(body.get("detail") or body.get("title"))
         more_info = body.get("type") if isinstance(body.get("type"), str) else None
         details = {k: body[k] for k in ("title", "instance", "errors") if k in body} or None
+        code = body.get("code")
+    elif "code" not in body and isinstance(errors, list) and errors and isinstance(errors[0], dict):
+        # {"errors": [{"code", "message", "infoUrl", "context"}]}, as Bulk Messaging answers
+        first = errors[0]
+        message = str(first.get("message") or "no message")
+        more_info, code = first.get("infoUrl"), first.get("code")
+        details = {"errors": errors}
     else:
         message = str(body.get("message") or body.get("detail") or "no message")
         more_info = body.get("more_info")
         details = body.get("details")
-    code = body.get("code")
+        code = body.get("code")
     return error_class(
         message,
-        code=code if isinstance(code, int) and not isinstance(code, bool) else None,
+        code=_error_code(code),
         more_info=more_info if isinstance(more_info, str) else None,
         details=details,
         **common,
     )
+
+
+def _error_code(code: Any) -> int | None:
+    """Twilio's error code, an integer (some bodies send it as a string of digits)."""
+    if isinstance(code, str) and code.isdigit():
+        return int(code)
+    return code if isinstance(code, int) and not isinstance(code, bool) else None
 
 
 def _excerpt(body: bytes) -> str:

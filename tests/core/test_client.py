@@ -10,7 +10,7 @@ import pytest
 
 import twiorm
 from twiorm.request import RequestSpec
-from twiorm.transport import FunctionTransport
+from twiorm.transport import FunctionTransport, HTTPResponse
 
 from ..conftest import ACCOUNT_SID, AUTH_TOKEN, FakeTwilio
 
@@ -141,6 +141,21 @@ def test_problem_details_error_body_becomes_a_typed_error(
     assert caught.value.more_info == "https://www.twilio.com/docs/errors/60200"
 
 
+def test_the_bulk_messaging_error_shape_and_string_codes_are_read(
+    client: twiorm.Client, fake: FakeTwilio
+) -> None:
+    bulk = {"errors": [{"code": 20429, "message": "Too many", "infoUrl": "https://x/20429"}]}
+    fake.reply("GET", PATH, bulk, status=429)
+    with pytest.raises(twiorm.RateLimitError) as limited:
+        client.send(SPEC, retries=0)
+    assert (limited.value.code, limited.value.message) == (20429, "Too many")
+    assert limited.value.more_info == "https://x/20429"
+    fake.reply("GET", PATH, {"code": "21211", "message": "bad To", "status": 400}, status=400)
+    with pytest.raises(twiorm.BadRequestError) as refused:
+        client.send(SPEC)
+    assert refused.value.code == 21211
+
+
 @pytest.mark.parametrize(
     ("status", "error"),
     [
@@ -242,3 +257,43 @@ def test_a_missing_secret_falls_back_to_the_environment() -> None:
     keyed = twiorm.Client(key, environ=environ)
     assert keyed.credentials.basic_auth() == (key, "key-secret")
     assert keyed.account_sid == ACCOUNT_SID
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:4010/prefix", "https://user:pw@proxy.example.com", "ftp://x"]
+)
+def test_a_base_url_is_a_scheme_and_a_host_only(url: str) -> None:
+    with pytest.raises(twiorm.ConfigurationError, match=r"http\(s\)://host\[:port\]"):
+        twiorm.Client(ACCOUNT_SID, AUTH_TOKEN, base_url=url)
+
+
+def test_a_client_closes_its_connections_and_works_as_a_context_manager() -> None:
+    closed: list[bool] = []
+
+    class Closing(FunctionTransport):
+        def close(self) -> None:
+            closed.append(True)
+
+    transport = Closing(lambda request: HTTPResponse(204, {}, b"", request.url))
+    with twiorm.Client(ACCOUNT_SID, AUTH_TOKEN, transport=transport) as client:
+        assert client.send(SPEC) is None
+    assert closed == [True]
+
+
+def test_credentials_inside_urls_and_private_keys_are_redacted() -> None:
+    from twiorm.redaction import HIDDEN, redact_params
+
+    shown = dict(
+        redact_params(
+            [
+                ("StatusCallback", "https://user:pw@example.com/cb"),
+                ("PrivateKey", "-----BEGIN PRIVATE KEY-----"),
+                ("Url", "https://example.com/a@b"),
+            ]
+        )
+    )
+    assert shown == {
+        "StatusCallback": f"https://{HIDDEN}@example.com/cb",
+        "PrivateKey": HIDDEN,
+        "Url": "https://example.com/a@b",
+    }
