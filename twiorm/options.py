@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from twiorm.errors import DeclarationError
 from twiorm.fields import REQUIRED, Field
+from twiorm.paths import placeholders, snake_case
 
 if TYPE_CHECKING:
     import marshmallow as ma
@@ -38,11 +39,9 @@ META_OPTIONS: Final = {
     "mount": "the name it is reached by from its parent (default from the path)",
     "abstract": "a base for other resources, with no URL of its own",
 }
-_PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 _PATH = re.compile(r"(?:/(?:[A-Za-z0-9_.\-]|\{[a-z_][a-z0-9_]*\})+)+")
 _DOMAIN = re.compile(r"[a-z][a-z0-9-]*")
 _ALIAS = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
-_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _SUFFIXES = (".json",)
 
 
@@ -84,7 +83,7 @@ class Options:
             return
         self._check_basics()
         self.list_path, self.instance_path = self._split_path()
-        self.path_params = tuple(_PLACEHOLDER.findall(self.list_path))
+        self.path_params = tuple(placeholders(self.list_path))
         self.list_key = self.declared.get("list_key") or _list_key_from(self.list_path)
         self.one_of = self._check_one_of()
 
@@ -231,4 +230,4 @@ def _list_key_from(list_path: str) -> str:
     last = list_path.rstrip("/").rsplit("/", 1)[-1]
     for suffix in _SUFFIXES:
         last = last.removesuffix(suffix)
-    return _CAMEL_BOUNDARY.sub("_", last).lower()
+    return snake_case(last)

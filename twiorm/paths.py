@@ -31,7 +31,9 @@ if TYPE_CHECKING:
 
 __all__ = ["check_path_value", "fill_path", "path_text_problem", "placeholders"]
 
-_PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+#: A ``{name}`` in a URL template.
+PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 # Unicode categories refused outright: controls, lone surrogates (not encodable as
 # UTF-8), line and paragraph separators.
 _REFUSED_CATEGORIES = frozenset({"Cc", "Cs", "Zl", "Zp"})
@@ -128,12 +130,22 @@ def fill_path(options: Options, template: str, values: Mapping[str, str]) -> str
             )
         return quote(str(value), safe="")
 
-    return _PLACEHOLDER.sub(replace, template)
+    return PLACEHOLDER.sub(replace, template)
 
 
 def placeholders(template: str) -> list[str]:
     """Return the names of a template's placeholders, in order."""
-    return _PLACEHOLDER.findall(template)
+    return PLACEHOLDER.findall(template)
+
+
+def template_shape(template: str) -> str:
+    """The template with every placeholder as ``{}``, to compare paths by shape."""
+    return PLACEHOLDER.sub("{}", template)
+
+
+def snake_case(segment: str) -> str:
+    """``IncomingPhoneNumbers`` → ``incoming_phone_numbers``: a collection's Python name."""
+    return _CAMEL_BOUNDARY.sub("_", segment).lower()
 
 
 def _show(value: Any) -> str:

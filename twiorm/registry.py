@@ -19,13 +19,13 @@ import re
 import threading
 from typing import TYPE_CHECKING, NamedTuple
 
+from twiorm.paths import placeholders, snake_case, template_shape
+
 if TYPE_CHECKING:
     from twiorm.resource import Resource
 
 __all__ = ["Mount", "children", "default_version", "register", "top_level", "version_of"]
 
-_PLACEHOLDER = re.compile(r"\{[a-z_0-9]+\}")
-_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _ACCOUNT_LEVEL = re.compile(r"^/2010-04-01/Accounts/\{account_sid\}(?=/)")
 
 _lock = threading.Lock()
@@ -83,7 +83,7 @@ def top_level(domain: str, version: str) -> dict[str, Mount]:
             if meta.domain != domain or version_of(model) != version:
                 continue
             rest = _ACCOUNT_LEVEL.sub("", meta.list_path)
-            if _PLACEHOLDER.search(rest):
+            if placeholders(rest):
                 continue  # a child of some instance, reached through it
             name = _mount_name(model)
             mounts.setdefault(name, Mount(name, model, _same("account_sid", model)))
@@ -101,12 +101,12 @@ def children(parent: type[Resource]) -> dict[str, Mount]:
         base = parent._meta.instance_path
         if base:
             base = base.removesuffix(".json")
-            shape = _PLACEHOLDER.sub("{}", base)
+            shape = template_shape(base)
             for model in models:
                 child = model._meta
                 if child.domain != parent._meta.domain:
                     continue
-                child_shape = _PLACEHOLDER.sub("{}", child.list_path)
+                child_shape = template_shape(child.list_path)
                 tail = child_shape.removeprefix(shape + "/")
                 if tail == child_shape or "/" in tail or "{}" in tail:
                     continue
@@ -132,7 +132,7 @@ def _remember(key: object, mounts: dict[str, Mount], generation: int) -> dict[st
 
 
 def _names(template: str) -> list[str]:
-    return [match[1:-1] for match in _PLACEHOLDER.findall(template)]
+    return placeholders(template)
 
 
 def _same(name: str, model: type[Resource]) -> tuple[tuple[str, str], ...]:
@@ -143,4 +143,4 @@ def _mount_name(model: type[Resource]) -> str:
     if model._meta.mount:
         return model._meta.mount
     segment = model._meta.list_path.rstrip("/").rsplit("/", 1)[-1].removesuffix(".json")
-    return _CAMEL_BOUNDARY.sub("_", segment).lower()
+    return snake_case(segment)
