@@ -172,6 +172,8 @@ class RequestsTransport:
             except Exception as exc:  # noqa: BLE001 - as above
                 response.close()
                 failure = _translate(exc, request.method, request.url)
+                if isinstance(failure, MalformedResponseError):
+                    failure.status = response.status_code  # the status line did arrive
             else:
                 headers = {name.lower(): value for name, value in response.headers.items()}
                 return HTTPResponse(response.status_code, headers, body, request.url)

@@ -241,6 +241,7 @@ def test_a_corrupt_compressed_body_is_a_malformed_response(flaky: FlakyTwilio) -
     finally:
         transport.close()
     assert caught.value.__context__ is None
+    assert caught.value.status == 200
 
 
 def test_a_body_read_whole_gives_the_connection_back_for_the_next_request() -> None:
