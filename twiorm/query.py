@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 from urllib.parse import parse_qsl, unquote
 
 from twiorm.errors import (
+    ConfigurationError,
     MalformedResponseError,
     NotFoundError,
     ValidationError,
@@ -179,8 +180,18 @@ class QuerySet(Generic[R]):
         return min(self._stop, largest) if self._stop else largest
 
     def request(self, *, page_size: int | None = None) -> RequestSpec:
-        """Return the request for the first page, without sending it."""
-        return self._list_request(self._client, page_size)
+        """Return the request for the first page, without sending it.
+
+        The account in the path is the one the query set would use: its own client's, the
+        default client's, or the environment's (building that client sends nothing).
+        """
+        client = self._shown_client()
+        if client is None:
+            try:
+                client = self._resolve_client()
+            except ConfigurationError:
+                client = None  # then the path names the account it is missing
+        return self._list_request(client, page_size)
 
     def _list_request(
         self, client: Client | None, page_size: int | None, *, placeholders: bool = False

@@ -444,3 +444,20 @@ def test_an_empty_page_that_links_on_is_followed_but_not_forever(
     with pytest.raises(twiorm.MalformedResponseError, match="follows 11 empty pages"):
         list(Widget.objects.using(client).all())
     assert len(fake.requests) == 11
+
+
+def test_request_names_the_account_the_query_set_would_use(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    queryset = Widget.objects.filter(color="red")
+    with pytest.raises(twiorm.InvalidPathParameterError, match="needs account_sid"):
+        queryset.request()  # no client anywhere: the path cannot be built
+    monkeypatch.setenv("TWILIO_ACCOUNT_SID", "AC" + "e" * 32)
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "from-the-environment")
+    assert queryset.request().path.startswith(f"/2010-04-01/Accounts/AC{'e' * 32}/")
+    default = twiorm.Client("AC" + "d" * 32, "token")
+    twiorm.set_default_client(default)
+    try:
+        assert queryset.request().path.startswith(f"/2010-04-01/Accounts/AC{'d' * 32}/")
+    finally:
+        twiorm.set_default_client(None)

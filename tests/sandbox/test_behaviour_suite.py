@@ -381,3 +381,15 @@ def test_lookup_a_phone_number_with_fields(client: twiorm.Client) -> None:
     assert number.valid is True
     assert number.national_format == "(415) 992-9960"
     assert number.line_type_intelligence == {"error_code": None}
+
+
+def test_the_active_recording_is_paused_as_twilio_current(
+    twilio_sandbox: Sandbox, client: twiorm.Client
+) -> None:
+    (call,) = twilio_sandbox.seed(CallResource, 1, status="in-progress")
+    recordings = client.api.v2010.calls(call.sid).recordings
+    with pytest.raises(twiorm.NotFoundError):
+        recordings("Twilio.CURRENT").update(status="paused")  # nothing is recording yet
+    started = recordings.create()
+    paused = recordings("Twilio.CURRENT").update(status="paused")
+    assert (paused.sid, paused.status) == (started.sid, "paused")

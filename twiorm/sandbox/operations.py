@@ -42,6 +42,8 @@ logger = logging.getLogger("twiorm.sandbox")
 
 _JSON: Final = "application/json; charset=utf-8"
 _FORM: Final = "application/x-www-form-urlencoded"
+_CURRENT: Final = "Twilio.CURRENT"
+_ACTIVE: Final = frozenset({"in-progress", "paused"})
 _VERBS: Final = {
     ("list", "GET"): "list",
     ("list", "POST"): "create",
@@ -181,6 +183,18 @@ class Api:
         if identity is None:
             return None
         collection = self.store.collection(endpoint.collection)
+        if identity == _CURRENT and any(
+            _CURRENT in n for n in endpoint.meta.identity_aliases.values()
+        ):
+            # Twilio.CURRENT: the newest recording still going on under these parents.
+            return next(
+                (
+                    r
+                    for r in collection.newest_first()
+                    if r.data.get("status") in _ACTIVE and self.belongs(r, endpoint, match.parents)
+                ),
+                None,
+            )
         record = collection.get(identity)
         if record is None:
             # A participant may be named by its label as well as its call SID.

@@ -29,6 +29,7 @@ from urllib.parse import quote, unquote
 
 from twiorm import fields
 from twiorm.options import Options
+from twiorm.paths import PLACEHOLDER, snake_case, template_shape
 from twiorm.resource import Resource
 
 __all__ = [
@@ -42,8 +43,6 @@ __all__ = [
 
 #: The version segment of the 2010 API, whose paths end in .json and dates are RFC 2822.
 VERSION_2010 = "2010-04-01"
-_PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
-_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _SUFFIX = ".json"
 
 Kind = Literal["list", "instance"]
@@ -70,7 +69,7 @@ def declared_resources() -> list[type[Resource]]:
 
 def fill(template: str, values: Mapping[str, str]) -> str:
     """Fill a URL template, percent-encoding each value; ``KeyError`` if one is missing."""
-    return _PLACEHOLDER.sub(lambda match: quote(values[match.group(1)], safe=""), template)
+    return PLACEHOLDER.sub(lambda match: quote(values[match.group(1)], safe=""), template)
 
 
 @dataclass(frozen=True)
@@ -232,7 +231,7 @@ class Router:
     def parent_path(self, match: Match) -> str | None:
         """The URL of the instance a list hangs under (a call for its recordings), if any."""
         list_path = match.endpoint.meta.list_path
-        placeholders = list(_PLACEHOLDER.finditer(list_path))
+        placeholders = list(PLACEHOLDER.finditer(list_path))
         if not placeholders:
             return None
         last = placeholders[-1]
@@ -251,29 +250,24 @@ class Router:
         instance = endpoint.meta.instance_path
         if instance:
             suffix = _SUFFIX if instance.endswith(_SUFFIX) else ""
-            base = _shape(instance.removesuffix(suffix)) + "/"
+            base = template_shape(instance.removesuffix(suffix)) + "/"
             for other in self._endpoints.values():
                 list_path = other.meta.list_path
                 if suffix and not list_path.endswith(suffix):
                     continue
-                shape = _shape(list_path.removesuffix(suffix))
+                shape = template_shape(list_path.removesuffix(suffix))
                 rest = shape[len(base) :] if shape.startswith(base) else ""
                 if rest and "/" not in rest and "{" not in rest:
-                    found.setdefault(_CAMEL_BOUNDARY.sub("_", rest).lower(), rest)
+                    found.setdefault(snake_case(rest), rest)
         self._children[endpoint] = found
         return found
-
-
-def _shape(template: str) -> str:
-    """A template with its placeholder names erased, to compare templates by shape."""
-    return _PLACEHOLDER.sub("{}", template)
 
 
 def _compile(kind: Kind, meta: Options, template: str) -> _Pattern:
     parts: list[str] = []
     literal = constrained = 0
     position = 0
-    for placeholder in _PLACEHOLDER.finditer(template):
+    for placeholder in PLACEHOLDER.finditer(template):
         text = template[position : placeholder.start()]
         parts.append(re.escape(text))
         literal += len(text)
@@ -282,7 +276,9 @@ def _compile(kind: Kind, meta: Options, template: str) -> _Pattern:
         free_text = name == meta.identity and meta.free_text_identity
         if isinstance(declared, fields.Sid) and not free_text:
             prefixes = "|".join(declared.prefixes)
-            parts.append(f"(?P<{name}>(?:{prefixes})[0-9a-fA-F]{{32}})")
+            aliases = {a for names in meta.identity_aliases.values() for a in names}
+            others = "".join(f"|{re.escape(a)}" for a in sorted(aliases) if name == meta.identity)
+            parts.append(f"(?P<{name}>(?:{prefixes})[0-9a-fA-F]{{32}}{others})")
             constrained += 1
         else:
             parts.append(f"(?P<{name}>[^/]+)")
