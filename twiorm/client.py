@@ -201,13 +201,16 @@ class Client:
         if name.startswith("_") or "requestor" not in self.__dict__:
             # (A client whose __init__ failed has no account to hang lists from.)
             raise AttributeError(f"{type(self).__name__} has no attribute {name!r}")
-        if registry.default_version(name) is None:
+        version = registry.default_version(name)
+        if version is None:
             # The shipped declarations register themselves on import; a user of the helper
             # style may never have imported them.
             import twiorm.resources  # type: ignore[import-not-found,unused-ignore]  # noqa: F401
+
+            version = registry.default_version(name)
         from twiorm.rest import Domain
 
-        if registry.default_version(name) is not None:
+        if version is not None:
             return Domain(self, name)
         # client.messages, client.calls …: the official SDK's shortcuts to the account's lists.
         account = getattr(Domain(self, "api"), "account", None)
