@@ -120,6 +120,8 @@ class Field(Generic[T]):
         unknown = [lookup for lookup in self.lookups if lookup not in LOOKUP_SUFFIXES]
         if unknown:
             raise DeclarationError(f"unknown filter lookups {unknown}; use {list(LOOKUP_SUFFIXES)}")
+        if filter_format not in (None, "date", "date-time"):
+            raise DeclarationError(f"filter_format is 'date' or 'date-time', not {filter_format!r}")
         self.filter_format = filter_format
         self.write_only = write_only
         self.secret = secret
@@ -313,6 +315,9 @@ class Sid(Str):
     def __init__(self, prefix: str, *more_prefixes: str, **options: Any) -> None:
         super().__init__(**options)
         self.prefixes = (prefix, *more_prefixes)
+        bad = [p for p in self.prefixes if not (isinstance(p, str) and _SID_PREFIX.fullmatch(p))]
+        if bad:
+            raise DeclarationError(f"a SID prefix is two capital letters (CA, PN …), got {bad}")
         shown = " or ".join(self.prefixes)
         self.expected = f"a SID starting with {shown} followed by 32 hex digits"
 
@@ -325,6 +330,9 @@ class Sid(Str):
         if not isinstance(value, str) or not self.pattern.fullmatch(value):
             raise ValueError(self.expected)
         return value
+
+
+_SID_PREFIX = re.compile(r"[A-Z]{2}")
 
 
 @functools.cache
@@ -354,6 +362,8 @@ class Enum(Str):
         self, choices: Iterable[str], *, write_choices: Iterable[str] | None = None, **options: Any
     ) -> None:
         super().__init__(**options)
+        if isinstance(choices, str) or isinstance(write_choices, str):
+            raise DeclarationError(f"Enum choices are a tuple of strings, e.g. ({choices!r},)")
         self.choices = tuple(choices)
         self.write_choices = tuple(write_choices) if write_choices is not None else self.choices
         self.expected = "one of " + ", ".join(self.choices)
@@ -659,6 +669,8 @@ class List(Field[list[Any]]):
 
     def __init__(self, item: Field[Any], **options: Any) -> None:
         super().__init__(**options)
+        if not isinstance(item, Field):
+            raise DeclarationError(f"List takes a field instance, e.g. List(Str()), not {item!r}")
         self.item = item
         self.expected = f"a list of {item.expected.removeprefix('a ').removeprefix('an ')}s"
 

@@ -117,13 +117,37 @@ class Options:
             raise self._fail(f"identity {self.identity!r} is not a declared field")
         if self.identity is None and self.verbs & {"fetch", "update", "delete"}:
             raise self._fail("fetch, update and delete need an identity")
-        if not isinstance(self.max_page_size, int) or self.max_page_size < 1:
+        if (
+            isinstance(self.max_page_size, bool)
+            or not isinstance(self.max_page_size, int)
+            or self.max_page_size < 1
+        ):
             raise self._fail("'max_page_size' must be a positive integer")
+        for option in ("free_text_identity", "abstract"):
+            if not isinstance(self.declared.get(option, False), bool):
+                raise self._fail(f"{option!r} is True or False")
+        for option in ("mount", "list_key"):
+            value = self.declared.get(option)
+            if value is not None and not (isinstance(value, str) and value.isidentifier()):
+                raise self._fail(f"{option!r} is a snake_case name, got {value!r}")
+        self._check_unique("param", [f for f in self.fields.values() if f.writable or f.lookups])
+        self._check_unique("key", [f for f in self.fields.values() if not f.write_only])
         for verb, names in self.identity_aliases.items():
             if verb not in ("fetch", "update", "delete") or verb not in self.verbs:
                 raise self._fail(f"identity_aliases names {verb!r}, not an instance verb it has")
             if any(not isinstance(n, str) or not _ALIAS.fullmatch(n) for n in names):
                 raise self._fail(f"identity_aliases[{verb!r}] holds names like 'Twilio.CURRENT'")
+
+    def _check_unique(self, attribute: str, fields: list[Field[Any]]) -> None:
+        """Two fields may not share a wire name: one would silently shadow the other."""
+        owners: dict[str, str] = {}
+        for field in fields:
+            name = getattr(field, attribute)
+            if name in owners:
+                raise self._fail(
+                    f"fields {owners[name]!r} and {field.name!r} share the {attribute} {name!r}"
+                )
+            owners[name] = field.name
 
     def _split_path(self) -> tuple[str, str]:
         if self.identity is None:
@@ -192,6 +216,8 @@ class Options:
         """The marshmallow schema that validates and encodes one operation's parameters."""
         from twiorm.schema import parameter_schema
 
+        if operation not in ("create", "update", "fetch", "filter"):
+            raise ValueError(f"an operation is create, update, fetch or filter, not {operation!r}")
         schema = self._parameter_schemas.get(operation)
         if schema is None:
             schema = self._parameter_schemas[operation] = parameter_schema(self, operation)
@@ -208,6 +234,8 @@ class Options:
 def _read_meta(resource_name: str, meta: type | None) -> dict[str, Any]:
     if meta is None:
         return {}
+    if not isinstance(meta, type):
+        raise DeclarationError(f"{resource_name}.Meta is a class (class Meta: ...), not {meta!r}")
     declared = {name: value for name, value in vars(meta).items() if not name.startswith("_")}
     unknown = sorted(set(declared) - set(META_OPTIONS))
     if unknown:

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from twiorm.errors import InvalidFilterError, MissingParameterError, ValidationError
-from twiorm.fields import WireValue
+from twiorm.fields import Expected, WireValue
 
 if TYPE_CHECKING:
     from twiorm.options import Options
@@ -44,14 +44,16 @@ def encode_filters(options: Options, filters: Mapping[str, Any]) -> dict[str, Wi
         try:
             cleaned = field.clean_for(value, "filter")
         except (TypeError, ValueError) as exc:
-            reason = str(exc)
-            detail = f" ({reason})" if reason and reason != field.expected else ""
+            # An Expected replaces the field's usual expectation (a day filter wants a date).
+            expected = str(exc) if isinstance(exc, Expected) else field.expected
+            reason = "" if isinstance(exc, Expected) else str(exc)
+            detail = f" ({reason})" if reason and reason != expected else ""
             raise InvalidFilterError(
-                f"{options.resource_name} filter {keyword}: expected {field.expected}, "
+                f"{options.resource_name} filter {keyword}: expected {expected}, "
                 f"got {value!r}{detail}",
                 resource=options.resource_name,
                 field=keyword,
-                expected=field.expected,
+                expected=expected,
             ) from None
         encoded[field.wire_name(lookup)] = field.filter_to_wire(cleaned)
     return encoded

@@ -52,10 +52,17 @@ class ResourceMeta(type):
             if field_name not in namespace:
                 fields[field_name] = inherited.clone()
                 setattr(cls, field_name, fields[field_name])
+        seen: dict[int, str] = {}
         for attr, value in namespace.items():
             if isinstance(value, Field):
                 if attr in _RESERVED:
                     raise DeclarationError(f"{name}.{attr}: the name is taken by Resource")
+                if id(value) in seen:  # one object cannot know two names
+                    raise DeclarationError(
+                        f"{name}.{attr} is the same field object as {name}.{seen[id(value)]}: "
+                        "declare one field per attribute"
+                    )
+                seen[id(value)] = attr
                 fields[attr] = value
         for attr, field in fields.items():
             field.contribute_to_class(cls, attr)  # type: ignore[arg-type]

@@ -45,9 +45,9 @@ class Domain:
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
             raise AttributeError(name)
-        if registry.top_level(self._name, name):
-            return Version(self._client, self._name, name)
         default = registry.default_version(self._name)
+        if name == default or registry.top_level(self._name, name):
+            return Version(self._client, self._name, name)
         if default is None:
             raise AttributeError(f"no resources are declared for the {self._name!r} domain")
         if re.fullmatch(r"v\d+", name):
@@ -84,8 +84,12 @@ class Version:
             return accounts(self._client.account_sid)
         mount = mounts.get(name)
         if mount is None:
-            known = ", ".join(sorted(mounts))
-            raise AttributeError(f"{self._domain}.{self._version} has no {name!r}; it has {known}")
+            known = (
+                f"it has {', '.join(sorted(mounts))}"
+                if mounts
+                else "nothing is declared at its top; reach its resources through their parents"
+            )
+            raise AttributeError(f"{self._domain}.{self._version} has no {name!r}; {known}")
         return ListResource(mount.model, self._client, {})
 
     def __dir__(self) -> list[str]:

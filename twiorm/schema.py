@@ -6,8 +6,10 @@ Two kinds of schema, both built from ``_meta`` on first use and cached there:
   keys are kept, since Twilio adds properties over time. Instances read the same values
   lazily, field by field (``Field.load``); the tests hold the two to the same results;
 * a **parameter schema** per operation (create, update, fetch, filter) *loads* the values
-  a user gives, validating each with its field, and *dumps* them to Twilio's form encoding
-  under their PascalCase names (``From``, ``StartTime>``), lists as repeated keys.
+  a user gives, keyed by their wire names (``{"From": ...}``: the fields' ``data_key``),
+  validating each with its field, and *dumps* Python names to Twilio's form encoding under
+  the PascalCase names (``From``, ``StartTime>``), lists as repeated keys.
+  ``load_and_dump`` does both for values keyed by Python names.
 """
 
 from __future__ import annotations

@@ -204,3 +204,55 @@ def test_abstract_bases_share_fields_but_have_no_url() -> None:
     assert set(Concrete._meta.fields) == {"sid", "friendly_name"}
     with pytest.raises(twiorm.DeclarationError, match="abstract"):
         Base()
+
+
+def _declare(body: dict[str, object], meta: dict[str, object] | None = None) -> type[Resource]:
+    options = {"path": "/v1/Things/{sid}", "verbs": ("list", "create"), **(meta or {})}
+    namespace = {"Meta": type("Meta", (), options), "sid": fields.Sid("TH"), **body}
+    return type("Thing", (Resource,), namespace)
+
+
+@pytest.mark.parametrize(
+    ("make", "problem"),
+    [
+        (lambda: fields.Enum("active"), "Enum choices are a tuple"),
+        (lambda: fields.List(fields.Str), "List takes a field instance"),  # type: ignore[arg-type]
+        (lambda: fields.Sid("A."), "two capital letters"),
+        (lambda: fields.Date(filter=True, filter_format="day"), "filter_format"),  # type: ignore[arg-type]
+    ],
+)
+def test_field_mistakes_are_declaration_errors(make: object, problem: str) -> None:
+    with pytest.raises(twiorm.DeclarationError, match=problem):
+        make()  # type: ignore[operator]
+
+
+def test_one_field_object_cannot_serve_two_attributes() -> None:
+    shared = fields.Str(create=True)
+    with pytest.raises(twiorm.DeclarationError, match="same field object"):
+        _declare({"a": shared, "b": shared})
+
+
+@pytest.mark.parametrize(
+    ("body", "meta", "problem"),
+    [
+        (
+            {"a": fields.Str(create=True, param="X"), "b": fields.Str(create=True, param="X")},
+            {},
+            "share the param 'X'",
+        ),
+        ({"a": fields.Str(key="x"), "b": fields.Str(key="x")}, {}, "share the key 'x'"),
+        ({}, {"mount": "not valid!"}, "'mount' is a snake_case name"),
+        ({}, {"free_text_identity": "yes"}, "'free_text_identity' is True or False"),
+        ({}, {"max_page_size": True}, "'max_page_size' must be a positive integer"),
+    ],
+)
+def test_meta_mistakes_are_declaration_errors(
+    body: dict[str, object], meta: dict[str, object], problem: str
+) -> None:
+    with pytest.raises(twiorm.DeclarationError, match=problem):
+        _declare(body, meta)
+
+
+def test_meta_must_be_a_class() -> None:
+    with pytest.raises(twiorm.DeclarationError, match="Meta is a class"):
+        type("Thing", (Resource,), {"Meta": {"path": "/v1/Things/{sid}"}, "sid": fields.Sid("TH")})

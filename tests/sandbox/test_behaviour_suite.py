@@ -393,3 +393,25 @@ def test_the_active_recording_is_paused_as_twilio_current(
     started = recordings.create()
     paused = recordings("Twilio.CURRENT").update(status="paused")
     assert (paused.sid, paused.status) == (started.sid, "paused")
+
+
+def test_list_filters_match_records_that_hold_every_value_asked_for() -> None:
+    class Binding(twiorm.Resource):
+        class Meta:
+            path = "/v1/Services/{service_sid}/Bindings/{sid}"
+            domain = "notify"
+            verbs = ("list", "create")
+
+        sid = twiorm.fields.Sid("BS")
+        service_sid = twiorm.fields.Sid("IS")
+        identity = twiorm.fields.Str(create=twiorm.fields.REQUIRED)
+        tags = twiorm.fields.List(twiorm.fields.Str(), create=True, filter=True, param="Tag")
+
+    with twiorm.sandbox.run(resources=[Binding]) as sandbox:
+        service = "IS" + "0" * 32
+        bindings = Binding.objects.using(sandbox.client).filter(service_sid=service)
+        bindings.create(identity="a", tags=["red", "blue"])
+        bindings.create(identity="b", tags=["red"])
+        assert sorted(b.identity for b in bindings.filter(tags="red")) == ["a", "b"]
+        assert [b.identity for b in bindings.filter(tags=["blue", "red"])] == ["a"]
+        assert list(bindings.filter(tags="green")) == []

@@ -80,6 +80,10 @@ def _predicate(field: fields.Field[Any], lookup: str, wanted: Any) -> Predicate:
         found = actual(record)
         if found is None:
             return False
+        if isinstance(field, fields.List):
+            # Twilio's list filters (a binding's Tag) match records holding every value.
+            values = wanted if isinstance(wanted, list) else [wanted]
+            return all(value in found for value in values)
         if lookup == "exact":
             return bool(found == wanted)
         try:
