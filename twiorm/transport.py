@@ -174,6 +174,12 @@ class RequestsTransport:
                 failure = _translate(exc, request.method, request.url)
                 if isinstance(failure, MalformedResponseError):
                     failure.status = response.status_code  # the status line did arrive
+                elif response.status_code >= 400:
+                    # An error status says what happened (a 400 or 429 applied nothing)
+                    # even when its body is lost: answer with the status, not a dropped
+                    # connection that would leave a POST's outcome unknown.
+                    headers = {name.lower(): value for name, value in response.headers.items()}
+                    return HTTPResponse(response.status_code, headers, b"", request.url)
             else:
                 headers = {name.lower(): value for name, value in response.headers.items()}
                 return HTTPResponse(response.status_code, headers, body, request.url)

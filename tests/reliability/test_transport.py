@@ -14,6 +14,7 @@ import http.client
 import ipaddress
 import json
 import pickle
+import socket
 import ssl
 import threading
 from collections.abc import Callable, Iterator
@@ -471,3 +472,30 @@ def test_a_ca_bundle_may_come_from_the_environment(monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", "")
     monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
     assert RequestsTransport().verify is True, "an empty setting cannot turn verification off"
+
+
+def test_an_error_status_whose_body_is_cut_short_still_answers_with_its_status() -> None:
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+
+    def answer() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            connection.recv(65536)
+            connection.sendall(
+                b"HTTP/1.1 429 Too Many Requests\r\nContent-Length: 100\r\n"
+                b'Content-Type: application/json\r\n\r\n{"code": 20'
+            )
+
+    thread = threading.Thread(target=answer, daemon=True)
+    thread.start()
+    transport = RequestsTransport()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/2010-04-01/Accounts/AC/Messages.json"
+    try:
+        response = transport.send(HTTPRequest("POST", url, data=[("Body", "hi")], timeout=(2, 2)))
+    finally:
+        transport.close()
+        thread.join(timeout=5)
+        listener.close()
+    assert (response.status, response.body) == (429, b"")
