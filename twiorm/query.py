@@ -251,10 +251,11 @@ class QuerySet(Generic[R]):
             # without end.
             empty_in_a_row = 0 if page.count else empty_in_a_row + 1
             following = RequestSpec.from_url("GET", domain, next_url)
-            if empty_in_a_row > _EMPTY_PAGES_FOLLOWED or _page_key(following) in asked:
+            key = _page_key(following)
+            if key in asked or empty_in_a_row > _EMPTY_PAGES_FOLLOWED:
                 problem = (
                     "repeats an earlier page"
-                    if _page_key(following) in asked
+                    if key in asked
                     else f"follows {empty_in_a_row} empty pages"
                 )
                 raise MalformedResponseError(
@@ -263,7 +264,7 @@ class QuerySet(Generic[R]):
                     method="GET",
                     status=page.status,
                 )
-            asked.add(_page_key(following))
+            asked.add(key)
             del page  # one page body at a time
             spec = following
 
