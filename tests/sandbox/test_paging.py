@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from twiorm.resources import Call, Service
-from twiorm.sandbox import Sandbox
+from twiorm.sandbox import Sandbox, run
 
 from ..contract import openapi
 from .conftest import Raw
@@ -133,3 +136,29 @@ def test_the_client_follows_meta_links(twilio_sandbox: Sandbox) -> None:
     with twilio_sandbox.assert_requests(3):
         listed = list(Service.objects.using(twilio_sandbox.client).iterator(page_size=2))
     assert [s.sid for s in listed] == [s.sid for s in reversed(seeded)]
+
+
+@pytest.fixture(scope="module")
+def fifty_seven_calls() -> Iterator[tuple[Sandbox, list[str]]]:
+    with run() as sandbox:
+        seeded = sandbox.seed(Call, 57)
+        yield sandbox, [call.sid for call in reversed(seeded)]  # newest first, as listed
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    start=st.integers(0, 70),
+    length=st.none() | st.integers(0, 70),
+    page_size=st.none() | st.integers(1, 30),
+)
+def test_any_window_at_any_page_size_reads_what_slicing_the_whole_list_does(
+    fifty_seven_calls: tuple[Sandbox, list[str]],
+    start: int,
+    length: int | None,
+    page_size: int | None,
+) -> None:
+    sandbox, every = fifty_seven_calls
+    stop = None if length is None else start + length
+    window = Call.objects.using(sandbox.client)[start:stop]
+    assert [call.sid for call in window.iterator(page_size)] == every[start:stop]
+    assert [call.sid for call in window] == every[start:stop]
