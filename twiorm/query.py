@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from functools import partial
 from itertools import islice
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import unquote
 
 from twiorm.errors import (
     ConfigurationError,
@@ -25,7 +25,7 @@ from twiorm.errors import (
 from twiorm.paging import Page, StreamedPage, parse_page
 from twiorm.parameters import encode_filters, encode_parameters
 from twiorm.paths import check_path_value, fill_path
-from twiorm.request import RequestSpec
+from twiorm.request import RequestSpec, _pairs
 
 if TYPE_CHECKING:
     from twiorm.client import Client
@@ -422,7 +422,7 @@ _EMPTY_PAGES_FOLLOWED = 10
 
 def _page_key(spec: RequestSpec) -> tuple[str, tuple[tuple[str, str], ...]]:
     """A page request as a comparable value: the path and the sorted query parameters."""
-    return unquote(spec.path), tuple(sorted(parse_qsl(spec.query_string)))
+    return unquote(spec.path), tuple(sorted(_pairs(spec.params)))
 
 
 def require_verb(model: type[Resource], verb: str) -> None:

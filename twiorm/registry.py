@@ -112,7 +112,11 @@ def children(parent: type[Resource]) -> dict[str, Mount]:
                     continue
                 name = _mount_name(model)
                 pairs = tuple(
-                    zip(_names(child.list_path), _names(parent._meta.instance_path), strict=False)
+                    zip(
+                        placeholders(child.list_path),
+                        placeholders(parent._meta.instance_path),
+                        strict=False,
+                    )
                 )
                 mounts.setdefault(name, Mount(name, model, pairs))
         cached = _remember(key, mounts, generation)
@@ -129,10 +133,6 @@ def _remember(key: object, mounts: dict[str, Mount], generation: int) -> dict[st
         if generation == _generation:
             _cache[key] = mounts
     return mounts
-
-
-def _names(template: str) -> list[str]:
-    return placeholders(template)
 
 
 def _same(name: str, model: type[Resource]) -> tuple[tuple[str, str], ...]:

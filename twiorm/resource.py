@@ -306,9 +306,8 @@ class Resource(metaclass=ResourceMeta):
         all of them before anything changes. Nothing is sent when nothing changed.
         Afterwards the instance holds what Twilio answered.
         """
-        require_verb(type(self), "update")
         client = self._bound_client(client)
-        self._instance_spec("POST", client)  # refuses an instance not yet created
+        self._instance_spec("POST", client)  # refuses the verb, or an instance not yet created
         accepted = self._meta.parameters("update")
         unknown = sorted(set(values) - set(accepted))
         if unknown:

@@ -277,7 +277,8 @@ def _compile(kind: Kind, meta: Options, template: str) -> _Pattern:
         if isinstance(declared, fields.Sid) and not free_text:
             prefixes = "|".join(declared.prefixes)
             aliases = {a for names in meta.identity_aliases.values() for a in names}
-            others = "".join(f"|{re.escape(a)}" for a in sorted(aliases) if name == meta.identity)
+            others = "".join(f"|{re.escape(a)}" for a in sorted(aliases))
+            others = others if name == meta.identity else ""
             parts.append(f"(?P<{name}>(?:{prefixes})[0-9a-fA-F]{{32}}{others})")
             constrained += 1
         else:
