@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Final
 from twiorm.errors import DeclarationError
 from twiorm.fields import REQUIRED, Field
 from twiorm.paths import placeholders, snake_case
+from twiorm.suggest import did_you_mean
 
 if TYPE_CHECKING:
     import marshmallow as ma
@@ -240,7 +241,8 @@ def _read_meta(resource_name: str, meta: type | None) -> dict[str, Any]:
     unknown = sorted(set(declared) - set(META_OPTIONS))
     if unknown:
         raise DeclarationError(
-            f"{resource_name}.Meta: unknown option(s) {', '.join(unknown)}; "
+            f"{resource_name}.Meta: unknown option(s) {', '.join(unknown)}"
+            f"{did_you_mean(unknown[0], META_OPTIONS)}; "
             f"allowed: {', '.join(META_OPTIONS)}"
         )
     if isinstance(declared.get("verbs"), str):  # ("list") without its comma

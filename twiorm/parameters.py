@@ -10,10 +10,12 @@ first use); the test suite holds both paths to the same results.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from twiorm.errors import InvalidFilterError, MissingParameterError, ValidationError
 from twiorm.fields import Expected, WireValue
+from twiorm.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from twiorm.options import Options
@@ -30,7 +32,8 @@ def encode_filters(options: Options, filters: Mapping[str, Any]) -> dict[str, Wi
     unknown = sorted(set(filters) - set(allowed))
     if unknown:
         raise InvalidFilterError(
-            f"{options.resource_name} cannot be filtered by {', '.join(unknown)}; "
+            f"{options.resource_name} cannot be filtered by {', '.join(unknown)}"
+            f"{did_you_mean(unknown[0], allowed)}; "
             f"Twilio accepts: {options.describe_filters()}",
             resource=options.resource_name,
             field=unknown[0],
@@ -55,6 +58,16 @@ def encode_filters(options: Options, filters: Mapping[str, Any]) -> dict[str, Wi
                 field=keyword,
                 expected=expected,
             ) from None
+        if lookup == "exact" and isinstance(cleaned, datetime):
+            # Twilio reads StartTime=… as "on that day" and matches nothing for a moment.
+            raise InvalidFilterError(
+                f"{options.resource_name} filter {keyword}: expected a date (Twilio matches "
+                f"the whole day), got {value!r}; for a moment use {keyword}__gte or "
+                f"{keyword}__lte, for its day pass {keyword}=<datetime>.date()",
+                resource=options.resource_name,
+                field=keyword,
+                expected="a date",
+            )
         encoded[field.wire_name(lookup)] = field.filter_to_wire(cleaned)
     return encoded
 
@@ -72,7 +85,8 @@ def encode_parameters(
     unknown = sorted(set(given) - set(accepted))
     if unknown:
         raise ValidationError(
-            f"{options.resource_name} {operation} does not take {', '.join(unknown)}; "
+            f"{options.resource_name} {operation} does not take {', '.join(unknown)}"
+            f"{did_you_mean(unknown[0], accepted)}; "
             f"it takes: {', '.join(accepted) or 'no parameters'}",
             resource=options.resource_name,
             field=unknown[0],

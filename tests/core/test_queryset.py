@@ -461,3 +461,19 @@ def test_request_names_the_account_the_query_set_would_use(
         assert queryset.request().path.startswith(f"/2010-04-01/Accounts/AC{'d' * 32}/")
     finally:
         twiorm.set_default_client(None)
+
+
+def test_a_day_filter_refuses_a_moment_and_sends_a_date_exactly(client: twiorm.Client) -> None:
+    with pytest.raises(twiorm.InvalidFilterError, match=r"date_created__gte or date_created__lte"):
+        Widget.objects.filter(date_created=datetime(2026, 1, 1, 13, 30))
+    with pytest.raises(twiorm.InvalidFilterError, match="whole day"):
+        Widget.objects.filter(date_created="2026-01-01T13:30:00Z")
+    on_the_day = Widget.objects.using(client).filter(date_created=date(2026, 1, 1)).request()
+    assert on_the_day.params["DateCreated"] == "2026-01-01"
+    since = Widget.objects.using(client).filter(date_created__gte=date(2026, 1, 1)).request()
+    assert since.params["DateCreated>"] == "2026-01-01"  # not 2026-01-01T00:00:00Z
+
+
+def test_unknown_filters_suggest_the_closest() -> None:
+    with pytest.raises(twiorm.InvalidFilterError, match=r"did you mean 'color'\?"):
+        Widget.objects.filter(colour="red")
