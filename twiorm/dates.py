@@ -9,11 +9,13 @@ shape Twilio always sends is parsed by slicing, which is several times faster th
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from email.utils import format_datetime as _email_datetime
 from email.utils import parsedate_to_datetime
 
 __all__ = [
     "format_date",
     "format_datetime",
+    "format_rfc2822",
     "parse_date",
     "parse_iso8601",
     "parse_rfc2822",
@@ -87,6 +89,11 @@ def format_datetime(value: date) -> str:
     if not isinstance(value, datetime):
         return value.isoformat()
     return to_utc(value).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def format_rfc2822(value: datetime) -> str:
+    """Format a datetime as the 2010 API writes one: ``Fri, 18 Oct 2019 17:00:00 +0000``."""
+    return _email_datetime(to_utc(value))
 
 
 def to_utc(value: datetime) -> datetime:

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 from twiorm.dates import (
     format_date,
     format_datetime,
+    format_rfc2822,
     parse_date,
     parse_iso8601,
     parse_rfc2822,
@@ -38,6 +39,7 @@ from twiorm.errors import (
     ReadOnlyFieldError,
     ValidationError,
 )
+from twiorm.redaction import HIDDEN, is_secret_name
 
 if TYPE_CHECKING:
     from twiorm.resource import Resource
@@ -124,6 +126,7 @@ class Field(Generic[T]):
             raise DeclarationError(f"filter_format is 'date' or 'date-time', not {filter_format!r}")
         self.filter_format = filter_format
         self.write_only = write_only
+        self._secret = secret
         self.secret = secret
         self._key = key
         self._param = param
@@ -135,6 +138,8 @@ class Field(Generic[T]):
         # A trailing underscore dodges a Python keyword: from_ is "from" on the wire.
         self.key = self._key or name.rstrip("_")
         self.param = self._param or "".join(part.capitalize() for part in self.key.split("_"))
+        # A value whose name says it is a secret (SipAuthPassword) is never echoed.
+        self.secret = self._secret or is_secret_name(self.param)
 
     def contribute_to_class(self, owner: type[Resource], name: str) -> None:
         """Bind the field to the resource class that declares (or inherits) it."""
@@ -172,17 +177,31 @@ class Field(Generic[T]):
         if instance is None:
             return self
         raw = instance._raw.get(self.key)  # type: ignore[attr-defined]
-        value: Any
-        if raw is None or (self.plain and type(raw) is str):
-            value = raw  # most of a record: strings that load as themselves
-        else:
-            try:
-                value = self.load(raw)
-            except (TypeError, ValueError, ArithmeticError) as exc:
-                raise MalformedResponseError(
-                    f"{self._where()}: Twilio sent {raw!r}, expected {self.expected}"
-                ) from exc
+        # Most of a record is strings that load as themselves: skip the call for them.
+        value = raw if raw is None or (self.plain and type(raw) is str) else self.read(raw)
         instance.__dict__[self.name] = value
+        return value
+
+    def read(self, raw: Any) -> T | None:
+        """Convert a JSON value from a response as an attribute read does, or raise
+        ``MalformedResponseError``.
+
+        ``null`` reads as ``None``, and so does ``""`` where a string is not the field's
+        type: Twilio sends an empty string for a number it does not have yet.
+        """
+        if raw is None or (raw == "" and not self.plain):
+            return None
+        if self.plain and type(raw) is str:
+            return raw  # type: ignore[return-value]
+        try:
+            return self.load(raw)
+        except (TypeError, ValueError, ArithmeticError):
+            problem = f"{self._where()}: Twilio sent {_show(raw)}, expected {self.expected}"
+        # Raised outside the handler: the chained error would quote the whole value.
+        raise MalformedResponseError(problem)
+
+    def dump(self, value: T) -> Any:
+        """Return a loaded value as Twilio's JSON has it (the inverse of ``load``)."""
         return value
 
     if TYPE_CHECKING:  # for type checkers only: assignment is typed, and routed by Resource
@@ -202,13 +221,14 @@ class Field(Generic[T]):
         if not getattr(self, operation):
             when = "changed after creation" if operation == "update" else "set on create"
             raise ReadOnlyFieldError(f"{self._where()} cannot be {when}", **where)
-        if value is None and operation == "update":
-            # A form cannot carry a null: Twilio clears a value when it receives "", where
-            # the field takes one (a SID or an enum does not).
-            if not isinstance(self, Str) or not self._takes_empty(operation):
-                raise self.validation_error(value, "Twilio cannot clear this value")
-            value = ""
-        instance.__dict__[self.name] = None if value is None else self.validate(value, operation)
+        if value is None:
+            # A form cannot carry a null, and create() and update() drop None as "not
+            # given" (as the official helpers do): assigning it would send nothing.
+            raise self.validation_error(
+                value,
+                expected=f"{self.expected} (None is never sent; assign '' to clear a value)",
+            )
+        instance.__dict__[self.name] = self.validate(value, operation)
         if not instance._dirty:  # loaded instances share one empty frozenset until changed
             instance._dirty = set()
         instance._dirty.add(self.name)
@@ -236,9 +256,12 @@ class Field(Generic[T]):
         try:
             return self.clean(value) if operation is None else self.clean_for(value, operation)
         except Expected as exc:
-            raise self.validation_error(value, expected=str(exc)) from None
+            reason, expected = "", str(exc)
         except (TypeError, ValueError) as exc:
-            raise self.validation_error(value, str(exc)) from None
+            reason, expected = str(exc), None
+        # Raised outside the handler, so the error carries no chained one that may quote
+        # the value (int("…") does).
+        raise self.validation_error(value, reason, expected=expected)
 
     def validation_error(
         self, value: Any, reason: str = "", *, expected: str | None = None
@@ -246,20 +269,17 @@ class Field(Generic[T]):
         """Build the error for an invalid ``value`` of this field."""
         owner = getattr(self, "owner", None)
         expected = expected or self.expected
-        detail = f" ({reason})" if reason and reason != expected else ""
+        detail = f" ({reason})" if reason and reason != expected and not self.secret else ""
         return ValidationError(
-            f"{self._where()}: expected {expected}, got {_show(value)}{detail}",
+            f"{self._where()}: expected {expected}, got {self.shown(value)}{detail}",
             resource=owner.__name__ if owner else None,
             field=self.name,
             expected=expected,
         )
 
-    def _takes_empty(self, operation: Operation) -> bool:
-        try:
-            self.clean_for("", operation)
-        except (TypeError, ValueError):
-            return False
-        return True
+    def shown(self, value: Any) -> str:
+        """Return ``value`` as an error message may quote it: never a secret's value."""
+        return HIDDEN if self.secret and value is not None else _show(value)
 
     def to_wire(self, value: T) -> WireValue:
         """Encode a cleaned value as Twilio's form encoding wants it."""
@@ -500,6 +520,9 @@ class Int(Field[int]):
 class IntString(Int):
     """An integer that the 2010 API sends as a string (``duration``, ``num_segments``)."""
 
+    def dump(self, value: int) -> str:
+        return str(value)
+
 
 class Float(Field[float]):
     """A floating-point number."""
@@ -540,6 +563,9 @@ class Decimal(Field[decimal.Decimal]):
             if result.is_finite():
                 return result
         raise ValueError(self.expected)
+
+    def dump(self, value: decimal.Decimal) -> str:
+        return str(value)  # Twilio sends prices as strings: "-0.03000"
 
     def to_wire(self, value: decimal.Decimal) -> str:
         # Plain notation: str() would send 1E+1 or 1E-7, which a form number may not parse.
@@ -593,12 +619,18 @@ class RFC2822DateTime(_DateTime):
     def load(self, raw: Any) -> datetime:
         return parse_rfc2822(raw)
 
+    def dump(self, value: datetime) -> str:
+        return format_rfc2822(value)
+
 
 class ISODateTime(_DateTime):
     """A datetime sent by the newer APIs as ISO 8601 (``2019-06-24T22:32:49Z``)."""
 
     def load(self, raw: Any) -> datetime:
         return parse_iso8601(raw)
+
+    def dump(self, value: datetime) -> str:
+        return format_datetime(value)
 
 
 class Date(Field[date]):
@@ -608,6 +640,9 @@ class Date(Field[date]):
 
     def load(self, raw: Any) -> date:
         return parse_date(raw)
+
+    def dump(self, value: date) -> str:
+        return format_date(value)
 
     def clean(self, value: Any) -> date:
         if isinstance(value, datetime):
@@ -690,6 +725,9 @@ class List(Field[list[Any]]):
             raise TypeError("not a list")
         load = self.item.load
         return [None if item is None else load(item) for item in raw]
+
+    def dump(self, value: list[Any]) -> list[Any]:
+        return [None if item is None else self.item.dump(item) for item in value]
 
     def clean(self, value: Any) -> list[Any]:
         return self.clean_for(value, "update")

@@ -12,10 +12,13 @@ sends only what changed.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 
 from twiorm import errors, registry
+from twiorm.dates import format_datetime
 from twiorm.errors import DeclarationError, MalformedResponseError, ValidationError
 from twiorm.fields import Field
 from twiorm.manager import ManagerDescriptor
@@ -24,6 +27,7 @@ from twiorm.parameters import encode_parameters
 from twiorm.paths import check_path_value, fill_path
 from twiorm.query import require_verb
 from twiorm.request import RequestSpec
+from twiorm.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from twiorm.client import Client
@@ -110,13 +114,16 @@ class Resource(metaclass=ResourceMeta):
             raise DeclarationError(f"{type(self).__name__} is abstract and cannot be created")
         self.__dict__.update(_raw={}, _dirty=set(), _client=None, _context={}, _persisted=False)
         for name, value in values.items():
+            if value is None:
+                continue  # "not given", as create() takes it
             if name in meta.path_params:
                 self._context[name] = check_path_value(meta, name, value)
             elif name in meta.fields:
                 setattr(self, name, value)
             else:
+                hint = did_you_mean(name, [*meta.fields, *meta.path_params])
                 raise ValidationError(
-                    f"{type(self).__name__} has no field {name!r}",
+                    f"{type(self).__name__} has no field {name!r}{hint}",
                     resource=type(self).__name__,
                     field=name,
                     expected=", ".join(meta.fields),
@@ -221,9 +228,19 @@ class Resource(metaclass=ResourceMeta):
                 values[name] = known
         return values
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return every declared property as its typed value, by Python name."""
-        return {name: getattr(self, name) for name in self._meta.properties}
+    def to_dict(self, *, mode: Literal["python", "json"] = "python") -> dict[str, Any]:
+        """Return every declared property by Python name.
+
+        ``mode="python"`` gives the typed values (``datetime``, ``Decimal`` …);
+        ``mode="json"`` gives values ``json.dumps`` takes: datetimes as ISO 8601 in UTC
+        (``2026-01-01T10:00:00Z``), dates as ``YYYY-MM-DD``, decimals as strings (exact).
+        """
+        values = {name: getattr(self, name) for name in self._meta.properties}
+        if mode == "json":
+            return {name: _json_safe(value) for name, value in values.items()}
+        if mode != "python":
+            raise ValueError(f"mode is 'python' or 'json', not {mode!r}")
+        return values
 
     # -- writing -------------------------------------------------------------------------
 
@@ -277,10 +294,17 @@ class Resource(metaclass=ResourceMeta):
 
     def __setattr__(self, name: str, value: Any) -> None:
         field = self._meta.fields.get(name)
-        if field is None:
-            object.__setattr__(self, name, value)
-        else:
+        if field is not None:
             field.assign(self, value)
+        elif name.startswith("_") or hasattr(type(self), name):
+            object.__setattr__(self, name, value)  # internal state, or a property of a subclass
+        else:
+            # A misspelt field (number.voice_ulr = ...) would otherwise be kept and never sent.
+            resource = type(self).__name__
+            raise AttributeError(
+                f"{resource} has no field {name!r}{did_you_mean(name, self._meta.fields)}; "
+                "only declared fields can be set"
+            )
 
     def save(self, *, client: Client | None = None) -> None:
         """Create the instance, or send only the fields changed since it was loaded.
@@ -302,18 +326,21 @@ class Resource(metaclass=ResourceMeta):
     def update(self: R, *, client: Client | None = None, **values: Any) -> R:
         """Set ``values`` and send them, with any unsaved changes, in one POST; return self.
 
-        ``values`` are checked as assignments are (``None`` clears a string, as ``""``),
-        all of them before anything changes. Nothing is sent when nothing changed.
+        ``values`` are checked as assignments are, all of them before anything changes;
+        ``None`` means "not given" and is dropped (``""`` clears a value). Nothing is sent when nothing changed.
         Afterwards the instance holds what Twilio answered.
         """
         client = self._bound_client(client)
         self._instance_spec("POST", client)  # refuses the verb, or an instance not yet created
+        # None is "not given", as in create() and the official helpers; "" clears a value.
+        values = {name: value for name, value in values.items() if value is not None}
         accepted = self._meta.parameters("update")
         unknown = sorted(set(values) - set(accepted))
         if unknown:
             resource = type(self).__name__
             raise ValidationError(
-                f"{resource} update does not take {', '.join(unknown)}; "
+                f"{resource} update does not take {', '.join(unknown)}"
+                f"{did_you_mean(unknown[0], accepted)}; "
                 f"it takes: {', '.join(accepted) or 'no parameters'}",
                 resource=resource,
                 field=unknown[0],
@@ -403,6 +430,21 @@ class Resource(metaclass=ResourceMeta):
 
 
 _NO_CHANGES: frozenset[str] = frozenset()
+
+
+def _json_safe(value: Any) -> Any:
+    """Return ``value`` as JSON can hold it (see ``Resource.to_dict``)."""
+    if isinstance(value, datetime):
+        return format_datetime(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, list):
+        return [_json_safe(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _json_safe(item) for key, item in value.items()}
+    return value
 
 
 _RESERVED = frozenset(name for name in vars(Resource) if not name.startswith("__")) | {

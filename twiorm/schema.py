@@ -3,8 +3,9 @@
 Two kinds of schema, both built from ``_meta`` on first use and cached there:
 
 * the **response schema** loads a JSON record (snake_case keys) into typed values; unknown
-  keys are kept, since Twilio adds properties over time. Instances read the same values
-  lazily, field by field (``Field.load``); the tests hold the two to the same results;
+  keys are kept, since Twilio adds properties over time. Each property loads through its
+  field's ``read``, the very conversion an attribute read makes, and dumps back to
+  Twilio's JSON through ``dump``;
 * a **parameter schema** per operation (create, update, fetch, filter) *loads* the values
   a user gives, keyed by their wire names (``{"From": ...}``: the fields' ``data_key``),
   validating each with its field, and *dumps* Python names to Twilio's form encoding under
@@ -14,14 +15,13 @@ Two kinds of schema, both built from ``_meta`` on first use and cached there:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import marshmallow as ma
 
 from twiorm import fields
-from twiorm.dates import UTC
-from twiorm.errors import ValidationError
+from twiorm.errors import MalformedResponseError, ValidationError
 
 if TYPE_CHECKING:
     from twiorm.options import Options
@@ -30,33 +30,33 @@ __all__ = ["load_and_dump", "parameter_schema", "response_field", "response_sche
 
 MaField = ma.fields.Field[Any]
 
-# How each twiorm field type reads in marshmallow's own vocabulary. A field type not listed
-# reads as its nearest listed base class does.
-_RESPONSE_FIELDS: dict[type[fields.Field[Any]], Callable[..., MaField]] = {
-    fields.Field: ma.fields.Raw,
-    fields.Str: ma.fields.String,
-    fields.Bool: ma.fields.Boolean,
-    fields.Int: ma.fields.Integer,
-    fields.Float: ma.fields.Float,
-    fields.Decimal: ma.fields.Decimal,
-    fields.RFC2822DateTime: lambda **kw: ma.fields.DateTime(format="rfc", **kw),
-    fields.ISODateTime: lambda **kw: ma.fields.AwareDateTime(
-        format="iso", default_timezone=UTC, **kw
-    ),
-    fields.Date: ma.fields.Date,
-    fields.Object: ma.fields.Dict,
-}
+
+class _Property(ma.fields.Field[Any]):
+    """A marshmallow field that reads and dumps a response property with a twiorm field.
+
+    Loading is the very conversion an attribute read makes (``Field.read``), so a schema
+    and an instance never disagree on a value: UTC datetimes, ``""`` as ``None`` for
+    numbers, prices as ``Decimal``.
+    """
+
+    def __init__(self, field: fields.Field[Any]) -> None:
+        super().__init__(data_key=field.key, allow_none=True)
+        self.twiorm_field = field
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        try:
+            return self.twiorm_field.read(value)
+        except MalformedResponseError as exc:
+            problem = str(exc)
+        raise ma.ValidationError(problem)
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        return None if value is None else self.twiorm_field.dump(value)
 
 
-def response_field(field: fields.Field[Any], *, data_key: str | None = None) -> MaField:
+def response_field(field: fields.Field[Any]) -> MaField:
     """Return the marshmallow field that states how ``field`` reads from a response."""
-    options: dict[str, Any] = {"allow_none": True}
-    if data_key is not None:
-        options["data_key"] = data_key
-    if isinstance(field, fields.List):
-        return ma.fields.List(response_field(field.item), **options)
-    factory = next(_RESPONSE_FIELDS[k] for k in type(field).__mro__ if k in _RESPONSE_FIELDS)
-    return factory(**options)
+    return _Property(field)
 
 
 class _Parameter(ma.fields.Field[Any]):
@@ -81,10 +81,7 @@ class _Parameter(ma.fields.Field[Any]):
 
 def response_schema(options: Options) -> ma.Schema:
     """Build the schema that loads one response record of the resource."""
-    declared = {
-        name: response_field(field, data_key=field.key)
-        for name, field in options.properties.items()
-    }
+    declared = {name: response_field(field) for name, field in options.properties.items()}
     schema_class = ma.Schema.from_dict(declared, name=f"{options.resource_name}ResponseSchema")
     return schema_class(unknown=ma.INCLUDE)
 
@@ -111,9 +108,12 @@ def load_and_dump(
     try:
         loaded = schema.load(by_wire)
     except ma.ValidationError as exc:
-        raise _translate(options, operation, schema, exc, given) from None
-    dumped: dict[str, fields.WireValue] = schema.dump(loaded)
-    return dumped
+        error = _translate(options, operation, schema, exc, given)
+    else:
+        dumped: dict[str, fields.WireValue] = schema.dump(loaded)
+        return dumped
+    # Raised outside the handler: marshmallow's error holds the input data, secrets included.
+    raise error
 
 
 def _translate(
@@ -133,9 +133,10 @@ def _translate(
         field = schema.fields[name].twiorm_field if name in schema.fields else None  # type: ignore[attr-defined]
         expected = field.expected if field is not None else "a valid value"
         reason = "; ".join(reasons) if isinstance(reasons, list) else str(reasons)
+        shown = field.shown(given.get(name)) if field is not None else "a value"
+        hide_reason = field is None or field.secret or reason == expected
         problems.append(
-            f"{name}: expected {expected}, got {given.get(name)!r}"
-            + (f" ({reason})" if reason != expected else "")
+            f"{name}: expected {expected}, got {shown}" + ("" if hide_reason else f" ({reason})")
         )
     first_field = schema.fields.get(first) if first else None
     expected_first = first_field.twiorm_field.expected if first_field else None  # type: ignore[attr-defined]

@@ -32,7 +32,11 @@ def require_spec_dir() -> Path:
     """Return the spec folder; skip when absent, unless TWIORM_REQUIRE_SPEC=1 makes it fail."""
     if SPEC_DIR.is_dir():
         return SPEC_DIR
-    message = f"Twilio OpenAPI documents not found at {SPEC_DIR}"
+    message = (
+        f"Twilio OpenAPI documents not found at {SPEC_DIR}: put twilio-oai there "
+        "(../shared/twilio-oai beside the checkout) or set TWIORM_SPEC_DIR to its folder; "
+        "TWIORM_REQUIRE_SPEC=1 turns this skip into a failure"
+    )
     if os.environ.get("TWIORM_REQUIRE_SPEC") == "1":
         pytest.fail(message)
     pytest.skip(message)

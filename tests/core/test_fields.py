@@ -274,13 +274,15 @@ def test_number_filters_take_wildcards_and_call_filters_take_sim_sids() -> None:
         endpoint.validate(sim, "create")
 
 
-def test_clearing_a_field_that_cannot_be_empty_says_so(client: twiorm.Client) -> None:
+def test_assigning_none_is_refused_with_how_to_clear(client: twiorm.Client) -> None:
     from twiorm.resources import IncomingPhoneNumber
 
     number = IncomingPhoneNumber._from_record({"sid": "PN" + "1" * 32}, client, {})
-    with pytest.raises(twiorm.ValidationError, match=r"None \(Twilio cannot clear this value\)"):
-        number.voice_application_sid = None
-    number.friendly_name = None
+    for name in ("voice_application_sid", "friendly_name", "voice_url"):
+        with pytest.raises(twiorm.ValidationError, match=r"None is never sent; assign '' to clear"):
+            setattr(number, name, None)
+    assert not number._dirty
+    number.friendly_name = ""
     assert number.friendly_name == ""
 
 
@@ -323,3 +325,23 @@ def test_date_filters_take_the_rfc_2822_dates_twilio_answers_with() -> None:
     assert moment.filter_to_wire(cleaned) == "2019-06-19T22:04:00Z"
     with pytest.raises(twiorm.ValidationError):
         moment.validate("yesterday", "filter")
+
+
+def test_rejected_values_of_secret_parameters_are_never_echoed(client: twiorm.Client) -> None:
+    from twiorm.resources import Call
+
+    password = "hunter2\x00-very-secret"
+    with pytest.raises(twiorm.ValidationError) as caught:
+        Call.objects.using(client).create(
+            to="+14155550100",
+            from_="+14155550199",
+            url="https://example.com/twiml",
+            sip_auth_password=password,
+        )
+    error = caught.value
+    assert error.field == "sip_auth_password"
+    chain = [error, error.__context__, error.__cause__]
+    assert all(password not in repr(e) and password not in str(e) for e in chain)
+    assert "hunter2" not in str(error) and "<hidden>" in str(error)
+    assert error.__context__ is None  # no marshmallow error holding the input data
+    assert Call.sip_auth_password.secret and not Call.to.secret

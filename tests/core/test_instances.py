@@ -141,12 +141,15 @@ def test_update_returns_the_instance_and_sends_pending_changes_too(
     assert (widget.name, widget.color) == ("pending", "blue")
 
 
-def test_update_with_none_clears_a_string_as_assignment_does(
+def test_update_drops_none_as_not_given_and_clears_with_an_empty_string(
     client: twiorm.Client, fake: FakeTwilio
 ) -> None:
     widget = loaded(client)
+    with count_requests(client) as sent:
+        widget.update(name=None, color=None)  # None is "not given", as the official helpers
+    assert sent.count == 0
     fake.reply("POST", instance_path(1), widget_record(1, name=""))
-    widget.update(name=None)
+    widget.update(name="", color=None)
     assert dict(fake.last.data) == {"Name": ""}
 
 
@@ -265,15 +268,17 @@ def test_assignment_checks_the_operation_save_will_send(client: twiorm.Client) -
         Gadget().label = "x"
 
 
-def test_assigning_none_to_a_saved_string_clears_it(
+def test_assigning_an_empty_string_clears_and_none_is_refused(
     client: twiorm.Client, fake: FakeTwilio
 ) -> None:
     widget = loaded(client)
     fake.reply("POST", instance_path(1), widget_record(1, name=""))
-    widget.name = None
+    with pytest.raises(twiorm.ValidationError, match="assign '' to clear"):
+        widget.name = None
+    widget.name = ""
     widget.save()
     assert list(fake.last.data) == [("Name", "")]  # how Twilio clears a value
-    with pytest.raises(twiorm.ValidationError, match="cannot clear"):
+    with pytest.raises(twiorm.ValidationError, match="None is never sent"):
         widget.enabled = None
 
 
@@ -308,3 +313,47 @@ def test_refresh_takes_the_resources_fetch_parameters(
     fake.reply("GET", path, {"sid": sid, "account_sid": ACCOUNT})
     recording.fetch(include_soft_deleted=True)
     assert dict(fake.last.params) == {"IncludeSoftDeleted": "true"}
+
+
+def test_a_misspelt_attribute_is_refused_with_the_closest_field(client: twiorm.Client) -> None:
+    widget = loaded(client)
+    with pytest.raises(AttributeError, match=r"no field 'nmae' \(did you mean 'name'\?\)"):
+        widget.nmae = "typo"
+    assert not widget._dirty
+    with pytest.raises(twiorm.ValidationError, match=r"did you mean 'color'\?"):
+        widget.update(colour="red")
+    with pytest.raises(twiorm.ValidationError, match=r"did you mean 'name'\?"):
+        Widget(nam="x")
+
+
+def test_empty_strings_for_numbers_read_as_none(client: twiorm.Client) -> None:
+    # Twilio sends "" for a number it does not have yet (num_segments of a queued message).
+    widget = loaded(client, size="", price="", date_created="")
+    assert (widget.size, widget.price, widget.date_created) == (None, None, None)
+    assert Widget._meta.response_schema.load(widget_record(1, size="", price=""))["size"] is None
+    assert loaded(client, name="").name == ""  # a string stays a string
+
+
+def test_the_response_schema_reads_as_attributes_do(client: twiorm.Client) -> None:
+    record = widget_record(1, date_created="Fri, 18 Oct 2019 19:00:00 +0200")
+    loaded_by_schema = Widget._meta.response_schema.load(record)
+    widget = loaded(client, date_created="Fri, 18 Oct 2019 19:00:00 +0200")
+    for name in ("date_created", "size", "price", "enabled", "day"):
+        assert loaded_by_schema[name] == getattr(widget, name)
+    assert loaded_by_schema["date_created"].tzinfo == timezone.utc  # one rule: UTC
+    dumped = Widget._meta.response_schema.dump(loaded_by_schema)
+    assert dumped["date_created"] == "Fri, 18 Oct 2019 17:00:00 +0000"
+    assert (dumped["size"], dumped["price"], dumped["day"]) == ("1", "-0.0250", "2019-10-18")
+
+
+def test_to_dict_has_a_json_safe_form(client: twiorm.Client) -> None:
+    import json
+
+    widget = loaded(client, date_created="Fri, 18 Oct 2019 19:00:00 +0200")
+    with pytest.raises(TypeError):
+        json.dumps(widget.to_dict())  # typed values, as read
+    shown = json.loads(json.dumps(widget.to_dict(mode="json")))
+    assert shown["date_created"] == "2019-10-18T17:00:00Z"
+    assert (shown["day"], shown["price"], shown["size"]) == ("2019-10-18", "-0.0250", 1)
+    with pytest.raises(ValueError, match="mode"):
+        widget.to_dict(mode="yaml")  # type: ignore[arg-type]
