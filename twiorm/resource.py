@@ -327,8 +327,8 @@ class Resource(metaclass=ResourceMeta):
         """Set ``values`` and send them, with any unsaved changes, in one POST; return self.
 
         ``values`` are checked as assignments are, all of them before anything changes;
-        ``None`` means "not given" and is dropped (``""`` clears a value). Nothing is sent when nothing changed.
-        Afterwards the instance holds what Twilio answered.
+        ``None`` means "not given" and is dropped (``""`` clears a value). Nothing is sent
+        when nothing changed. Afterwards the instance holds what Twilio answered.
         """
         client = self._bound_client(client)
         self._instance_spec("POST", client)  # refuses the verb, or an instance not yet created

@@ -342,6 +342,8 @@ def test_rejected_values_of_secret_parameters_are_never_echoed(client: twiorm.Cl
     assert error.field == "sip_auth_password"
     chain = [error, error.__context__, error.__cause__]
     assert all(password not in repr(e) and password not in str(e) for e in chain)
-    assert "hunter2" not in str(error) and "<hidden>" in str(error)
+    assert "hunter2" not in str(error)
+    assert "<hidden>" in str(error)
     assert error.__context__ is None  # no marshmallow error holding the input data
-    assert Call.sip_auth_password.secret and not Call.to.secret
+    assert Call.sip_auth_password.secret
+    assert not Call.to.secret
