@@ -32,7 +32,7 @@ from urllib.parse import unquote, urlsplit
 from twiorm.errors import MalformedResponseError
 from twiorm.transport import HTTPResponse
 
-__all__ = ["Page", "StreamedPage", "parse_page"]
+__all__ = ["Page", "StreamedPage", "next_link_problem", "parse_page"]
 
 
 class Page(NamedTuple):
@@ -44,12 +44,13 @@ class Page(NamedTuple):
     page_size: int | None = None
 
 
-def parse_page(payload: Any, list_key: str, url: str = "") -> Page:
+def parse_page(payload: Any, list_key: str, url: str = "", status: int | None = None) -> Page:
     """Read a list response; raise ``MalformedResponseError`` if it is not a list envelope."""
     try:
         return _read_envelope(payload, list_key, url)
     except _Broken as exc:
-        raise _malformed(url, exc.problem, payload) from None
+        problem = exc.problem
+    raise _malformed(url, problem, payload, status)
 
 
 def _read_envelope(payload: Any, list_key: str, url: str) -> Page:
@@ -72,14 +73,31 @@ def _read_envelope(payload: Any, list_key: str, url: str) -> Page:
         raise _Broken(0, f"{key!r} holds something other than records")
     if next_url is not None and not isinstance(next_url, str):
         raise _Broken(0, "the next page link is not a string")
-    if next_url and url and _path(next_url) != _path(url):
-        raise _Broken(0, f"the next page link leaves the list: {next_url[:120]!r}")
     return Page(
         records=records,
         next_url=next_url or None,
         page_number=page_number if _is_int(page_number) else None,
         page_size=page_size if _is_int(page_size) else None,
     )
+
+
+def next_link_problem(next_url: str, page_url: str, domain: str) -> str | None:
+    """Say why following ``next_url`` from the page at ``page_url`` is refused, or ``None``.
+
+    Checked when the link is followed, not when the page is read, so a page with a bad
+    link still hands over its own records. A link may name the host it was served from
+    or the domain's Twilio host (``messaging.twilio.com``, or a regional one); a link to
+    any other host would be fetched from the client's host, as another list's page.
+    """
+    link, page = urlsplit(next_url), urlsplit(page_url)
+    if link.scheme or link.netloc:
+        host = (link.hostname or "").lower()
+        twilio = re.fullmatch(rf"{re.escape(domain)}(?:\.[a-z0-9-]+)*\.twilio\.com", host)
+        if link.scheme not in ("http", "https") or (host != page.hostname and not twilio):
+            return f"the next page link leaves the host: {next_url[:120]!r}"
+    if _path(next_url) != _path(page_url):
+        return f"the next page link leaves the list: {next_url[:120]!r}"
+    return None
 
 
 def _path(url: str) -> str:
@@ -93,13 +111,20 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _malformed(url: str, problem: str, payload: Any) -> MalformedResponseError:
+def _malformed(
+    url: str, problem: str, payload: Any, status: int | None = None
+) -> MalformedResponseError:
     try:
         excerpt = json.dumps(payload, ensure_ascii=False)[:_BODY_EXCERPT]
     except (TypeError, ValueError, RecursionError):
         excerpt = repr(payload)[:_BODY_EXCERPT]
+    answered = f"answered {status}" if status is not None else "answered"
     return MalformedResponseError(
-        f"GET {url} answered with {problem}: {excerpt}", url=url, body=excerpt, method="GET"
+        f"GET {url} {answered} with {problem}: {excerpt}",
+        url=url,
+        body=excerpt,
+        method="GET",
+        status=status,
     )
 
 
@@ -303,14 +328,15 @@ class StreamedPage:
             # another key (meta.key), they were decoded whole with the envelope.
             page = _read_envelope({**envelope, key: []} if found else envelope, key, self.url)
         except _Broken as exc:
-            raise self._malformed(f"{exc.problem} (at character {exc.index})") from None
+            raise self.malformed(f"{exc.problem} (at character {exc.index})") from None
         if not found:
             for record in page.records:
                 self.count += 1
                 yield record
         self.next_url = page.next_url
 
-    def _malformed(self, problem: str) -> MalformedResponseError:
+    def malformed(self, problem: str) -> MalformedResponseError:
+        """Describe what is wrong with this page, quoting its start."""
         excerpt = self.body[: _BODY_EXCERPT * 4].decode("utf-8", "replace")[:_BODY_EXCERPT]
         status = f" {self.status}" if self.status is not None else ""
         return MalformedResponseError(

@@ -15,6 +15,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 from urllib.parse import unquote
 
+from twiorm.answers import read_answer
 from twiorm.errors import (
     ConfigurationError,
     MalformedResponseError,
@@ -22,7 +23,7 @@ from twiorm.errors import (
     ValidationError,
     VerbNotAllowedError,
 )
-from twiorm.paging import Page, StreamedPage, parse_page
+from twiorm.paging import Page, StreamedPage, next_link_problem, parse_page
 from twiorm.parameters import encode_filters, encode_parameters
 from twiorm.paths import check_path_value, fill_path
 from twiorm.request import RequestSpec, _pairs
@@ -219,9 +220,10 @@ class QuerySet(Generic[R]):
 
     # -- evaluating (sends requests) -----------------------------------------------------
 
-    def _fetch_page(self, client: Client, spec: RequestSpec) -> Page:
-        """Send one list request and read its envelope."""
-        return parse_page(client.send(spec), self._meta.list_key, client.url(spec))
+    def _fetch_page(self, client: Client, spec: RequestSpec) -> tuple[int, Page]:
+        """Send one list request and read its envelope; return the status with it."""
+        status, payload = client.send(spec, decode=read_answer)
+        return status, parse_page(payload, self._meta.list_key, client.url(spec), status)
 
     def _pages(self, page_size: int | None = None) -> Iterator[tuple[Client, Iterator[Any]]]:
         """Yield (client, records) for each page, cut to the window; the one place that pages.
@@ -250,6 +252,9 @@ class QuerySet(Generic[R]):
             # An empty page may still link on (the official helpers follow it), but not
             # without end.
             empty_in_a_row = 0 if page.count else empty_in_a_row + 1
+            problem = next_link_problem(next_url, page.url, domain)
+            if problem is not None:
+                raise page.malformed(problem)
             following = RequestSpec.from_url("GET", domain, next_url)
             key = _page_key(following)
             if key in asked or empty_in_a_row > _EMPTY_PAGES_FOLLOWED:
@@ -441,9 +446,13 @@ def require_verb(model: type[Resource], verb: str) -> None:
 class ResultPage(Generic[R]):
     """One page of a list, as the official helpers' ``page()`` returns it."""
 
-    def __init__(self, queryset: QuerySet[R], client: Client, page: Page) -> None:
+    def __init__(
+        self, queryset: QuerySet[R], client: Client, page: Page, url: str = "", status: int = 200
+    ) -> None:
         self._queryset = queryset
         self._client: Client | None = client
+        # Where this page was read from and how it answered, to check where its link leads.
+        self._url, self._status = url, status
         context = queryset._path_values(None)
         self.records: list[R] = [
             queryset.model._from_record(record, client, context) for record in page.records
@@ -457,13 +466,19 @@ class ResultPage(Generic[R]):
 
     @classmethod
     def _fetch(cls, queryset: QuerySet[R], client: Client, spec: RequestSpec) -> ResultPage[R]:
-        return cls(queryset, client, queryset._fetch_page(client, spec))
+        status, page = queryset._fetch_page(client, spec)
+        return cls(queryset, client, page, client.url(spec), status)
 
     def next_page(self) -> ResultPage[R] | None:
         """Fetch the next page (one request), or return ``None`` on the last one."""
         if self.next_page_url is None or not self.records:
             return None
         domain = self._queryset.model._meta.domain
+        problem = next_link_problem(self.next_page_url, self._url, domain)
+        if problem is not None:
+            raise MalformedResponseError(
+                f"GET {self._url}: {problem}", url=self._url, method="GET", status=self._status
+            )
         spec = RequestSpec.from_url("GET", domain, self.next_page_url)
         client = self._client or self._queryset._resolve_client()  # None once unpickled
         return ResultPage._fetch(self._queryset, client, spec)

@@ -173,6 +173,26 @@ def test_page_returns_one_page_and_follows_the_link(
     assert dict(fake.requests[1].params) == {"PageSize": "1", "Page": "1", "PageToken": "PA1"}
 
 
+@pytest.mark.parametrize(
+    "link",
+    [
+        f"/2010-04-01/Accounts/AC{'b' * 32}/Widgets.json?Page=1",  # another account's list
+        f"https://elsewhere.example{LIST}?Page=1",  # another host
+    ],
+)
+def test_a_page_whose_link_leaves_the_list_is_usable_and_refuses_to_follow_it(
+    client: twiorm.Client, fake: FakeTwilio, link: str
+) -> None:
+    fake.reply("GET", LIST, widget_page([widget_record(0)], next_page_uri=link))
+    first = client.api.v2010.widgets.page(page_size=1)
+    assert [w.size for w in first] == [0]
+    with count_requests(client) as sent, pytest.raises(twiorm.MalformedResponseError) as caught:
+        first.next_page()
+    assert sent.count == 0
+    assert (caught.value.status, caught.value.method) == (200, "GET")
+    assert caught.value.url.endswith(LIST)
+
+
 def test_sub_resources_from_both_kinds_of_instance(client: twiorm.Client, fake: FakeTwilio) -> None:
     gadgets_path = f"/2010-04-01/Accounts/{ACCOUNT}/Widgets/{widget_sid(1)}/Gadgets.json"
     fake.reply(
@@ -412,3 +432,15 @@ def test_a_half_built_client_answers_attribute_probes_without_recursing() -> Non
     half = twiorm.Client.__new__(twiorm.Client)
     assert not hasattr(half, "calls")
     assert not hasattr(half, "region")
+
+
+def test_a_stream_refuses_a_meta_link_to_another_host(
+    client: twiorm.Client, fake: FakeTwilio
+) -> None:
+    meta = {"key": "widgets", "next_page_url": f"https://elsewhere.example{LIST}?Page=1"}
+    fake.reply("GET", LIST, {"widgets": [widget_record(0)], "meta": meta})
+    read: list[Widget] = []
+    with pytest.raises(twiorm.MalformedResponseError, match="leaves the host"):
+        read.extend(client.api.v2010.widgets.stream())
+    assert [w.size for w in read] == [0]  # what the page held was handed over first
+    assert len(fake.requests) == 1
