@@ -1,0 +1,117 @@
+"""A user's type checker sees twiorm.resources: mypy (strict) and pyright (strict) both resolve
+it and agree on the types, in the venv made by the README's install command."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.test_packaging import build_readme_venv, clean_env
+
+# Each reveal_type line says what both checkers must reveal; the last line must be an error.
+USER_SCRIPT = """\
+from twiorm.resources import Call, Number
+
+call = Call.objects.get("CA0123456789abcdef0123456789abcdef")
+reveal_type(call)  # expect: Call
+reveal_type(Call.objects.get("CA0123456789abcdef0123456789abcdef").duration)  # expect: int | None
+reveal_type(Number.objects.filter().first())  # expect: IncomingPhoneNumber | None
+for each in Call.objects.filter(status="completed")[:5]:
+    reveal_type(each)  # expect: Call
+duration: str = call.duration  # expect-error
+"""
+
+
+def expectations() -> tuple[dict[int, str], int]:
+    """The expected revealed type by line number (1-based), and the line of the error."""
+    lines = USER_SCRIPT.splitlines()
+    revealed = {
+        n: line.split("# expect: ")[1] for n, line in enumerate(lines, 1) if "# expect: " in line
+    }
+    (error,) = (n for n, line in enumerate(lines, 1) if line.endswith("# expect-error"))
+    return revealed, error
+
+
+def short(type_text: str) -> str:
+    """``twiorm.resources.call.Call | None`` -> ``Call | None``: mypy names the module."""
+    return re.sub(r"\b(?:\w+\.)+(\w+)", r"\1", type_text)
+
+
+@pytest.fixture(scope="session")
+def readme_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_readme_venv(tmp_path_factory)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A user's project away from the checkout: the install, not the directory, answers."""
+    (tmp_path / "user.py").write_text(USER_SCRIPT, encoding="utf-8")
+    (tmp_path / "mypy.ini").write_text("[mypy]\nstrict = True\n", encoding="utf-8")
+    (tmp_path / "pyrightconfig.json").write_text(
+        '{"typeCheckingMode": "strict"}\n', encoding="utf-8"
+    )
+    return tmp_path
+
+
+def check(python: Path, project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(python), "-m", *args],
+        cwd=project,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def mypy_findings(python: Path, project: Path) -> tuple[dict[int, str], list[tuple[int, str]]]:
+    done = check(python, project, "mypy", "--strict", "--cache-dir", ".mypy_cache", "user.py")
+    assert done.returncode == 1, done.stdout + done.stderr  # 1: it found errors (and ran)
+    revealed, errors = {}, []
+    for line in done.stdout.splitlines():
+        found = re.match(r"user\.py:(\d+): (note|error): (.*)", line)
+        if found is None:
+            continue
+        number, severity, message = int(found[1]), found[2], found[3]
+        if severity == "error":
+            errors.append((number, message))
+        elif shown := re.fullmatch(r'Revealed type is "(.*)"', message):
+            revealed[number] = short(shown[1])
+    return revealed, errors
+
+
+def pyright_findings(python: Path, project: Path) -> tuple[dict[int, str], list[tuple[int, str]]]:
+    done = check(python, project, "pyright", "--outputjson", "--pythonpath", str(python), "user.py")
+    assert done.returncode == 1, done.stdout + done.stderr  # 1: it found errors (and ran)
+    revealed, errors = {}, []
+    for diagnostic in json.loads(done.stdout)["generalDiagnostics"]:
+        number = diagnostic["range"]["start"]["line"] + 1
+        message = f"{diagnostic['message']} ({diagnostic.get('rule', '')})"
+        if diagnostic["severity"] == "error":
+            errors.append((number, message))
+        elif shown := re.fullmatch(r'Type of ".*" is "(.*)"', diagnostic["message"], re.S):
+            revealed[number] = short(shown[1])
+    return revealed, errors
+
+
+@pytest.mark.slow
+def test_mypy_and_pyright_resolve_twiorm_resources_and_agree(
+    readme_venv: Path, project: Path
+) -> None:
+    expected, error_line = expectations()
+    mypy_revealed, mypy_errors = mypy_findings(readme_venv, project)
+    pyright_revealed, pyright_errors = pyright_findings(readme_venv, project)
+    # An unresolved import shows as an error on line 1 and every type as Any / Unknown.
+    assert [number for number, _ in mypy_errors] == [error_line], mypy_errors
+    assert "[assignment]" in mypy_errors[0][1]
+    assert 'has type "int | None"' in mypy_errors[0][1]
+    assert [number for number, _ in pyright_errors] == [error_line], pyright_errors
+    assert "(reportAssignmentType)" in pyright_errors[0][1]
+    assert '"int | None"' in pyright_errors[0][1]
+    assert mypy_revealed == expected
+    assert pyright_revealed == expected
