@@ -4,54 +4,113 @@
 
     python -m twiorm demo
     python -m twiorm sandbox --port 8099 --seed Call=500 --seed Message=100
+    python -m twiorm sandbox --module myapp.resources --seed Widget=20
+    python -m twiorm --version
+
+``--module`` imports a module before serving: the resources it declares register as their
+classes are made, so the sandbox serves them, and ``--seed`` can name them.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import re
 import signal
 import sys
 import threading
-from collections.abc import Sequence
-from types import FrameType
+import traceback
+from collections.abc import Mapping, Sequence
+from types import FrameType, ModuleType
 
 # mypy cannot see twiorm.resources in a checkout: it installs from the resources/ folder
 import twiorm.resources  # type: ignore[import-not-found,unused-ignore]
 from twiorm.resource import Resource
+from twiorm.version import __version__
 
 __all__ = ["main"]
 
 
-def _seedable() -> list[str]:
+def _module_resources(module: ModuleType) -> dict[str, type[Resource]]:
+    """The concrete resources ``module`` holds (its ``__all__``, if it has one), by name."""
+    found: dict[str, type[Resource]] = {}
+    for name in getattr(module, "__all__", None) or dir(module):
+        value = getattr(module, name, None)
+        if isinstance(value, type) and issubclass(value, Resource) and not value._meta.abstract:
+            found[name] = value
+    return found
+
+
+def _resources(modules: Sequence[ModuleType]) -> dict[str, type[Resource]]:
+    """Resources the command line can name: twiorm's own, then those of the ``--module``s."""
+    found: dict[str, type[Resource]] = {}
+    for module in (twiorm.resources, *modules):
+        for name, resource in _module_resources(module).items():
+            found.setdefault(name, resource)
+    return found
+
+
+def _seedable(resources: Mapping[str, type[Resource]]) -> list[str]:
     """Resources the command line can seed: those with no parent but the account."""
     return [
         name
-        for name in twiorm.resources.__all__
-        if set(getattr(twiorm.resources, name)._meta.path_params) <= {"account_sid"}
+        for name, resource in resources.items()
+        if set(resource._meta.path_params) <= {"account_sid"}
     ]
 
 
-def _seed_spec(text: str) -> tuple[type[Resource], int]:
+def _seed_spec(text: str) -> tuple[str, int]:
     name, _, count = text.partition("=")
-    resource = getattr(twiorm.resources, name, None)
-    if not (isinstance(resource, type) and issubclass(resource, Resource)):
-        raise argparse.ArgumentTypeError(
-            f"unknown resource {name!r}; one of: {', '.join(_seedable())}"
-        )
-    if name not in _seedable():
-        parents = sorted(set(resource._meta.path_params) - {"account_sid"})
-        raise argparse.ArgumentTypeError(
-            f"{name} belongs to a parent ({', '.join(parents)}): seed it from Python, "
-            f"Sandbox.seed({name}, n, {parents[0]}=...); here one of: {', '.join(_seedable())}"
-        )
     try:
         number = int(count or "1")
     except ValueError:
         number = -1
-    if number < 0:
+    if number < 0 or not name:
         raise argparse.ArgumentTypeError(f"expected RESOURCE=COUNT (COUNT ≥ 0), got {text!r}")
-    return resource, number
+    return name, number
+
+
+def _seed_resource(name: str, resources: Mapping[str, type[Resource]]) -> type[Resource]:
+    """The resource ``--seed`` names; ``ValueError`` saying why it cannot be seeded."""
+    seedable = ", ".join(_seedable(resources))
+    resource = resources.get(name)
+    if resource is None:
+        raise ValueError(f"unknown resource {name!r}; one of: {seedable}")
+    parents = sorted(set(resource._meta.path_params) - {"account_sid"})
+    if parents:
+        raise ValueError(
+            f"{name} belongs to a parent ({', '.join(parents)}): seed it from Python, "
+            f"Sandbox.seed({name}, n, {parents[0]}=...); here one of: {seedable}"
+        )
+    return resource
+
+
+def _import_modules(names: Sequence[str]) -> list[ModuleType]:
+    """Import the ``--module``s (their resources register as they are defined).
+
+    Raise ``ImportError`` with a one-line reason if one fails, whatever it raised.
+    """
+    modules = []
+    for name in names:
+        try:
+            modules.append(importlib.import_module(name))
+        except Exception as exc:  # the user's module may raise anything
+            raise ImportError(f"cannot import module {name!r}: {_one_line(exc)}") from exc
+    return modules
+
+
+def _one_line(exc: BaseException) -> str:
+    """``exc`` in one line, with the place it was raised in the user's code."""
+    described = f"{type(exc).__name__}: {exc}".splitlines()[0]
+    if isinstance(exc, (ModuleNotFoundError, SyntaxError)):  # the message says where
+        return str(exc) if isinstance(exc, ModuleNotFoundError) else described
+    # The innermost frame that is neither this file nor the import machinery.
+    frames = [
+        frame
+        for frame in traceback.extract_tb(exc.__traceback__)
+        if frame.filename != __file__ and not frame.filename.startswith("<frozen ")
+    ]
+    return f"{described} ({frames[-1].filename}:{frames[-1].lineno})" if frames else described
 
 
 def _account_sid(text: str) -> str:
@@ -74,6 +133,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m twiorm", description="twiorm: Django-style resources over Twilio"
     )
+    parser.add_argument("--version", action="version", version=f"twiorm {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("demo", help="tour the library against a local sandbox, then exit")
     sandbox = commands.add_parser(
@@ -92,10 +152,22 @@ def _parser() -> argparse.ArgumentParser:
         metavar="RESOURCE=N",
         help="store N plausible records first, e.g. Call=500 (repeatable)",
     )
+    sandbox.add_argument(
+        "--module",
+        action="append",
+        default=[],
+        metavar="MODULE",
+        help="import MODULE first and serve the resources it declares, e.g. myapp.resources "
+        "(repeatable)",
+    )
     return parser
 
 
-def _serve(args: argparse.Namespace) -> int:
+def _serve(
+    args: argparse.Namespace,
+    modules: Sequence[ModuleType],
+    seeds: Sequence[tuple[type[Resource], int]],
+) -> int:
     from twiorm.sandbox import run
 
     stop = threading.Event()
@@ -114,13 +186,17 @@ def _serve(args: argparse.Namespace) -> int:
         print("  pass --port 0 for a free port, or another --port", file=sys.stderr)
         return 2
     with sandbox:
-        for resource, count in args.seed:
+        for resource, count in seeds:
             sandbox.seed(resource, count)
         print(f"twiorm sandbox listening on {sandbox.url}")
         print(f"  account SID  {sandbox.account_sid}")
         print(f"  auth token   {sandbox.auth_token}")
-        for resource, count in args.seed:
+        for resource, count in seeds:
             print(f"  seeded       {count} {resource.__name__} records")
+        shipped = set(_module_resources(twiorm.resources).values())
+        for module in modules:
+            own = sorted(n for n, r in _module_resources(module).items() if r not in shipped)
+            print(f"  imported     {module.__name__} ({', '.join(own) or 'no resources'})")
         print(
             f'  client = twiorm.Client("{sandbox.account_sid}", "{sandbox.auth_token}", '
             f'base_url="{sandbox.url}")'
@@ -137,12 +213,23 @@ def _serve(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
     if args.command == "demo":
         from twiorm.demo import main as demo
 
         return demo()
-    return _serve(args)
+    try:
+        modules = _import_modules(args.module)
+    except ImportError as exc:
+        print(f"python -m twiorm sandbox: {exc}", file=sys.stderr)
+        return 2
+    resources = _resources(modules)
+    try:
+        seeds = [(_seed_resource(name, resources), count) for name, count in args.seed]
+    except ValueError as exc:
+        parser.error(str(exc))  # exits 2 after the usage line, as argparse's own errors do
+    return _serve(args, modules, seeds)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
+from twiorm.errors import InvalidFilterError
 from twiorm.resources import Call, Conference, Message, Participant
 from twiorm.sandbox import Sandbox
 
@@ -41,7 +42,7 @@ def starts(found: object) -> list[datetime]:
         ("start_time__lte", datetime(2026, 1, 5, 10, 0, tzinfo=UTC), MOMENTS[:3]),
         # no operator and a plain date: that whole day
         ("start_time", date(2026, 1, 5), MOMENTS[1:3]),
-        ("start_time", datetime(2026, 1, 6, 9, 0, tzinfo=UTC), MOMENTS[3:]),
+        ("start_time", datetime(2026, 1, 6, 9, 0, tzinfo=UTC).date(), MOMENTS[3:]),
     ],
 )
 def test_date_filters(
@@ -53,6 +54,11 @@ def test_date_filters(
 ) -> None:
     found = list(Call.objects.using(twilio_sandbox.client).filter(**{lookup: value}))
     assert starts(found) == expected
+
+
+def test_a_moment_in_a_day_filter_is_refused_before_sending(twilio_sandbox: Sandbox) -> None:
+    with twilio_sandbox.assert_requests(0), pytest.raises(InvalidFilterError, match="__gte"):
+        list(Call.objects.using(twilio_sandbox.client).filter(start_time=MOMENTS[3]))
 
 
 def test_a_date_range(twilio_sandbox: Sandbox, timed_calls: list[Call]) -> None:

@@ -16,11 +16,12 @@ Every declared resource, twiorm's own and a user's, is served with list, fetch, 
 update and delete as its verbs allow, with Twilio's URLs, parameters, envelopes, dates
 and error bodies. ``python -m twiorm sandbox --port 8099`` runs one from the shell.
 
-The modules, from the outside in: ``runner`` (``Sandbox``, ``run``), ``server`` (HTTP),
-``operations`` (the API), ``routes`` (URL -> declaration), ``records`` (building JSON
-records), ``filters`` and ``envelopes`` (lists and paging), ``store`` (state),
-``accounts`` (authentication), ``behaviours`` and ``magic_numbers`` (what a declaration
-cannot say, as data), ``seeding``, ``wire`` (value shapes) and ``refusals`` (errors).
+The modules, from the outside in: ``runner`` (``Sandbox``, ``run``), ``checks``
+(``assert_requests``), ``server`` (HTTP, and its limits), ``operations`` (the API and its
+request log), ``routes`` (URL -> declaration), ``records`` (building JSON records),
+``filters`` and ``envelopes`` (lists and paging), ``store`` (state), ``accounts``
+(authentication), ``behaviours`` and ``magic_numbers`` (what a declaration cannot say, as
+data), ``seeding``, ``wire`` (value shapes) and ``refusals`` (errors).
 """
 
 from twiorm.sandbox.runner import Sandbox, run

@@ -9,7 +9,6 @@ gets 401 with code 20003 and the ``WWW-Authenticate`` challenge.
 from __future__ import annotations
 
 import base64
-import binascii
 import hmac
 import threading
 from dataclasses import dataclass
@@ -54,7 +53,9 @@ class Accounts:
             raise Refusal.unauthenticated("Authentication Error - No credentials provided")
         try:
             decoded = base64.b64decode(authorization[6:].strip(), validate=True).decode()
-        except (binascii.Error, UnicodeDecodeError):
+        except ValueError:
+            # binascii.Error and UnicodeDecodeError are ValueErrors, and so is the error
+            # for non-ASCII text, which a header decoded as Latin-1 can hold.
             raise Refusal.unauthenticated("Authentication Error - invalid username") from None
         username, _, secret = decoded.partition(":")
         with self._lock:

@@ -10,15 +10,18 @@ cannot say, keyed by collection name (``api/2010-04-01/messages``):
 * hooks for the few creates that do more than store a record: buying a number by area
   code, a subaccount getting its own auth token, a verification check approving the
   verification it names, and Lookups answering for any number without a stored record.
+
+A verification check approves unless its code is ``000000`` (``REJECTED_VERIFICATION_CODES``);
+``verification_rule`` turns a sandbox's ``verification_codes`` into another rule.
 """
 
 from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, TypeAlias
 
 from twiorm.sandbox.accounts import Accounts
 from twiorm.sandbox.magic_numbers import AREA_CODE_NUMBERS
@@ -33,10 +36,13 @@ __all__ = [
     "REJECTED_VERIFICATION_CODES",
     "Behaviour",
     "Creation",
+    "VerificationCodes",
+    "approves_by_default",
     "behaviour_for",
     "invalid_parameter",
     "missing_parameter",
     "unknown_parameter",
+    "verification_rule",
 ]
 
 #: Refusals for a missing required parameter, by wire name; any other gets code 20001.
@@ -55,8 +61,30 @@ INVALID_PARAMETER: Final[Mapping[str, tuple[int, str]]] = {
     ),
     "PhoneNumber": (21421, "Phone number {value} is invalid."),
 }
-#: Codes a verification check refuses; any other code approves the verification.
+#: Codes a verification check refuses by default; any other code approves the verification.
 REJECTED_VERIFICATION_CODES: Final = frozenset({"000000"})
+#: Which verification codes approve: the set of those that do, or a function of the code.
+VerificationCodes: TypeAlias = Collection[str] | Callable[[str], bool]
+
+
+def approves_by_default(code: str) -> bool:
+    """The default rule: any code approves but those in ``REJECTED_VERIFICATION_CODES``."""
+    return code not in REJECTED_VERIFICATION_CODES
+
+
+def verification_rule(codes: VerificationCodes | None) -> Callable[[str], bool]:
+    """The rule ``codes`` states; ``None`` is the default rule, a string one code."""
+    if codes is None:
+        return approves_by_default
+    if isinstance(codes, str):  # a code, not a collection of one-character codes
+        return frozenset({codes}).__contains__
+    if callable(codes):
+        return codes
+    approved = frozenset(codes)
+    strays = sorted(repr(code) for code in approved if not isinstance(code, str))
+    if strays:
+        raise TypeError(f"verification codes are strings, like '123456'; got {', '.join(strays)}")
+    return approved.__contains__
 
 
 def missing_parameter(params: Sequence[str]) -> Refusal:
@@ -97,6 +125,8 @@ class Creation:
     stamp: str
     store: Store
     accounts: Accounts
+    #: Whether a verification check's code approves (the sandbox's rule).
+    approves_code: Callable[[str], bool] = approves_by_default
 
 
 @dataclass(frozen=True)
@@ -167,7 +197,8 @@ def _complete_verification_check(creation: Creation) -> None:
             break
     if found is None:
         raise Refusal.not_found(creation.path)
-    approved = params.get("code") not in REJECTED_VERIFICATION_CODES
+    code = params.get("code")
+    approved = creation.approves_code("" if code is None else str(code))
     if approved:
         found.data = {**found.data, "status": "approved", "valid": True}
         found.data["date_updated"] = creation.stamp

@@ -1,10 +1,11 @@
 """The sandbox's API: one request in, one Twilio-shaped reply out, with no sockets involved.
 
 ``Api.handle`` does what Twilio does, in Twilio's order: authenticate (401), find the
-resource the path names (404), check the method is one of its verbs (405), check the
-account and the parent instance exist (404), then list, fetch, create, update or delete.
-Parameters are checked by the declared fields' own cleaning; what is refused renders as
-Twilio's error body. Every reply is logged as an ``Exchange`` for tests to inspect.
+resource the path names (404), check the method is one of its verbs (405), read the body,
+check the account and the parent instance exist (404), then list, fetch, create, update or
+delete. Parameters are checked by the declared fields' own cleaning; what is refused
+renders as Twilio's error body. Every reply is logged as an ``Exchange``, with the request's
+decoded parameters, for tests to inspect.
 """
 
 from __future__ import annotations
@@ -12,18 +13,20 @@ from __future__ import annotations
 import json
 import logging
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Final
+from typing import Any, Final, TypeAlias
 from urllib.parse import parse_qsl, urlsplit
 
 from twiorm.dates import UTC
 from twiorm.fields import Operation
+from twiorm.redaction import mask_phone_numbers
 from twiorm.sandbox import envelopes, magic_numbers
 from twiorm.sandbox.accounts import Accounts, Principal
 from twiorm.sandbox.behaviours import (
     Creation,
+    approves_by_default,
     behaviour_for,
     invalid_parameter,
     missing_parameter,
@@ -36,7 +39,7 @@ from twiorm.sandbox.routes import Endpoint, Match, Router
 from twiorm.sandbox.store import Store, StoredRecord
 from twiorm.sandbox.wire import decode
 
-__all__ = ["Api", "Exchange", "Incoming", "Reply"]
+__all__ = ["Api", "Exchange", "Incoming", "Params", "Reply"]
 
 logger = logging.getLogger("twiorm.sandbox")
 
@@ -55,13 +58,22 @@ _VERBS: Final = {
 
 @dataclass(frozen=True)
 class Incoming:
-    """An HTTP request as the API needs it: the target is the path and query string."""
+    """An HTTP request as the API needs it: the target is the path and query string.
+
+    The body is ``body``, or what ``read_body`` returns: the API calls it only once the
+    request has authenticated, so the body of a stranger's request is never read.
+    """
 
     method: str
     target: str
     body: bytes = b""
     authorization: str | None = None
     content_type: str | None = None
+    read_body: Callable[[], bytes] | None = None
+
+    def read(self) -> bytes:
+        """The body (read now if it is read on demand; a ``Refusal`` if it cannot be)."""
+        return self.body if self.read_body is None else self.read_body()
 
 
 @dataclass(frozen=True)
@@ -77,13 +89,35 @@ class Reply:
         return json.loads(self.body) if self.body else None
 
 
+#: Decoded parameters by name: a value, or the list of values of a repeated name.
+Params: TypeAlias = Mapping[str, str | list[str]]
+
+
 @dataclass(frozen=True)
 class Exchange:
-    """One request the sandbox answered: method, path with query, and status."""
+    """One request the sandbox answered: method, path with query, and status.
+
+    ``params`` holds the query string's parameters and ``form`` the posted ones, decoded
+    (``exchange.form["To"] == "+14155550100"``); a name given more than once maps to the
+    list of its values. ``form`` is empty when the body was not read: a request refused
+    before its body (401, 404, 405) or one with none. Secrets stay visible here, as the
+    log is the test's own; the sandbox's log lines mask phone numbers.
+    """
 
     method: str
     target: str
     status: int
+    # Left out of the hash, which stays that of method, target and status.
+    params: Params = field(default_factory=dict, hash=False)
+    form: Params = field(default_factory=dict, hash=False)
+
+
+def _grouped(pairs: Sequence[tuple[str, str]]) -> dict[str, str | list[str]]:
+    """Parameters by name: one value as itself, repeated ones as the list of their values."""
+    grouped: dict[str, list[str]] = {}
+    for name, value in pairs:
+        grouped.setdefault(name, []).append(value)
+    return {name: values[0] if len(values) == 1 else values for name, values in grouped.items()}
 
 
 def _utcnow() -> datetime:
@@ -107,43 +141,70 @@ class Api:
         self.clock = clock
         self.base_url = ""
         self.exchanges: list[Exchange] = []
+        #: Whether a Verify check's code approves; see ``Sandbox.verification_codes``.
+        self.approves_code: Callable[[str], bool] = approves_by_default
         self.records = RecordBuilder(router, lambda: self.base_url)
 
     def handle(self, incoming: Incoming) -> Reply:
         """Answer one request; never raises."""
+        query = parse_qsl(urlsplit(incoming.target).query, keep_blank_values=True)
+        form: list[tuple[str, str]] = []
         try:
-            reply = self._dispatch(incoming)
+            principal, match, verb = self._route(incoming)
+            form = self._form(incoming)
+            reply = self._perform(principal, match, verb, query, form)
         except Refusal as refusal:
             headers = {**refusal.headers, "Content-Type": _JSON}
             reply = Reply(refusal.status, refusal.body(), headers)
         except Exception:  # a sandbox bug must answer 500, not drop the connection
-            logger.exception("sandbox failed on %s %s", incoming.method, incoming.target)
+            logger.exception(
+                "sandbox failed on %s %s", incoming.method, mask_phone_numbers(incoming.target)
+            )
             failure = Refusal(500, 20500, "An internal server error has occurred")
             reply = Reply(500, failure.body(), {"Content-Type": _JSON})
         reply.headers["Twilio-Request-Id"] = "RQ" + secrets.token_hex(16)
-        self.exchanges.append(Exchange(incoming.method, incoming.target, reply.status))
+        self.exchanges.append(
+            Exchange(
+                incoming.method, incoming.target, reply.status, _grouped(query), _grouped(form)
+            )
+        )
         return reply
 
     # -- dispatch ------------------------------------------------------------------------
 
-    def _dispatch(self, incoming: Incoming) -> Reply:
+    def _route(self, incoming: Incoming) -> tuple[Principal, Match, str]:
+        """Authenticate, then find the endpoint and the verb; refuse what does not fit."""
         principal = self.accounts.authenticate(incoming.authorization)
-        parts = urlsplit(incoming.target)
-        path = parts.path
+        path = urlsplit(incoming.target).path
         match = self.router.resolve(path)
         if match is None:
             raise Refusal.not_found(path)
         verb = _VERBS.get((match.kind, incoming.method))
         if verb is None or verb not in match.endpoint.meta.verbs:
             raise Refusal.not_allowed(incoming.method, path)
-        query = parse_qsl(parts.query, keep_blank_values=True)
+        return principal, match, verb
+
+    @staticmethod
+    def _form(incoming: Incoming) -> list[tuple[str, str]]:
+        """Read the body and decode its form parameters."""
+        body = incoming.read()
         kind = (incoming.content_type or _FORM).split(";")[0].strip().lower()
-        if incoming.body and kind != _FORM:
+        if body and kind != _FORM:
             # Twilio reads only form parameters; a JSON body would look like missing ones.
             raise Refusal.bad_request(
                 20001, f"Parameters must be form-encoded ({_FORM}), not {kind}"
             )
-        form = parse_qsl(incoming.body.decode("utf-8", "replace"), keep_blank_values=True)
+        return parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
+
+    def _perform(
+        self,
+        principal: Principal,
+        match: Match,
+        verb: str,
+        query: list[tuple[str, str]],
+        form: list[tuple[str, str]],
+    ) -> Reply:
+        """Do ``verb``, with the store locked."""
         with self.store.lock:
             self._check_reach(principal, match)
             self._check_parent(match)
@@ -278,6 +339,7 @@ class Api:
                     stamp=self.records.stamp(endpoint, now),
                     store=self.store,
                     accounts=self.accounts,
+                    approves_code=self.approves_code,
                 )
             )
         self.records.finish(endpoint, data, match.values)

@@ -11,12 +11,22 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Final
 
-__all__ = ["MORE_INFO", "Refusal", "error_body"]
+__all__ = ["MORE_INFO", "STATUS_CODES", "Refusal", "error_body"]
 
 #: Where Twilio documents each error code.
 MORE_INFO = "https://www.twilio.com/docs/errors/{code}"
+#: Twilio's code for a refusal known only by its HTTP status; any other status is its own
+#: code, as the bare HTTP codes (400, 404, ...) in Twilio's error dictionary are.
+STATUS_CODES: Final[Mapping[int, int]] = {
+    401: 20003,
+    404: 20404,
+    405: 20004,
+    429: 20429,
+    500: 20500,
+    503: 20503,
+}
 
 
 def error_body(status: int, code: int, message: str) -> dict[str, Any]:
@@ -66,3 +76,8 @@ class Refusal(Exception):
     def bad_request(cls, code: int, message: str) -> Refusal:
         """400 with a Twilio error code."""
         return cls(400, code, message)
+
+    @classmethod
+    def for_status(cls, status: int, message: str) -> Refusal:
+        """A refusal by HTTP status alone, with Twilio's code for it (see ``STATUS_CODES``)."""
+        return cls(status, STATUS_CODES.get(status, status), message)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import re
 import secrets
+import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from types import TracebackType
@@ -21,6 +22,8 @@ from typing import Any, TypeVar
 from twiorm.client import Client, current_default_client, set_default_client
 from twiorm.resource import Resource
 from twiorm.sandbox.accounts import Accounts
+from twiorm.sandbox.behaviours import VerificationCodes, verification_rule
+from twiorm.sandbox.checks import RequestCount
 from twiorm.sandbox.operations import Api, Exchange
 from twiorm.sandbox.records import new_sid
 from twiorm.sandbox.routes import Endpoint, Router
@@ -36,7 +39,14 @@ _ACCOUNT_SID = re.compile(r"AC[0-9a-fA-F]{32}")
 
 
 class Sandbox:
-    """A local Twilio on 127.0.0.1, serving every declared resource; see ``run``."""
+    """A local Twilio on 127.0.0.1, serving every declared resource; see ``run``.
+
+    Verify checks: a check approves the pending verification it names unless its code is
+    ``000000``, which leaves the verification pending (``valid`` false), as a wrong code
+    does on Twilio. ``verification_codes`` changes the rule: a set of the codes that
+    approve, or a function of the code that says whether it approves; ``None`` restores
+    the default.
+    """
 
     def __init__(
         self,
@@ -45,6 +55,7 @@ class Sandbox:
         account_sid: str | None = None,
         auth_token: str | None = None,
         resources: Iterable[type[Resource]] | None = None,
+        verification_codes: VerificationCodes | None = None,
     ) -> None:
         if account_sid is not None and not _ACCOUNT_SID.fullmatch(account_sid):
             raise ValueError(f"an account SID is AC and 32 hex digits, got {account_sid!r}")
@@ -56,6 +67,9 @@ class Sandbox:
             self.account_sid, self.auth_token, self.api_key_sid, self.api_key_secret
         )
         self.api = Api(Router(resources), Store(), accounts)
+        self.verification_codes = verification_codes
+        # assert_requests checks made and not entered yet, by where they were made
+        self._unentered: list[str] = []
         self._server = SandboxServer(port, self.api.handle)
         #: Where the sandbox listens: ``http://127.0.0.1:<port>``.
         self.url = f"http://127.0.0.1:{self._server.port}"
@@ -76,7 +90,20 @@ class Sandbox:
     # -- lifetime ------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Stop serving and close the client's connections."""
+        """Stop serving and close the client's connections.
+
+        Then raise ``RuntimeError`` if an ``assert_requests`` check was made and never
+        entered: called without ``with``, it checked nothing.
+        """
+        self._stop()
+        unentered, self._unentered[:] = list(self._unentered), []
+        if unentered:
+            raise RuntimeError(
+                f"{'; '.join(unentered)}: never entered, so nothing was checked; "
+                "write `with sandbox.assert_requests(n): ...` around the requests to count"
+            )
+
+    def _stop(self) -> None:
         transport = self.client.requestor.transport
         if isinstance(transport, RequestsTransport):
             transport.session.close()
@@ -91,7 +118,20 @@ class Sandbox:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        self.close()
+        if exc_type is None:
+            self.close()
+        else:
+            self._stop()  # a failure in the block says more than an unentered check
+
+    @property
+    def verification_codes(self) -> VerificationCodes | None:
+        """Which codes approve a Verify check; ``None`` for any code but ``000000``."""
+        return self._verification_codes
+
+    @verification_codes.setter
+    def verification_codes(self, codes: VerificationCodes | None) -> None:
+        self.api.approves_code = verification_rule(codes)  # checks the value first
+        self._verification_codes = codes
 
     def __repr__(self) -> str:
         return f"<Sandbox {self.url} account={self.account_sid}>"
@@ -173,27 +213,29 @@ class Sandbox:
 
     @property
     def requests(self) -> list[Exchange]:
-        """Every request answered so far, oldest first."""
+        """Every request answered so far, oldest first, with its parameters decoded.
+
+        ``sandbox.requests[-1].form["To"]`` is the ``To`` the last request posted, and
+        ``.params`` holds its query string's parameters; see ``Exchange``.
+        """
         return list(self.api.exchanges)
 
-    @contextmanager
-    def assert_requests(self, expected: int) -> Iterator[list[Exchange]]:
-        """Fail unless the block sends exactly ``expected`` requests to the sandbox.
+    def assert_requests(self, expected: int) -> RequestCount:
+        """Fail unless the ``with`` block sends exactly ``expected`` requests to the sandbox.
 
         ::
 
-            with sandbox.assert_requests(1):
+            with sandbox.assert_requests(1) as seen:
                 Call.objects.using(sandbox.client).get(sid)
+            assert seen[0].method == "GET"
+
+        Only a ``with`` block runs the check: one made and never entered makes ``close()``
+        raise (the ``twilio_sandbox`` fixture's teardown), and ``assert`` on it raises
+        ``TypeError``; see ``twiorm.sandbox.checks``.
         """
-        before = len(self.api.exchanges)
-        seen: list[Exchange] = []
-        yield seen
-        seen.extend(self.api.exchanges[before:])
-        if len(seen) != expected:
-            listed = "".join(f"\n  {e.method} {e.target} -> {e.status}" for e in seen)
-            raise AssertionError(
-                f"expected {expected} request(s), the sandbox got {len(seen)}:{listed}"
-            )
+        caller = sys._getframe(1)
+        where = f"{caller.f_code.co_filename}:{caller.f_lineno}"
+        return RequestCount(self.api.exchanges, expected, self._unentered, where)
 
     @contextmanager
     def as_default(self) -> Iterator[Client]:
@@ -212,11 +254,22 @@ def run(
     account_sid: str | None = None,
     auth_token: str | None = None,
     resources: Iterable[type[Resource]] | None = None,
+    verification_codes: VerificationCodes | None = None,
 ) -> Sandbox:
     """Start a sandbox on 127.0.0.1 (a free port unless ``port`` is given) and return it.
 
     Use it as a context manager so it stops at the end of the block. Every declared
     resource is served unless ``resources`` names the ones to serve. ``account_sid`` and
     ``auth_token`` default to fresh random ones.
+
+    A Verify check approves with any code but ``000000``, which leaves the verification
+    pending. ``verification_codes`` sets another rule: the set of codes that approve
+    (``{"123456"}``), or a function of the code (``lambda code: code.endswith("7")``).
     """
-    return Sandbox(port=port, account_sid=account_sid, auth_token=auth_token, resources=resources)
+    return Sandbox(
+        port=port,
+        account_sid=account_sid,
+        auth_token=auth_token,
+        resources=resources,
+        verification_codes=verification_codes,
+    )
