@@ -8,16 +8,18 @@ from the environment as the official SDK reads it.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import threading
 from collections.abc import Callable, Mapping
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
 from twiorm import registry
 from twiorm.errors import ConfigurationError
 from twiorm.fields import WireValue
+from twiorm.redaction import redact_url
 from twiorm.request import RequestSpec
 from twiorm.requestor import DEFAULT_TIMEOUT, Requestor, Timeout
 from twiorm.retry import RetryPolicy
@@ -55,14 +57,19 @@ class Client:
     ``TWILIO_API_SECRET``), ``TWILIO_REGION`` and ``TWILIO_EDGE`` from the environment.
 
     ``base_urls`` maps a Twilio domain (``api``, ``messaging`` …) to another base URL, for
-    a local server; ``base_url`` does so for every domain. Plain ``http://`` is accepted
-    only for loopback addresses.
+    a local server; ``base_url`` does so for every domain. When neither is given,
+    ``TWIORM_BASE_URL`` in the environment stands for ``base_url``. Plain ``http://`` is
+    accepted only for loopback addresses.
 
     ``timeout`` is seconds, or a (connect, read) pair (default ``DEFAULT_TIMEOUT``).
     ``retries`` is a ``RetryPolicy`` or a number of retries (0 turns them off); by default
     reads and deletes are retried on transient failures, creates and updates only when
     they cannot have been applied (see ``twiorm.retry``). ``mask_phone_numbers`` masks
-    phone numbers in the paths this client logs.
+    phone numbers in the paths and query strings this client logs.
+
+    ``max_connections`` is how many connections to each host are kept open for reuse
+    (default ``twiorm.transport.DEFAULT_MAX_CONNECTIONS``, 32): give at least the number
+    of threads that share the client. It sizes the built-in transport only.
     """
 
     def __init__(
@@ -81,6 +88,7 @@ class Client:
         environ: Mapping[str, str] | None = None,
         retries: RetryPolicy | int | None = None,
         mask_phone_numbers: bool = False,
+        max_connections: int | None = None,
     ) -> None:
         env = os.environ if environ is None else environ
         if username is None and password is None:
@@ -101,9 +109,16 @@ class Client:
         if not isinstance(username, str) or not isinstance(password, str):
             raise ConfigurationError("the Account SID (or API key SID) and secret are strings")
         if not _USERNAME.fullmatch(username):
+            # Never echo it: a value in the wrong place may well be the auth token.
+            swapped = (
+                "; the second looks like an SID: are the arguments swapped? "
+                "Client(account_sid, auth_token)"
+                if _USERNAME.fullmatch(password)
+                else ""
+            )
             raise ConfigurationError(
                 "the first argument is an Account SID (AC + 32 hex digits) or an API key SID "
-                f"(SK + 32 hex digits), got {username!r}"
+                f"(SK + 32 hex digits), got {_described(username)}{swapped}"
             )
         account_sid = account_sid or (username if username.startswith("AC") else None)
         account_sid = account_sid or env.get("TWILIO_ACCOUNT_SID")
@@ -113,7 +128,9 @@ class Client:
                 "account_sid='AC...') or TWILIO_ACCOUNT_SID"
             )
         if not isinstance(account_sid, str) or not _ACCOUNT_SID.fullmatch(account_sid):
-            raise ConfigurationError(f"account_sid is AC + 32 hex digits, got {account_sid!r}")
+            raise ConfigurationError(
+                f"account_sid is AC + 32 hex digits, got {_described(account_sid)}"
+            )
         self.account_sid: str = account_sid
         self.credentials = Credentials(username, password)
         self.region: str | None = _host_label("region", region or env.get("TWILIO_REGION"))
@@ -121,9 +138,16 @@ class Client:
         self._base_urls = {
             domain: _checked_base_url(url) for domain, url in (base_urls or {}).items()
         }
+        if base_url is None and base_urls is None and env.get("TWIORM_BASE_URL"):
+            base_url = _checked_base_url(env["TWIORM_BASE_URL"], "TWIORM_BASE_URL")
         self._fallback_base_url = _checked_base_url(base_url) if base_url else None
+        if transport is not None and max_connections is not None:
+            raise ConfigurationError(
+                "max_connections sizes twiorm's own transport; size the pool of the "
+                "transport you pass instead"
+            )
         self.requestor = Requestor(
-            transport or RequestsTransport(proxies=proxies),
+            transport or RequestsTransport(proxies=proxies, max_connections=max_connections),
             self.credentials,
             timeout=timeout,
             retries=retries,
@@ -186,10 +210,15 @@ class Client:
         if parts.scheme or parts.netloc:
             host = parts.hostname or ""
             if parts.scheme != "https" or not host.endswith(".twilio.com"):
-                raise ConfigurationError(f"request() takes a path or a twilio.com URL: {path!r}")
+                raise ConfigurationError(
+                    f"request() takes a path or a twilio.com URL: {redact_url(path)!r}"
+                )
             domain = host.split(".", 1)[0]
-        if not parts.path.startswith("/") or ".." in parts.path.split("/"):
-            raise ConfigurationError(f"request() needs an absolute path without '..': {path!r}")
+        if not parts.path.startswith("/") or "\\" in parts.path or _has_dot_segment(parts.path):
+            raise ConfigurationError(
+                "request() needs an absolute path without '.' or '..' segments (encoded or "
+                f"not) or backslashes: {redact_url(path)!r}"
+            )
         query = dict(RequestSpec.from_url(method, domain, path).params)
         spec = RequestSpec(
             method.upper(), domain, parts.path, {**query, **(params or {})}, dict(data or {})
@@ -200,7 +229,7 @@ class Client:
         # client.api, client.messaging, client.verify …: any domain with declared resources.
         if name.startswith("_") or "requestor" not in self.__dict__:
             # (A client whose __init__ failed has no account to hang lists from.)
-            raise AttributeError(f"{type(self).__name__} has no attribute {name!r}")
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
         version = registry.default_version(name)
         if version is None:
             # The shipped declarations register themselves on import; a user of the helper
@@ -214,15 +243,17 @@ class Client:
             return Domain(self, name)
         # client.messages, client.calls …: the official SDK's shortcuts to the account's lists.
         account = getattr(Domain(self, "api"), "account", None)
-        if account is not None and name in registry.children(account._model):
+        shortcuts = registry.children(account._model) if account is not None else {}
+        if name in shortcuts:
             return getattr(account, name)
-        raise AttributeError(f"{type(self).__name__} has no attribute {name!r}")
+        raise AttributeError(_no_attribute(type(self).__name__, name, shortcuts))
 
     # -- lifetime ------------------------------------------------------------------------
 
     def close(self) -> None:
         """Close the pooled connections (the client stays usable and reconnects)."""
-        close = getattr(self.requestor.transport, "close", None)
+        requestor = self.__dict__.get("requestor")  # absent if __init__ failed
+        close = getattr(getattr(requestor, "transport", None), "close", None)
         if callable(close):
             close()
 
@@ -233,11 +264,17 @@ class Client:
         self.close()
 
     def __repr__(self) -> str:
-        where = f" region={self.region}" if self.region else ""
-        where += f" edge={self.edge}" if self.edge else ""
-        user = self.credentials.username
-        key = f" key={user}" if user != self.account_sid else ""
-        return f"<twiorm.Client account={self.account_sid}{key}{where}>"
+        # Read from __dict__: a client whose __init__ failed half-way still has a repr
+        # (a debugger or a traceback's locals ask for it), and __getattr__ is not involved.
+        state = self.__dict__
+        account = state.get("account_sid") or "?"
+        where = f" region={state['region']}" if state.get("region") else ""
+        where += f" edge={state['edge']}" if state.get("edge") else ""
+        credentials = state.get("credentials")
+        user = credentials.username if isinstance(credentials, Credentials) else account
+        key = f" key={user}" if user != account else ""
+        broken = "" if "requestor" in state else " (not configured)"
+        return f"<twiorm.Client account={account}{key}{where}{broken}>"
 
     def __reduce__(self) -> Any:
         raise TypeError("a twiorm.Client cannot be pickled: it holds credentials")
@@ -246,6 +283,90 @@ class Client:
 _USERNAME = re.compile(r"(?:AC|SK)[0-9a-fA-F]{32}")
 _ACCOUNT_SID = re.compile(r"AC[0-9a-fA-F]{32}")
 _HOST_LABEL = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def _described(value: object) -> str:
+    """Describe a value that was refused without showing it: it may be a secret."""
+    if isinstance(value, str):
+        kind = "hex digits" if value and all(c in "0123456789abcdefABCDEF" for c in value) else ""
+        return f"a string of {len(value)} {kind or 'characters'} (not shown)"
+    return f"a {type(value).__name__}"
+
+
+def _has_dot_segment(path: str) -> bool:
+    """Say whether ``path`` has a '.' or '..' segment, however it is percent-encoded.
+
+    A server that decodes %2e (or %2f and %5c into separators) before resolving the path
+    would take ``%2e%2e`` as ``..``, so the path is checked after each round of decoding,
+    with "/" and "\\" both taken as separators.
+    """
+    for _ in range(4):
+        if any(segment in (".", "..") for segment in re.split(r"[/\\]", path)):
+            return True
+        decoded = unquote(path)
+        if decoded == path:
+            return False
+        path = decoded
+    return True  # still encoded after four rounds: no Twilio path is
+
+
+#: Twilio's product domains, as client attributes, with the version paths start with.
+_TWILIO_DOMAINS = {
+    "accounts": "v1",
+    "api": "2010-04-01",
+    "assistants": "v1",
+    "bulkexports": "v1",
+    "chat": "v3",
+    "content": "v2",
+    "conversations": "v1",
+    "events": "v1",
+    "flex_api": "v2",
+    "frontline_api": "v1",
+    "iam": "v1",
+    "insights": "v2",
+    "intelligence": "v2",
+    "ip_messaging": "v2",
+    "knowledge": "v1",
+    "lookups": "v2",
+    "marketplace": "v1",
+    "memory": "v1",
+    "messaging": "v3",
+    "monitor": "v2",
+    "notify": "v1",
+    "numbers": "v3",
+    "oauth": "v2",
+    "preview": "HostedNumbers",
+    "preview_iam": "v1",
+    "pricing": "v2",
+    "proxy": "v1",
+    "routes": "v2",
+    "serverless": "v1",
+    "studio": "v2",
+    "supersim": "v1",
+    "sync": "v1",
+    "taskrouter": "v1",
+    "trunking": "v1",
+    "trusthub": "v1",
+    "verify": "v2",
+    "video": "v1",
+    "voice": "v1",
+    "wireless": "v1",
+}
+
+
+def _no_attribute(owner: str, name: str, shortcuts: Mapping[str, object]) -> str:
+    """Word the error for a missing attribute: a Twilio domain nobody declared, or a typo."""
+    version = _TWILIO_DOMAINS.get(name)
+    if version is not None:
+        domain = name.replace("_", "-")
+        return (
+            f"no twiorm resources are declared for the {domain!r} domain yet; until they "
+            f'are, call it directly: client.request("GET", "/{version}/...", '
+            f"domain={domain!r})"
+        )
+    close = difflib.get_close_matches(name, [*_TWILIO_DOMAINS, *shortcuts], n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"{owner!r} object has no attribute {name!r}{hint}"
 
 
 def _host_label(option: str, value: str | None) -> str | None:
@@ -260,21 +381,37 @@ def _host_label(option: str, value: str | None) -> str | None:
     return value
 
 
-def _checked_base_url(url: str) -> str:
-    parts = urlsplit(url)
+def _split(url: str) -> SplitResult | None:
+    """Return the URL's parts, or ``None`` if its host or port is malformed."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises for a port that is not a number
+    except ValueError:
+        return None  # (raised outside this block: no chained error repeats the URL)
+    return parts
+
+
+def _checked_base_url(url: str, source: str = "base URL") -> str:
+    """Check a base URL (``source`` names where it came from, for the error)."""
+    if not isinstance(url, str):
+        raise ConfigurationError(f"{source} must be http(s)://host[:port], got {_described(url)}")
+    shown = redact_url(url)  # a password in it is not repeated back
+    parts = _split(url)
+    hostname = parts.hostname if parts is not None else None
     if (
-        parts.scheme not in ("http", "https")
-        or not parts.hostname
+        parts is None
+        or parts.scheme not in ("http", "https")
+        or not hostname
         or parts.path not in ("", "/")  # Twilio's links are absolute paths: a prefix is lost
         or parts.username is not None
     ):
-        raise ConfigurationError(f"base URL must be http(s)://host[:port], got {url!r}")
-    if parts.scheme == "http" and not is_loopback(parts.hostname):
+        raise ConfigurationError(f"{source} must be http(s)://host[:port], got {shown!r}")
+    if parts.scheme == "http" and not is_loopback(hostname):
         raise ConfigurationError(
-            f"plain http is allowed only for a local server (loopback), not {parts.hostname}"
+            f"plain http is allowed only for a local server (loopback), not {hostname}"
         )
     if parts.query or parts.fragment:
-        raise ConfigurationError(f"base URL must not carry a query or fragment: {url!r}")
+        raise ConfigurationError(f"{source} must not carry a query or fragment: {shown!r}")
     return url.rstrip("/")
 
 

@@ -42,6 +42,8 @@ Errors carry the HTTP status, Twilio's code, message and more_info, the method a
 URL. They never carry credentials: the request they describe is twiorm's own
 ``RequestSpec``, not the transport's prepared request (which holds the Authorization
 header), and they are raised with no link to the underlying ``requests`` exception.
+Where they quote an answer's body or parameters, secret values are masked
+(``twiorm.redaction``); configuration errors describe a bad secret, never echo it.
 Every error pickles with its attributes.
 """
 
@@ -49,6 +51,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import Any
+
+from twiorm.redaction import redact_text
 
 __all__ = [
     "AuthenticationError",
@@ -258,7 +262,10 @@ class OutcomeUnknownDisconnect(_TransportOutcomeUnknown, ConnectionDroppedError)
 class MalformedResponseError(TwiormError):
     """A response body that is not what Twilio sends (HTML from a proxy, truncated JSON).
 
-    ``status`` and ``url`` say which answer, ``body`` holds its first characters.
+    ``status``, ``method`` and ``url`` say which answer; ``body`` holds its first
+    characters with secrets masked (``twiorm.redaction.redact_excerpt``), or is empty
+    when there is nothing readable to show. It is raised with no chained exception: a
+    JSON decoding error would hold the whole body.
     """
 
     def __init__(
@@ -273,7 +280,7 @@ class MalformedResponseError(TwiormError):
         super().__init__(message)
         self.status = status
         self.url = url
-        self.body = body
+        self.body = redact_text(body)  # callers pass an excerpt; mask it again all the same
         self.method = method
 
 

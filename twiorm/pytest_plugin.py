@@ -5,9 +5,7 @@ Fixtures:
 * ``twilio_sandbox``: a fresh local Twilio per test (``twiorm.sandbox.Sandbox``), with
   ``.client``, ``.seed()``, ``.records()``, ``.requests`` and ``.assert_requests(n)``;
 * ``twilio_cassette``: record a test's real Twilio exchanges once with vcrpy, then replay
-  them, keeping no secrets in the file: no Authorization header, account SIDs replaced by
-  ``AC000…``, auth tokens blanked and phone numbers replaced by a fictional one (Twilio's
-  reserved ``+1500555xxxx`` test numbers are kept: they are what the test is about).
+  them, keeping no secrets in the file (see "What a cassette keeps" below).
 
 ::
 
@@ -17,11 +15,39 @@ Fixtures:
         assert message.body.startswith("Reminder")
 
     def test_against_twilio(twilio_cassette):
-        with twilio_cassette():   # cassettes/<test module>/<test name>.yaml
+        with twilio_cassette() as cassette:   # cassettes/<test module>/<test name>.yaml
             ...
+        assert cassette.play_count == len(cassette)   # every exchange replayed
 
 Cassettes go under the ``twiorm_cassette_dir`` ini option (default ``cassettes``,
 relative to the rootdir). vcrpy is needed only by ``twilio_cassette``.
+
+What a cassette keeps. Requests and answers are scrubbed before they are written: the
+Authorization header is dropped; other secret-looking headers (``Cookie``,
+``X-Auth-Token`` …), secret parameters (``SipAuthPassword``, ``AuthToken`` …, by
+``twiorm.redaction.is_secret_name``) in form bodies and query strings, secret members of
+JSON bodies (``"auth_token"``, ``"secret"``, ``"password"`` …), passwords inside URLs
+(``https://user:pass@host/``) and secret-looking keys in URLs' query strings
+(``?token=``, ``&api_key=``, ``&key=``, ``&sig=`` …) become ``[scrubbed]``; every account
+SID becomes ``AC000…`` (``SCRUBBED_ACCOUNT_SID``) and every phone number the fictional
+``SCRUBBED_NUMBER`` (Twilio's reserved ``+1500555xxxx`` test numbers are kept: they are
+what the test is about). The scrubbing goes by shape, so free text that looks like a
+secret parameter (a message body saying ``key=1234``) is scrubbed too.
+
+Replaying gives the test those scrubbed values, not the real ones it saw while
+recording: a number it sent comes back as ``+15555550100`` and an account's
+``auth_token`` as ``[scrubbed]``. Assert on what survives scrubbing (SIDs other than the
+account's, statuses, bodies, Twilio's test numbers), or on what the code sent:
+``with twilio_cassette() as cassette`` gives the vcrpy ``Cassette``, whose
+``requests`` are the recorded (scrubbed) requests, and ``twiorm.testing.count_requests``
+shows the requests the code really sent, parameters unscrubbed::
+
+    with twilio_cassette(), count_requests(client) as sent:
+        notify(client, "+14155550100")
+    assert dict(sent.requests[0].data)["To"] == "+14155550100"
+
+Live requests are scrubbed the same way before vcrpy matches them against the
+cassette (on method, path, query and body), so a replay matches what was recorded.
 """
 
 from __future__ import annotations
@@ -33,12 +59,15 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, Final
+from urllib.parse import quote_plus, unquote_plus
 
 import pytest
 
+from twiorm.redaction import is_secret_name, redact_text, redact_url
 from twiorm.sandbox import Sandbox, run
 
 __all__ = [
+    "SCRUBBED",
     "SCRUBBED_ACCOUNT_SID",
     "SCRUBBED_NUMBER",
     "scrub_request",
@@ -49,6 +78,8 @@ __all__ = [
     "twilio_sandbox",
 ]
 
+#: What every secret value becomes in a cassette.
+SCRUBBED: Final = "[scrubbed]"
 #: What every account SID becomes in a cassette.
 SCRUBBED_ACCOUNT_SID: Final = "AC" + "0" * 32
 #: What every phone number becomes (555-01xx numbers are reserved for fiction).
@@ -58,42 +89,97 @@ _ACCOUNT_SID = re.compile(r"AC[0-9a-fA-F]{32}")
 # E.164 numbers, raw or percent-encoded, except Twilio's reserved +1500555xxxx test numbers.
 _NUMBER = re.compile(r"(\+|%2[Bb])(?!1500555[0-9]{4}(?![0-9]))[1-9][0-9]{6,14}(?![0-9])")
 _NATIONAL = re.compile(r"\([2-9][0-9]{2}\) [0-9]{3}-[0-9]{4}")
-_AUTH_TOKEN = re.compile(r'("auth_token"\s*:\s*)"[^"]*"')
+_FORM = "application/x-www-form-urlencoded"
 
 
 def scrub_text(text: str) -> str:
-    """Replace account SIDs, auth tokens and phone numbers in ``text``."""
+    """Replace secrets, account SIDs and phone numbers in free text (a JSON body …)."""
+    return _scrub_identifiers(redact_text(text, SCRUBBED))
+
+
+def _scrub_identifiers(text: str) -> str:
     text = _ACCOUNT_SID.sub(SCRUBBED_ACCOUNT_SID, text)
-    text = _AUTH_TOKEN.sub(r'\1"[scrubbed]"', text)
     text = _NUMBER.sub(lambda m: m.group(1) + SCRUBBED_NUMBER[1:], text)
     return _NATIONAL.sub(_SCRUBBED_NATIONAL, text)
 
 
-def _scrub_body(body: Any) -> Any:
+def _scrub_pairs(encoded: str) -> str:
+    """Scrub a query string or form body pair by pair; pairs with no secret stay as sent.
+
+    The names are Twilio's parameters, checked with ``is_secret_name``; a value holding a
+    URL (a callback) loses the password and secret query keys it carries.
+    """
+    pairs = []
+    for pair in encoded.split("&"):
+        name, equals, value = pair.partition("=")
+        if equals and value:
+            decoded = unquote_plus(value)
+            if is_secret_name(unquote_plus(name)):
+                value = quote_plus(SCRUBBED)
+            elif "://" in decoded and redact_url(decoded, SCRUBBED) != decoded:
+                value = quote_plus(redact_url(decoded, SCRUBBED))
+        pairs.append(f"{name}{equals}{value}")
+    return "&".join(pairs)
+
+
+def _scrub_uri(uri: str) -> str:
+    uri = redact_url(uri, SCRUBBED)  # the userinfo, if any
+    head, question, rest = uri.partition("?")
+    if question:
+        query, hash_, fragment = rest.partition("#")
+        uri = f"{head}?{_scrub_pairs(query)}{hash_}{fragment}"
+    return _scrub_identifiers(uri)
+
+
+def _scrub_body(body: Any, form: bool = False) -> Any:
     if isinstance(body, bytes):
         try:
-            return scrub_text(body.decode("utf-8")).encode("utf-8")
+            text = body.decode("utf-8")
         except UnicodeDecodeError:
             return body  # binary media: nothing of ours to find
+        return _scrub_body(text, form).encode("utf-8")
     if isinstance(body, str):
-        return scrub_text(body)
+        return _scrub_identifiers(_scrub_pairs(body)) if form else scrub_text(body)
     return body
 
 
+def _is_secret_header(name: str) -> bool:
+    return is_secret_name(name) or name.lower().endswith("signature")
+
+
+def _scrub_header(name: str, value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    return SCRUBBED if _is_secret_header(name) else scrub_text(value)
+
+
 def scrub_request(request: Any) -> Any:
-    """vcrpy ``before_record_request`` hook (vcrpy hands it a copy): scrub URL and body.
+    """vcrpy ``before_record_request`` hook (vcrpy hands it a copy): scrub the URL, the
+    headers and the body (a form body pair by pair, any other as text).
 
     vcrpy applies it to live requests before matching too, so a replay matches.
     """
-    request.uri = scrub_text(request.uri)
-    request.body = _scrub_body(request.body)
+    request.uri = _scrub_uri(request.uri)
+    headers = request.headers
+    for name in list(headers):
+        headers[name] = _scrub_header(name, headers[name])
+    content_type = str(headers.get("Content-Type") or "")
+    request.body = _scrub_body(request.body, form=content_type.startswith(_FORM))
     return request
 
 
 def scrub_response(response: dict[str, Any]) -> dict[str, Any]:
-    """vcrpy ``before_record_response`` hook: scrub a copy of the body (the test still
-    gets the real one while recording)."""
+    """vcrpy ``before_record_response`` hook: scrub a copy of the headers and body (the
+    test still gets the real ones while recording)."""
     scrubbed = copy.deepcopy(response)
+    headers = scrubbed.get("headers")
+    if isinstance(headers, dict):
+        for name, values in headers.items():
+            headers[name] = (
+                [_scrub_header(name, value) for value in values]
+                if isinstance(values, list)
+                else _scrub_header(name, values)
+            )
     body = scrubbed.get("body")
     if isinstance(body, dict) and "string" in body:
         body["string"] = _scrub_body(body["string"])
@@ -103,7 +189,8 @@ def scrub_response(response: dict[str, Any]) -> dict[str, Any]:
 def scrubbing_vcr(**options: Any) -> Any:
     """A ``vcr.VCR`` that keeps credentials, account SIDs and phone numbers out of cassettes.
 
-    ``options`` go to ``vcr.VCR`` (``record_mode``, ``match_on`` …).
+    ``options`` go to ``vcr.VCR`` (``record_mode``, ``match_on`` …). Its
+    ``use_cassette(path)`` gives the ``Cassette`` to a ``with ... as cassette`` block.
     """
     import vcr
 
@@ -137,10 +224,12 @@ def twilio_sandbox() -> Iterator[Sandbox]:
 def twilio_cassette(
     request: pytest.FixtureRequest,
 ) -> Callable[..., AbstractContextManager[Any]]:
-    """Open this test's scrubbed cassette: ``with twilio_cassette(): ...``.
+    """Open this test's scrubbed cassette: ``with twilio_cassette() as cassette: ...``.
 
     Call it with a name to keep several cassettes per test, and with vcrpy options
-    (``record_mode="none"`` in CI) to change how it records.
+    (``record_mode="none"`` in CI) to change how it records. The block gets the vcrpy
+    ``Cassette`` (``.requests``, ``.responses``, ``.play_count``, scrubbed as written);
+    a replay answers with the scrubbed values (see the module's docstring).
     """
     folder = Path(str(request.config.rootpath)) / str(request.config.getini("twiorm_cassette_dir"))
     module = request.node.module.__name__.rsplit(".", 1)[-1] if request.node.module else "tests"

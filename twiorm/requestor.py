@@ -1,9 +1,11 @@
 """The requestor: turns a ``RequestSpec`` into an HTTP exchange and its JSON into data.
 
 It adds the host, credentials and headers, sends through the transport, retries what is
-safe to retry (``twiorm.retry``), logs each attempt (method, path, status, duration;
-never credentials, parameters or bodies) and maps error statuses to the typed errors of
-``twiorm.errors`` using either of Twilio's error body shapes.
+safe to retry (``twiorm.retry``), logs each attempt (method, path and query string with
+secret parameters hidden, status, duration; never credentials or bodies) and maps error
+statuses to the typed errors of ``twiorm.errors`` using either of Twilio's error body
+shapes. Wherever an answer's body is quoted in an error, it goes through
+``twiorm.redaction.redact_excerpt`` first.
 
 What may be sent again depends on whether the request can have taken effect:
 
@@ -21,6 +23,7 @@ import sys
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote_plus
 
 from twiorm.errors import (
     ConfigurationError,
@@ -38,7 +41,15 @@ from twiorm.errors import (
     TwiormError,
     api_error_class,
 )
-from twiorm.redaction import mask_phone_numbers, redact_params
+from twiorm.redaction import (
+    HIDDEN,
+    is_secret_name,
+    mask_phone_numbers,
+    redact_excerpt,
+    redact_params,
+    redact_text,
+    redact_url,
+)
 from twiorm.request import RequestSpec, _pairs
 from twiorm.retry import SAFE_METHODS, RetryPolicy, as_policy, parse_retry_after
 from twiorm.transport import HTTPRequest, HTTPResponse, Transport
@@ -112,9 +123,7 @@ class Requestor:
             if maybe_applied and spec.method == "DELETE" and _status(failure) == 404:
                 # The earlier attempt deleted it and its answer was lost: what the caller
                 # asked for is done.
-                logger.debug(
-                    "%s %s: gone after a retry; deleted", spec.method, self._shown(spec.path)
-                )
+                logger.debug("%s %s: gone after a retry; deleted", spec.method, self._shown(spec))
                 return None
             if not self._retryable(failure, policy):
                 raise failure
@@ -128,7 +137,7 @@ class Requestor:
                 logger.debug(
                     "%s %s: %s; retry %d of %d in %.2f s",
                     spec.method,
-                    self._shown(spec.path),
+                    self._shown(spec),
                     _summary(failure),
                     attempt,
                     policy.retries,
@@ -216,15 +225,34 @@ class Requestor:
     def _log(self, spec: RequestSpec, outcome: int | str, started: float) -> None:
         if logger.isEnabledFor(logging.DEBUG):
             elapsed = (time.perf_counter() - started) * 1000
-            logger.debug(
-                "%s %s -> %s in %.1f ms", spec.method, self._shown(spec.path), outcome, elapsed
-            )
+            logger.debug("%s %s -> %s in %.1f ms", spec.method, self._shown(spec), outcome, elapsed)
 
-    def _shown(self, path: str) -> str:
-        return mask_phone_numbers(path) if self.mask_phone_numbers else path
+    def _shown(self, spec: RequestSpec) -> str:
+        """Return the path and query string as sent, secrets hidden (numbers masked if asked).
+
+        With the query here, urllib3's own request lines can be silenced without losing
+        what was asked for.
+        """
+        shown = spec.path
+        pairs = _pairs(spec.params)
+        if pairs:
+            shown += "?" + "&".join(
+                f"{quote_plus(name)}={HIDDEN if is_secret_name(name) else _query_value(value)}"
+                for name, value in pairs
+            )
+        return mask_phone_numbers(shown) if self.mask_phone_numbers else shown
 
     def __repr__(self) -> str:
         return f"<Requestor {self.transport!r}>"
+
+
+def _query_value(value: str) -> str:
+    """Encode a value as requests does, hiding the credentials a URL in it may carry."""
+    shown = quote_plus(redact_url(value))
+    return shown.replace(_ENCODED_HIDDEN, HIDDEN) if "://" in value else shown
+
+
+_ENCODED_HIDDEN = quote_plus(HIDDEN)
 
 
 class _Success:
@@ -280,16 +308,19 @@ def parse_json(response: HTTPResponse, method: str = "GET") -> Any:
     try:
         return json.loads(response.body)
     except (ValueError, UnicodeDecodeError, RecursionError):
-        excerpt = _excerpt(response.body)
-        kind = response.header("content-type") or "no content type"
-        raise MalformedResponseError(
-            f"{method} {response.url} answered {response.status} with a body that is not "
-            f"JSON ({kind}): {excerpt!r}{_applied_hint(response, method)}",
-            status=response.status,
-            url=response.url,
-            body=excerpt,
-            method=method,
-        ) from None
+        pass
+    # Raised here, not in the except block: the decoding error (its .doc, its .object)
+    # holds the whole body, secrets and all, and would ride along as __context__.
+    excerpt = redact_excerpt(response.body, _BODY_EXCERPT)
+    kind = response.header("content-type") or "no content type"
+    raise MalformedResponseError(
+        f"{method} {response.url} answered {response.status} with a body that is not "
+        f"JSON ({kind}): {excerpt!r}{_applied_hint(response, method)}",
+        status=response.status,
+        url=response.url,
+        body=excerpt,
+        method=method,
+    )
 
 
 def _applied_hint(response: HTTPResponse, method: str) -> str:
@@ -314,7 +345,7 @@ def error_from_response(response: HTTPResponse, method: str) -> TwilioAPIError:
         "headers": response.headers,
     }
     if not isinstance(body, dict):
-        excerpt = _excerpt(response.body) if response.body else "empty body"
+        excerpt = redact_excerpt(response.body, _BODY_EXCERPT) if response.body else "empty body"
         return error_class(f"non-JSON error body: {excerpt}", **common)
     errors = body.get("errors")
     if "title" in body and "type" in body:  # RFC 9457 problem details, the newer shape
@@ -334,7 +365,7 @@ def error_from_response(response: HTTPResponse, method: str) -> TwilioAPIError:
         details = body.get("details")
         code = body.get("code")
     return error_class(
-        message,
+        redact_text(message),  # a message may quote a parameter, a callback URL's password
         code=_error_code(code),
         more_info=more_info if isinstance(more_info, str) else None,
         details=details,
@@ -347,7 +378,3 @@ def _error_code(code: Any) -> int | None:
     if isinstance(code, str) and code.isdigit():
         return int(code)
     return code if isinstance(code, int) and not isinstance(code, bool) else None
-
-
-def _excerpt(body: bytes) -> str:
-    return body[:_BODY_EXCERPT].decode("utf-8", "replace")

@@ -5,6 +5,11 @@
     with count_requests(client) as sent:
         Call.objects.using(client).get("CA...")
     assert sent.count == 1
+    assert sent.requests[0].method == "GET"
+
+``sent.requests`` are the requests as the code sent them, parameters and form data
+included (credentials left out): under a replaying cassette, whose answers hold
+scrubbed values, they still show the real ones.
 """
 
 from __future__ import annotations
@@ -21,9 +26,14 @@ __all__ = ["RequestLog", "count_requests"]
 
 @dataclass
 class RequestLog:
-    """The requests sent inside a ``count_requests`` block, as (method, URL) pairs."""
+    """The requests sent inside a ``count_requests`` block.
+
+    ``sent`` holds them as (method, URL) pairs, ``requests`` whole (``params``, ``data``,
+    ``headers`` …) with their credentials removed.
+    """
 
     sent: list[tuple[str, str]] = field(default_factory=list)
+    requests: list[HTTPRequest] = field(default_factory=list)
 
     @property
     def count(self) -> int:
@@ -38,6 +48,7 @@ class _CountingTransport:
 
     def send(self, request: HTTPRequest) -> HTTPResponse:
         self.log.sent.append((request.method, request.url))
+        self.log.requests.append(request._replace(auth=None))  # no secret kept around
         return self.inner.send(request)
 
 

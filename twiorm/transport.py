@@ -21,10 +21,11 @@ import socket
 import ssl
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from types import MappingProxyType
-from typing import Any, NamedTuple, Protocol
+from typing import Any, Final, NamedTuple, Protocol
 from urllib.parse import urlsplit
 
 import requests
+from requests.adapters import HTTPAdapter
 from urllib3 import exceptions as urllib3_errors
 
 from twiorm.errors import (
@@ -38,8 +39,10 @@ from twiorm.errors import (
     TransportError,
     TwiormError,
 )
+from twiorm.retry import SAFE_METHODS
 
 __all__ = [
+    "DEFAULT_MAX_CONNECTIONS",
     "FunctionTransport",
     "HTTPRequest",
     "HTTPResponse",
@@ -47,6 +50,13 @@ __all__ = [
     "Transport",
     "is_loopback",
 ]
+
+
+#: Connections kept open per host. Python's thread pools default to at most 32 workers
+#: (``ThreadPoolExecutor``), so a client shared by such a pool keeps every connection it
+#: opens; each idle one is just a socket. More threads than this still work, but urllib3
+#: then closes the extras after each answer ("Connection pool is full") and opens anew.
+DEFAULT_MAX_CONNECTIONS: Final = 32
 
 
 class HTTPRequest(NamedTuple):
@@ -107,6 +117,11 @@ class RequestsTransport:
     Proxies: ``proxies`` if given (for every host), else those of the environment
     (``HTTPS_PROXY``, ``NO_PROXY`` …) as the official SDK does, except for loopback hosts
     (a local sandbox). A ``session`` passed in keeps its own ``trust_env`` setting.
+
+    ``max_connections`` is how many connections to one host are kept for reuse, which
+    should be at least the number of threads sharing the transport (default
+    ``DEFAULT_MAX_CONNECTIONS``). A ``session`` passed in keeps its own pools unless
+    ``max_connections`` is given.
     """
 
     def __init__(
@@ -115,16 +130,28 @@ class RequestsTransport:
         *,
         proxies: Mapping[str, str] | None = None,
         verify: bool | str = True,
+        max_connections: int | None = None,
     ) -> None:
         if verify is not True and not (isinstance(verify, str) and verify):
             raise ConfigurationError(
                 "TLS verification cannot be turned off; pass verify='/path/to/ca-bundle.pem' "
                 "to trust a proxy's certificate authority"
             )
+        if max_connections is not None and not (
+            type(max_connections) is int and max_connections >= 1
+        ):
+            raise ConfigurationError(
+                f"max_connections is a number of connections >= 1, got {max_connections!r}"
+            )
         if verify is True and session is None:
             env = os.environ
             verify = env.get("REQUESTS_CA_BUNDLE") or env.get("CURL_CA_BUNDLE") or True
         self.session = session or requests.Session()
+        if session is None or max_connections is not None:
+            size = max_connections or DEFAULT_MAX_CONNECTIONS
+            for prefix in ("https://", "http://"):
+                # pool_maxsize is per host; pool_connections, how many hosts keep a pool.
+                self.session.mount(prefix, HTTPAdapter(pool_maxsize=size))
         # Environment settings are read here, once per host, not by requests per request.
         self.session.trust_env = session is not None and session.trust_env
         if proxies:
@@ -171,10 +198,8 @@ class RequestsTransport:
                 body = response.raw.read(decode_content=True)
             except Exception as exc:  # noqa: BLE001 - as above
                 response.close()
-                failure = _translate(exc, request.method, request.url)
-                if isinstance(failure, MalformedResponseError):
-                    failure.status = response.status_code  # the status line did arrive
-                elif response.status_code >= 400:
+                failure = _translate(exc, request.method, request.url, response.status_code)
+                if response.status_code >= 400 and not isinstance(failure, MalformedResponseError):
                     # An error status says what happened (a 400 or 429 applied nothing)
                     # even when its body is lost: answer with the status, not a dropped
                     # connection that would leave a POST's outcome unknown.
@@ -195,8 +220,11 @@ class RequestsTransport:
         return f"<RequestsTransport verify={self.verify!r}>"
 
 
-def _translate(exc: BaseException, method: str, url: str) -> TwiormError:
-    """Map what ``requests`` raised to the typed error saying how far the exchange got."""
+def _translate(exc: BaseException, method: str, url: str, status: int | None = None) -> TwiormError:
+    """Map what ``requests`` raised to the typed error saying how far the exchange got.
+
+    ``status`` is the answer's, when its status line arrived before the failure.
+    """
     causes = list(_causes(exc))
     reason = _reason(causes)
     where = {"method": method, "url": url}
@@ -212,10 +240,20 @@ def _translate(exc: BaseException, method: str, url: str) -> TwiormError:
         detail = str(exc)[:300]
         return TransportError(f"the request failed: {type(exc).__name__}: {detail}", **where)
     if isinstance(exc, (requests.exceptions.ContentDecodingError, urllib3_errors.DecodeError)):
-        # Twilio answered (a POST took effect) but the compressed body was corrupt.
+        # Twilio answered (a POST took effect) but the compressed body was corrupt. There
+        # is no excerpt to show: what arrived is compressed bytes, and not kept.
+        answered = f" answered {status}" if status is not None else ""
+        applied = (
+            f"; the {method} was accepted, do not send it again"
+            if method not in SAFE_METHODS and status is not None and status < 300
+            else ""
+        )
         return MalformedResponseError(
-            f"{method} {url}: the answer's body could not be decompressed ({reason})",
+            f"{method} {url}{answered} with a body that could not be decompressed "
+            f"({reason}){applied}",
+            status=status,
             url=url,
+            body="",
             method=method,
         )
     if found(ssl.SSLCertVerificationError):

@@ -297,3 +297,145 @@ def test_credentials_inside_urls_and_private_keys_are_redacted() -> None:
         "PrivateKey": HIDDEN,
         "Url": "https://example.com/a@b",
     }
+
+
+# -- configuration errors never show a secret ---------------------------------------------
+
+TOKEN_LIKE = "0123456789abcdef" * 2  # an auth token's shape: 32 hex digits
+
+
+def test_swapped_arguments_are_named_without_showing_the_token() -> None:
+    with pytest.raises(twiorm.ConfigurationError) as caught:
+        twiorm.Client(TOKEN_LIKE, ACCOUNT_SID, environ={})
+    message = str(caught.value)
+    assert "Account SID (AC + 32 hex digits)" in message
+    assert "swapped" in message
+    assert "32 hex digits (not shown)" in message
+    assert TOKEN_LIKE[:8] not in message + repr(caught.value.args)
+    assert caught.value.__context__ is None
+
+
+@pytest.mark.parametrize(
+    ("args", "options", "problem"),
+    [
+        ((ACCOUNT_SID, AUTH_TOKEN), {"account_sid": TOKEN_LIKE}, "account_sid is AC"),
+        (("SK" + "1" * 32, TOKEN_LIKE), {"account_sid": TOKEN_LIKE}, "account_sid is AC"),
+        ((TOKEN_LIKE, "not-an-sid"), {}, "Account SID"),
+        ((ACCOUNT_SID, AUTH_TOKEN), {"base_url": f"https://user:{TOKEN_LIKE}@x.com"}, "host"),
+        ((ACCOUNT_SID, AUTH_TOKEN), {"base_url": f"https://x.com?token={TOKEN_LIKE}"}, "query"),
+        (
+            (ACCOUNT_SID, AUTH_TOKEN),
+            {"base_urls": {"api": f"http://u:{TOKEN_LIKE}@127.0.0.1:1/x"}},
+            "host",
+        ),
+    ],
+)
+def test_configuration_errors_never_echo_a_value_that_may_be_a_secret(
+    args: tuple[str, str], options: dict[str, object], problem: str
+) -> None:
+    with pytest.raises(twiorm.ConfigurationError, match=problem) as caught:
+        twiorm.Client(*args, environ={}, **options)  # type: ignore[arg-type]
+    assert TOKEN_LIKE[:8] not in str(caught.value)
+    assert "not-an-sid" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "target", [f"https://u:{TOKEN_LIKE}@evil.example/x", f"https://evil.example/x?key={TOKEN_LIKE}"]
+)
+def test_a_refused_request_url_is_shown_without_its_credentials(
+    client: twiorm.Client, target: str
+) -> None:
+    with pytest.raises(twiorm.ConfigurationError, match="twilio.com URL") as caught:
+        client.request("GET", target)
+    assert TOKEN_LIKE[:8] not in str(caught.value)
+    assert "evil.example" in str(caught.value)
+
+
+def test_a_client_whose_init_failed_still_has_a_repr() -> None:
+    built: list[twiorm.Client] = []
+
+    class Kept(twiorm.Client):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            built.append(self)
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    with pytest.raises(twiorm.ConfigurationError):
+        Kept(ACCOUNT_SID, AUTH_TOKEN, region="not a region", environ={})
+    (half,) = built
+    assert repr(half) == f"<twiorm.Client account={ACCOUNT_SID} (not configured)>"
+    assert AUTH_TOKEN not in repr(half) + str(half)
+    half.close()  # nothing to close, and no AttributeError either
+    with pytest.raises(AttributeError, match="no attribute 'calls'"):
+        half.calls  # noqa: B018
+    empty = twiorm.Client.__new__(twiorm.Client)
+    assert repr(empty) == "<twiorm.Client account=? (not configured)>"
+
+
+# -- the base URL from the environment ------------------------------------------------------
+
+
+def test_the_base_url_can_come_from_the_environment() -> None:
+    environ = {"TWIORM_BASE_URL": "http://127.0.0.1:4010/"}
+    client = twiorm.Client(ACCOUNT_SID, AUTH_TOKEN, environ=environ)
+    assert client.base_url("api") == "http://127.0.0.1:4010"
+    assert client.base_url("verify") == "http://127.0.0.1:4010"
+    # Given in code, base_url or base_urls win over the environment.
+    given = twiorm.Client(ACCOUNT_SID, AUTH_TOKEN, base_url="http://[::1]:1", environ=environ)
+    assert given.base_url("api") == "http://[::1]:1"
+    per_domain = twiorm.Client(
+        ACCOUNT_SID, AUTH_TOKEN, base_urls={"api": "http://localhost:2"}, environ=environ
+    )
+    assert per_domain.base_url("api") == "http://localhost:2"
+    assert per_domain.base_url("verify") == "https://verify.twilio.com"
+    assert twiorm.Client(ACCOUNT_SID, AUTH_TOKEN, environ={}).base_url("api") == (
+        "https://api.twilio.com"
+    )
+
+
+def test_the_base_url_is_read_from_the_process_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TWILIO_ACCOUNT_SID", ACCOUNT_SID)
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", AUTH_TOKEN)
+    monkeypatch.setenv("TWIORM_BASE_URL", "http://localhost:8099")
+    assert twiorm.Client().base_url("messaging") == "http://localhost:8099"
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("http://example.com", "loopback"),
+        ("https://example.com/prefix", r"TWIORM_BASE_URL must be http\(s\)://host\[:port\]"),
+        ("https://user:pw-in-env@example.com", r"TWIORM_BASE_URL must be http"),
+        ("https://example.com:port", r"TWIORM_BASE_URL must be http"),
+        ("ftp://example.com", r"TWIORM_BASE_URL must be http"),
+    ],
+)
+def test_a_base_url_from_the_environment_is_checked(url: str, problem: str) -> None:
+    with pytest.raises(twiorm.ConfigurationError, match=problem) as caught:
+        twiorm.Client(ACCOUNT_SID, AUTH_TOKEN, environ={"TWIORM_BASE_URL": url})
+    assert "pw-in-env" not in str(caught.value)
+
+
+# -- missing attributes -----------------------------------------------------------------------
+
+
+def test_a_domain_without_declared_resources_says_how_to_reach_it(client: twiorm.Client) -> None:
+    with pytest.raises(AttributeError) as caught:
+        client.conversations  # noqa: B018
+    assert str(caught.value) == (
+        "no twiorm resources are declared for the 'conversations' domain yet; until they "
+        'are, call it directly: client.request("GET", "/v1/...", domain=\'conversations\')'
+    )
+    with pytest.raises(AttributeError, match="'flex-api' domain yet.*domain='flex-api'"):
+        client.flex_api  # noqa: B018
+
+
+def test_a_typo_is_no_such_attribute(client: twiorm.Client) -> None:
+    with pytest.raises(AttributeError) as caught:
+        client.foo  # noqa: B018
+    assert str(caught.value) == "'Client' object has no attribute 'foo'"
+    with pytest.raises(AttributeError, match="no attribute 'mesaging'; did you mean 'messaging'"):
+        client.mesaging  # noqa: B018
+    assert not hasattr(client, "conversations")
+    assert client.messaging is not None  # a declared domain still resolves

@@ -404,3 +404,50 @@ def test_what_passes_reaches_the_server_as_one_segment_and_round_trips(
     (received,) = server.received[before:]
     assert received.path == "/v2/PhoneNumbers/" + quote(number, safe="")
     assert found.phone_number == number
+
+
+# -- request(): a raw path ------------------------------------------------------------------
+
+ACCOUNT = f"/2010-04-01/Accounts/{ACCOUNT_SID}"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"{ACCOUNT}/../../x",
+        f"{ACCOUNT}/./Calls.json",
+        f"{ACCOUNT}/%2e%2e/%2e%2e/x",
+        f"{ACCOUNT}/%2E%2E/x",
+        f"{ACCOUNT}/%2E./x",
+        f"{ACCOUNT}/.%2e/x",
+        f"{ACCOUNT}/%2e/Calls.json",
+        f"{ACCOUNT}/%2E",
+        f"{ACCOUNT}/%252e%252e/x",  # decoded twice by a server or a proxy
+        f"{ACCOUNT}/..%2fx",
+        f"{ACCOUNT}/x%2F..%2F..%2Fy",
+        f"{ACCOUNT}/..%5cx",
+        f"{ACCOUNT}\\..\\x",
+        f"{ACCOUNT}/Calls.json\\",
+        f"https://api.twilio.com{ACCOUNT}/%2e%2e/x",
+    ],
+)
+def test_request_refuses_dot_segments_however_encoded(path: str) -> None:
+    recorder = Recorder()
+    client = twiorm.Client(ACCOUNT_SID, AUTH_TOKEN, transport=recorder, retries=0)
+    with pytest.raises(twiorm.ConfigurationError, match="'.' or '..' segments"):
+        client.request("GET", path)
+    assert recorder.sent == [], "nothing is sent"
+
+
+def test_an_encoded_slash_is_sent_as_it_is_inside_its_segment() -> None:
+    # %2F is how a name holding "/" is written into one segment: it stays encoded on the
+    # wire (nothing decodes it into a separator on the way) and cannot climb.
+    server = FlakyTwilio().start()
+    client = twiorm.Client(ACCOUNT_SID, AUTH_TOKEN, base_url=server.base_url, retries=0)
+    try:
+        with pytest.raises(twiorm.NotFoundError):
+            client.request("GET", "/v1/Services/IS0/Documents/a%2Fb%2F")
+    finally:
+        server.stop()
+        client.close()
+    assert [r.path for r in server.received] == ["/v1/Services/IS0/Documents/a%2Fb%2F"]

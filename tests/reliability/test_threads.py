@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
 
 import twiorm
 from twiorm.resources import Call, Message
+from twiorm.sandbox import Sandbox, run
+from twiorm.transport import (
+    DEFAULT_MAX_CONNECTIONS,
+    FunctionTransport,
+    HTTPResponse,
+    RequestsTransport,
+)
 
 from .conftest import Sleeper, policy
 from .figures import check_stream
-from .flaky import ACCOUNT_PATH, Answer, FlakyTwilio, ResetAfterRead, Status, call_sid
+from .flaky import ACCOUNT_PATH, ACCOUNT_SID, Answer, FlakyTwilio, ResetAfterRead, Status, call_sid
 
 THREADS = 8
 CREATES_PER_THREAD = 5
@@ -58,3 +69,58 @@ def test_one_client_serves_many_threads(
     assert flaky.duplicate_creates() == 0
     assert flaky.faults_pending == 0
     assert flaky.faults_absorbed == flaky.faults_injected > 0
+
+
+# -- the connection pool -------------------------------------------------------------------
+
+#: More threads than urllib3's own default pool (10), fewer than twiorm's (32).
+POOL_THREADS = 24
+POOL_ROUNDS = 3
+
+
+def pool_warnings(sandbox: Sandbox, caplog: pytest.LogCaptureFixture, **options: Any) -> list[str]:
+    """Have POOL_THREADS threads share one client for a few rounds; return urllib3's
+    "pool is full" warnings (logged, not warned: pytest would not turn them into errors)."""
+    client = sandbox.new_client(**options)
+    account = f"/2010-04-01/Accounts/{sandbox.account_sid}.json"
+    together = threading.Barrier(POOL_THREADS)
+
+    def work(_: int) -> None:
+        for _ in range(POOL_ROUNDS):
+            together.wait(timeout=10)  # every thread holds a connection at the same time
+            assert client.request("GET", account)["sid"] == sandbox.account_sid
+
+    caplog.clear()
+    try:
+        with (
+            caplog.at_level(logging.WARNING, logger="urllib3"),
+            ThreadPoolExecutor(POOL_THREADS) as pool,
+        ):
+            list(pool.map(work, range(POOL_THREADS), timeout=60))
+    finally:
+        client.close()
+    return [r.getMessage() for r in caplog.records if "pool is full" in r.getMessage()]
+
+
+def test_a_client_keeps_a_connection_for_each_of_many_threads(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    with run() as sandbox:
+        assert pool_warnings(sandbox, caplog) == []
+        # The control: a pool smaller than the threads does warn, so the search can find.
+        assert pool_warnings(sandbox, caplog, max_connections=4)
+
+
+def test_the_pool_size_is_checked() -> None:
+    for wrong in (0, -1, 2.5, True, "8"):
+        with pytest.raises(twiorm.ConfigurationError, match="max_connections"):
+            twiorm.Client(ACCOUNT_SID, "token", max_connections=wrong)  # type: ignore[arg-type]
+    unused = FunctionTransport(lambda request: HTTPResponse(204, {}, b"", request.url))
+    with pytest.raises(twiorm.ConfigurationError, match="own transport"):
+        twiorm.Client(ACCOUNT_SID, "token", transport=unused, max_connections=8)
+    transport = twiorm.Client(ACCOUNT_SID, "token", max_connections=48).requestor.transport
+    assert isinstance(transport, RequestsTransport)
+    adapter = transport.session.get_adapter("https://api.twilio.com")
+    assert adapter._pool_maxsize == 48  # type: ignore[attr-defined]
+    default = RequestsTransport().session.get_adapter("https://api.twilio.com")
+    assert default._pool_maxsize == DEFAULT_MAX_CONNECTIONS == 32  # type: ignore[attr-defined]
