@@ -377,7 +377,11 @@ class QuerySet(Generic[R]):
         values[meta.identity] = check_path_value(meta, meta.identity, identity, "fetch")
         spec = RequestSpec("GET", meta.domain, fill_path(meta, meta.instance_path, values), params)
         try:
-            record = client.send(spec)
+            # A record without its identity (a list envelope, an error page) cannot be
+            # saved or deleted: refused now rather than handed back.
+            return self.model._send_for_record(
+                client, spec, {**self._path, **path}, identified=True
+            )
         except NotFoundError as exc:
             raise self.model.DoesNotExist(
                 exc.message,
@@ -389,17 +393,6 @@ class QuerySet(Generic[R]):
                 url=exc.url,
                 headers=exc.headers,
             ) from None
-        key = meta.fields[meta.identity].key
-        if isinstance(record, dict) and key not in record:
-            # Not the record asked for (a list envelope, an error page): say so now rather
-            # than hand back an instance that cannot be saved or deleted.
-            raise MalformedResponseError(
-                f"GET {client.url(spec)}: expected a {self._name} record with {key!r}, "
-                f"got keys {', '.join(sorted(map(str, record)))[:200] or 'none'}",
-                url=client.url(spec),
-                method="GET",
-            )
-        return self.model._from_response(record, client, {**self._path, **path}, spec)
 
     def create(self, **kwargs: Any) -> R:
         """Create an instance with Twilio (one POST, never retried blindly) and return it."""

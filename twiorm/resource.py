@@ -11,6 +11,7 @@ sends only what changed.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
@@ -18,6 +19,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 
 from twiorm import errors, registry
+from twiorm.answers import read_answer
 from twiorm.dates import format_datetime
 from twiorm.errors import DeclarationError, MalformedResponseError, ValidationError
 from twiorm.fields import Field
@@ -26,6 +28,7 @@ from twiorm.options import Options
 from twiorm.parameters import encode_parameters
 from twiorm.paths import check_path_value, fill_path
 from twiorm.query import require_verb
+from twiorm.redaction import redact_excerpt
 from twiorm.request import RequestSpec
 from twiorm.suggest import did_you_mean
 
@@ -145,16 +148,40 @@ class Resource(metaclass=ResourceMeta):
         return instance
 
     @classmethod
-    def _from_response(
-        cls: type[R], payload: Any, client: Client, context: dict[str, str], spec: RequestSpec
+    def _send_for_record(
+        cls: type[R],
+        client: Client,
+        spec: RequestSpec,
+        context: dict[str, str],
+        *,
+        identified: bool = False,
     ) -> R:
+        """Send ``spec`` and wrap the one record Twilio answers with.
+
+        An answer that is not a record (a list, an envelope, an error page) raises
+        ``MalformedResponseError`` with its status, method, URL and a redacted excerpt;
+        ``identified`` also requires the record to carry the identity.
+        """
+        status, payload = client.send(spec, decode=read_answer)
+        problem = None
         if not isinstance(payload, dict):
-            raise MalformedResponseError(
-                f"{spec.method} {client.url(spec)}: expected a {cls.__name__} record, "
-                f"got {type(payload).__name__}",
-                url=client.url(spec),
-            )
-        return cls._from_record(payload, client, context)
+            problem = f"expected a {cls.__name__} record, got {type(payload).__name__}"
+        elif identified and cls._meta.identity is not None:
+            key = cls._meta.fields[cls._meta.identity].key
+            if key not in payload:
+                keys = ", ".join(sorted(map(str, payload)))[:200] or "none"
+                problem = f"expected a {cls.__name__} record with {key!r}, got keys {keys}"
+        if problem is None:
+            return cls._from_record(payload, client, context)
+        url = client.url(spec)
+        excerpt = redact_excerpt(json.dumps(payload, default=str), _EXCERPT)
+        raise MalformedResponseError(
+            f"{spec.method} {url} answered {status} with {problem}: {excerpt}",
+            status=status,
+            url=url,
+            method=spec.method,
+            body=excerpt,
+        )
 
     @classmethod
     def _create(cls: type[R], client: Client, context: dict[str, str], values: Any) -> R:
@@ -164,7 +191,7 @@ class Resource(metaclass=ResourceMeta):
         path_values = {"account_sid": client.account_sid, **context}
         path = fill_path(meta, meta.list_path, path_values)
         spec = RequestSpec("POST", meta.domain, path, {}, data)
-        return cls._from_response(client.send(spec), client, dict(context), spec)
+        return cls._send_for_record(client, spec, dict(context), identified=True)
 
     # -- reading -------------------------------------------------------------------------
 
@@ -272,8 +299,8 @@ class Resource(metaclass=ResourceMeta):
         path = fill_path(meta, meta.instance_path, values)
         return RequestSpec(method, meta.domain, path, {}, dict(data or {}))
 
-    def _reload(self, payload: Any, client: Client, spec: RequestSpec) -> None:
-        fresh = type(self)._from_response(payload, client, self._context, spec)
+    def _reload(self, client: Client, spec: RequestSpec) -> None:
+        fresh = type(self)._send_for_record(client, spec, self._context)
         self._replace_record(fresh._raw, client)
 
     def _replace_record(self, record: dict[str, Any], client: Client) -> None:
@@ -370,7 +397,7 @@ class Resource(metaclass=ResourceMeta):
     def _send_update(self, values: Mapping[str, Any], client: Client) -> None:
         data = encode_parameters(self._meta, "update", values)
         spec = self._instance_spec("POST", client, data)
-        self._reload(client.send(spec), client, spec)
+        self._reload(client, spec)
 
     def refresh(self: R, *, client: Client | None = None, **params: Any) -> R:
         """Fetch the instance again, dropping unsaved changes; return self.
@@ -381,7 +408,7 @@ class Resource(metaclass=ResourceMeta):
         spec = self._instance_spec("GET", client)
         if params:
             spec = spec._replace(params=encode_parameters(self._meta, "fetch", params))
-        self._reload(client.send(spec), client, spec)
+        self._reload(client, spec)
         return self
 
     def fetch(self: R, *, client: Client | None = None, **params: Any) -> R:
@@ -430,6 +457,8 @@ class Resource(metaclass=ResourceMeta):
 
 
 _NO_CHANGES: frozenset[str] = frozenset()
+#: Characters of an unexpected answer quoted in the error.
+_EXCERPT = 200
 
 
 def _json_safe(value: Any) -> Any:

@@ -357,3 +357,36 @@ def test_to_dict_has_a_json_safe_form(client: twiorm.Client) -> None:
     assert (shown["day"], shown["price"], shown["size"]) == ("2019-10-18", "-0.0250", 1)
     with pytest.raises(ValueError, match="mode"):
         widget.to_dict(mode="yaml")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        ([widget_record(1)], "got list"),
+        ({"widgets": [], "page": 0}, "with 'sid'"),
+    ],
+)
+def test_an_answer_that_is_not_the_record_says_where_it_came_from(
+    client: twiorm.Client, fake: FakeTwilio, body: object, problem: str
+) -> None:
+    fake.reply("GET", instance_path(1), body)
+    with pytest.raises(twiorm.MalformedResponseError, match=problem) as caught:
+        Widget.objects.using(client).get(widget_sid(1))
+    error = caught.value
+    assert (error.status, error.method) == (200, "GET")
+    assert error.url.endswith(instance_path(1))
+    assert error.body
+    fake.reply("POST", LIST, [widget_record(1)], status=201)
+    with pytest.raises(twiorm.MalformedResponseError) as created:
+        Widget.objects.using(client).create(name="n", url="https://example.com/x")
+    assert (created.value.status, created.value.method) == (201, "POST")
+
+
+def test_an_excerpt_of_a_malformed_answer_hides_secrets(
+    client: twiorm.Client, fake: FakeTwilio
+) -> None:
+    fake.reply("GET", instance_path(1), [{"auth_token": AUTH_TOKEN, "sid": widget_sid(1)}])
+    with pytest.raises(twiorm.MalformedResponseError) as caught:
+        Widget.objects.using(client).get(widget_sid(1))
+    assert AUTH_TOKEN not in str(caught.value)
+    assert AUTH_TOKEN not in caught.value.body
