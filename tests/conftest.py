@@ -86,6 +86,7 @@ def _no_default_client(monkeypatch: pytest.MonkeyPatch) -> None:
         "TWILIO_API_SECRET",
         "TWILIO_REGION",
         "TWILIO_EDGE",
+        "TWIORM_BASE_URL",
     ):
         monkeypatch.delenv(name, raising=False)
     twiorm.set_default_client(None)

@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from types import FrameType, ModuleType
 
 # mypy cannot see twiorm.resources in a checkout: it installs from the resources/ folder
-import twiorm.resources  # type: ignore[import-not-found,unused-ignore]
+import twiorm.resources
 from twiorm.resource import Resource
 from twiorm.version import __version__
 

@@ -234,7 +234,7 @@ class Client:
         if version is None:
             # The shipped declarations register themselves on import; a user of the helper
             # style may never have imported them.
-            import twiorm.resources  # type: ignore[import-not-found,unused-ignore]  # noqa: F401
+            import twiorm.resources  # noqa: F401
 
             version = registry.default_version(name)
         from twiorm.rest import Domain

@@ -17,8 +17,8 @@ from typing import TextIO
 import twiorm
 
 # mypy cannot see twiorm.resources in a checkout: it installs from the resources/ folder
-from twiorm.resources import Call, Message, Number, OutgoingCallerId  # type: ignore[import-not-found,unused-ignore]
-from twiorm.resources.call import CALL_STATUS  # type: ignore[import-not-found,unused-ignore]
+from twiorm.resources import Call, Message, Number, OutgoingCallerId
+from twiorm.resources.call import CALL_STATUS
 from twiorm.sandbox import Sandbox, run
 
 __all__ = ["STEPS", "Step", "main"]

@@ -50,9 +50,12 @@ Every error pickles with its attributes.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from twiorm.redaction import redact_text
+
+if TYPE_CHECKING:
+    from twiorm.paging import StreamPosition
 
 __all__ = [
     "AuthenticationError",
@@ -89,7 +92,18 @@ __all__ = [
 
 
 class TwiormError(Exception):
-    """Base of every error raised by twiorm."""
+    """Base of every error raised by twiorm.
+
+    An error that stops a stream (``QuerySet.iterator``, ``ListResource.stream``) also
+    says where: ``next_page_url`` is the page to ask for next, ``records_read`` how many
+    records the stream handed over, and ``stream_position`` is what
+    ``iterator(resume_from=error)`` needs to go on with nothing lost or repeated.
+    Elsewhere the three are ``None``.
+    """
+
+    next_page_url: str | None = None
+    records_read: int | None = None
+    stream_position: StreamPosition | None = None
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Keyword-only constructors do not survive the default exception pickling, which

@@ -30,9 +30,10 @@ from typing import Any, NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from twiorm.errors import MalformedResponseError
+from twiorm.redaction import redact_excerpt
 from twiorm.transport import HTTPResponse
 
-__all__ = ["Page", "StreamedPage", "next_link_problem", "parse_page"]
+__all__ = ["Page", "StreamPosition", "StreamedPage", "next_link_problem", "parse_page"]
 
 
 class Page(NamedTuple):
@@ -42,6 +43,20 @@ class Page(NamedTuple):
     next_url: str | None
     page_number: int | None = None
     page_size: int | None = None
+
+
+class StreamPosition(NamedTuple):
+    """Where a stream stopped, so that another can go on from there with nothing repeated.
+
+    ``page_url`` is the page to ask for next (the one that failed, or the one after the
+    last page read whole), ``page_offset`` the number of records the list holds before
+    it, and ``next_index`` the place in the list of the first record not yet handed over.
+    A stream that fails sets it on the error as ``stream_position``.
+    """
+
+    page_url: str
+    page_offset: int
+    next_index: int
 
 
 def parse_page(payload: Any, list_key: str, url: str = "", status: int | None = None) -> Page:
@@ -115,9 +130,10 @@ def _malformed(
     url: str, problem: str, payload: Any, status: int | None = None
 ) -> MalformedResponseError:
     try:
-        excerpt = json.dumps(payload, ensure_ascii=False)[:_BODY_EXCERPT]
+        quoted = json.dumps(payload, ensure_ascii=False)
     except (TypeError, ValueError, RecursionError):
-        excerpt = repr(payload)[:_BODY_EXCERPT]
+        quoted = repr(payload)
+    excerpt = redact_excerpt(quoted, _BODY_EXCERPT)
     answered = f"answered {status}" if status is not None else "answered"
     return MalformedResponseError(
         f"GET {url} {answered} with {problem}: {excerpt}",
@@ -328,16 +344,20 @@ class StreamedPage:
             # another key (meta.key), they were decoded whole with the envelope.
             page = _read_envelope({**envelope, key: []} if found else envelope, key, self.url)
         except _Broken as exc:
-            raise self.malformed(f"{exc.problem} (at character {exc.index})") from None
-        if not found:
-            for record in page.records:
-                self.count += 1
-                yield record
-        self.next_url = page.next_url
+            problem = f"{exc.problem} (at character {exc.index})"
+        else:
+            if not found:
+                for record in page.records:
+                    self.count += 1
+                    yield record
+            self.next_url = page.next_url
+            return
+        # Raised outside the handler: the chain would lead to a decoding error holding the body.
+        raise self.malformed(problem)
 
     def malformed(self, problem: str) -> MalformedResponseError:
         """Describe what is wrong with this page, quoting its start."""
-        excerpt = self.body[: _BODY_EXCERPT * 4].decode("utf-8", "replace")[:_BODY_EXCERPT]
+        excerpt = redact_excerpt(self.body, _BODY_EXCERPT)
         status = f" {self.status}" if self.status is not None else ""
         return MalformedResponseError(
             f"GET {self.url} answered{status} with {problem}: {excerpt!r}",

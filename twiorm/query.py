@@ -20,10 +20,11 @@ from twiorm.errors import (
     ConfigurationError,
     MalformedResponseError,
     NotFoundError,
+    TwiormError,
     ValidationError,
     VerbNotAllowedError,
 )
-from twiorm.paging import Page, StreamedPage, next_link_problem, parse_page
+from twiorm.paging import Page, StreamedPage, StreamPosition, next_link_problem, parse_page
 from twiorm.parameters import encode_filters, encode_parameters
 from twiorm.paths import check_path_value, fill_path
 from twiorm.request import RequestSpec, _pairs
@@ -225,24 +226,45 @@ class QuerySet(Generic[R]):
         status, payload = client.send(spec, decode=read_answer)
         return status, parse_page(payload, self._meta.list_key, client.url(spec), status)
 
-    def _pages(self, page_size: int | None = None) -> Iterator[tuple[Client, Iterator[Any]]]:
+    def _pages(
+        self,
+        page_size: int | None = None,
+        resume: StreamPosition | None = None,
+        progress: _Progress | None = None,
+    ) -> Iterator[tuple[Client, Iterator[Any]]]:
         """Yield (client, records) for each page, cut to the window; the one place that pages.
 
         Each page's records are decoded from the body one at a time as they are consumed
         (``StreamedPage``), so a stream holds one record and one body, not a parsed page.
+        ``resume`` starts at a page of this list other than the first; ``progress`` is
+        kept up to date with the page being read, for an error to say where it stopped.
         """
-        if self._stop is not None and self._start >= self._stop:
+        start = self._start if resume is None else max(self._start, resume.next_index)
+        if self._stop is not None and start >= self._stop:
             return
         client = self._resolve_client()
         spec = self._list_request(client, page_size)
         domain, list_key = self._meta.domain, self._meta.list_key
         seen = empty_in_a_row = 0
+        if resume is not None:
+            problem = next_link_problem(resume.page_url, client.url(spec), domain)
+            if problem is not None:
+                raise ValidationError(
+                    f"cannot resume this {self._name} stream from another list: "
+                    f"{problem.replace('the next page link', 'the page')}",
+                    resource=self._name,
+                    expected=f"a page of {spec.path}",
+                )
+            spec = RequestSpec.from_url("GET", domain, resume.page_url)
+            seen = resume.page_offset
         # Every page asked for so far: a link back to any of them (the first included)
         # would repeat records, and a server bug could repeat them forever.
         asked = {_page_key(spec)}
         while True:
+            if progress is not None:
+                progress.at_page(client.base_url(domain) + spec.target, seen, max(start, seen))
             page: StreamedPage = client.send(spec, decode=partial(StreamedPage.read, list_key))
-            first = max(self._start - seen, 0)
+            first = max(start - seen, 0)
             last = None if self._stop is None else self._stop - seen
             yield client, islice(page.records(), first, last)
             seen += page.count
@@ -273,13 +295,69 @@ class QuerySet(Generic[R]):
             del page  # one page body at a time
             spec = following
 
-    def iterator(self, page_size: int | None = None) -> Iterator[R]:
-        """Stream the records page by page, keeping none of them (constant memory)."""
+    def iterator(
+        self,
+        page_size: int | None = None,
+        *,
+        resume_from: TwiormError | StreamPosition | str | None = None,
+    ) -> Iterator[R]:
+        """Stream the records page by page, keeping none of them (constant memory).
+
+        A stream stopped by an error (after the client's retries) can go on where it
+        stopped: pass the error, or its ``stream_position``, as ``resume_from`` to the
+        same query set's ``iterator``. The records already handed over are not repeated
+        and none is skipped; the error's ``records_read`` says how many there were.
+        ``resume_from`` also takes a page URL of this list (an unsliced query set only).
+        """
+        resume = self._resume_position(resume_from)
         context = self._path_values(None)
         load = self.model._from_record
-        for client, records in self._pages(page_size):
-            for record in records:
-                yield load(record, client, context)
+        progress = _Progress()
+        try:
+            for client, records in self._pages(page_size, resume, progress):
+                for record in records:
+                    instance = load(record, client, context)
+                    progress.next_index += 1
+                    yield instance
+        except TwiormError as exc:
+            if progress.page_url is not None:
+                exc.stream_position = progress.position()
+                exc.next_page_url = progress.page_url
+                exc.records_read = max(progress.next_index - self._start, 0)
+            raise
+
+    def _resume_position(
+        self, resume_from: TwiormError | StreamPosition | str | None
+    ) -> StreamPosition | None:
+        if resume_from is None or isinstance(resume_from, StreamPosition):
+            return resume_from
+        if isinstance(resume_from, TwiormError):
+            if resume_from.stream_position is None:
+                raise ValidationError(
+                    f"{type(resume_from).__name__} did not stop a stream, so there is "
+                    "nothing to resume from",
+                    resource=self._name,
+                    field="resume_from",
+                    expected="an error raised by a stream, its stream_position, or a page URL",
+                )
+            return resume_from.stream_position
+        if isinstance(resume_from, str) and resume_from:
+            if self._start or self._stop is not None:
+                raise ValidationError(
+                    f"a page URL says nothing of how far a sliced {self._name} query set "
+                    "had read; resume it from the error (or its stream_position)",
+                    resource=self._name,
+                    field="resume_from",
+                    expected="the error raised by the stream",
+                )
+            return StreamPosition(resume_from, 0, 0)
+        raise ValidationError(
+            f"resume_from takes the error that stopped a stream, its stream_position or a "
+            f"page URL, got {resume_from!r}",
+            resource=self._name,
+            field="resume_from",
+            expected="an error raised by a stream, its stream_position, or a page URL",
+        )
 
     def page(self, page_size: int | None = None) -> ResultPage[R]:
         """Fetch the first page only (one request); ``next_page()`` follows Twilio's link."""
@@ -416,6 +494,24 @@ def _split_path_parameters(
 
 #: Empty pages a stream follows in a row, when each links to another, before giving up.
 _EMPTY_PAGES_FOLLOWED = 10
+
+
+class _Progress:
+    """How far a stream has gone: the page being read and the next record to hand over."""
+
+    __slots__ = ("next_index", "page_offset", "page_url")
+
+    def __init__(self) -> None:
+        self.page_url: str | None = None
+        self.page_offset = 0
+        self.next_index = 0
+
+    def at_page(self, url: str, offset: int, next_index: int) -> None:
+        self.page_url, self.page_offset, self.next_index = url, offset, next_index
+
+    def position(self) -> StreamPosition:
+        assert self.page_url is not None
+        return StreamPosition(self.page_url, self.page_offset, self.next_index)
 
 
 def _page_key(spec: RequestSpec) -> tuple[str, tuple[tuple[str, str], ...]]:

@@ -20,8 +20,9 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from twiorm import registry
-from twiorm.errors import ValidationError
+from twiorm.errors import TwiormError, ValidationError
 from twiorm.manager import Manager
+from twiorm.paging import StreamPosition
 from twiorm.paths import check_path_value
 from twiorm.query import QuerySet, ResultPage
 from twiorm.request import RequestSpec
@@ -116,15 +117,24 @@ class ListResource(Manager[R], Generic[R]):
         return super().get_queryset().filter(**self._path)
 
     def stream(
-        self, limit: int | None = None, page_size: int | None = None, **filters: Any
+        self,
+        limit: int | None = None,
+        page_size: int | None = None,
+        *,
+        resume_from: TwiormError | StreamPosition | str | None = None,
+        **filters: Any,
     ) -> Iterator[R]:
-        """Yield records lazily, fetching pages as they are needed."""
+        """Yield records lazily, fetching pages as they are needed.
+
+        A stream stopped by an error goes on from where it stopped with the same
+        arguments and ``resume_from=error`` (see ``QuerySet.iterator``).
+        """
         queryset = self.filter(**self._filters(filters))
         if limit is not None:
             if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
                 raise ValidationError(f"limit must be a non-negative integer, got {limit!r}")
             queryset = queryset[:limit]
-        return queryset.iterator(page_size)
+        return queryset.iterator(page_size, resume_from=resume_from)
 
     def list(
         self, limit: int | None = None, page_size: int | None = None, **filters: Any

@@ -102,6 +102,27 @@ def test_broken_pages_are_typed_errors_quoting_the_body(
     assert caught.value.body == body[:200]
 
 
+@pytest.mark.parametrize("chunk_size", [7, CHUNK_SIZE])
+def test_a_broken_page_quotes_no_secret_and_chains_no_body(chunk_size: int) -> None:
+    body = '{"calls": [{"sid": "CA1", "auth_token": "tok3n-s3cret", "to": "+1'
+    page = StreamedPage(body.encode(), "calls", URL, status=200, chunk_size=chunk_size)
+    with pytest.raises(twiorm.MalformedResponseError, match="not JSON") as caught:
+        list(page.records())
+    error = caught.value
+    assert "tok3n-s3cret" not in str(error)
+    assert "tok3n-s3cret" not in error.body
+    assert error.__context__ is None
+    assert error.__cause__ is None
+
+
+def test_a_parsed_page_that_is_not_an_envelope_quotes_no_secret() -> None:
+    payload = [{"auth_token": "tok3n-s3cret"}]
+    with pytest.raises(twiorm.MalformedResponseError, match="list envelope") as caught:
+        parse_page(payload, "calls", URL, 200)
+    assert "tok3n-s3cret" not in str(caught.value)
+    assert caught.value.status == 200
+
+
 @pytest.mark.parametrize("number", ["0", "-7", "12345", "1.5", "-0.25", "1e9", "2.5E-3", "6e+2"])
 @pytest.mark.parametrize("chunk_size", [1, 2, 3, 4])
 def test_an_envelope_number_cut_by_a_window_edge_is_read_whole(
