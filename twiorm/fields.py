@@ -20,7 +20,7 @@ import decimal
 import functools
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Final, Generic, Literal, TypeVar, overload
 from urllib.parse import urlsplit
@@ -39,6 +39,7 @@ from twiorm.errors import (
     ReadOnlyFieldError,
     ValidationError,
 )
+from twiorm.input_errors import Problem
 from twiorm.redaction import HIDDEN, is_secret_name
 
 if TYPE_CHECKING:
@@ -80,12 +81,17 @@ RANGE: Final = ("exact", "gte", "lte")
 LOOKUP_SUFFIXES: Final = {"exact": "", "gte": ">", "lte": "<"}
 
 
+_OPERATION_FLAGS: Final = frozenset({"create", "update", "fetch", "delete"})
+
+
 class Expected(ValueError):
     """Raised by a ``clean`` to replace the field's usual expectation in the error."""
 
 
 Requirement = bool | Literal["required"]
-Operation = Literal["create", "update", "fetch", "filter"]
+#: What a value is given for: "create", "update", "fetch", "filter" (a list's query),
+#: "delete", or a named action; fields that care (dates, enums) clean by it.
+Operation = str
 WireValue = str | list[str]
 
 
@@ -107,9 +113,12 @@ class Field(Generic[T]):
         *,
         create: Requirement = False,
         update: Requirement = False,
-        fetch: bool = False,
+        fetch: Requirement = False,
         filter: bool | tuple[str, ...] = False,  # noqa: A002 - mirrors the manager's verb
         filter_format: Literal["date", "date-time"] | None = None,
+        delete: Requirement = False,
+        actions: Mapping[str, Requirement] | None = None,
+        header: bool = False,
         write_only: bool = False,
         key: str | None = None,
         param: str | None = None,
@@ -118,6 +127,16 @@ class Field(Generic[T]):
         self.create = create
         self.update = update
         self.fetch = fetch
+        self.delete = delete
+        #: Named actions (``patch`` …) that take this field, and whether they require it.
+        self.actions: dict[str, Requirement] = dict(actions or {})
+        #: Sent as an HTTP header (``X-Twilio-Webhook-Enabled``) rather than a parameter.
+        self.header = header
+        for flag in (create, update, fetch, delete, *self.actions.values()):
+            if flag not in (True, False, REQUIRED):
+                raise DeclarationError(
+                    f"an operation flag is True, False or REQUIRED, not {flag!r}"
+                )
         self.lookups: tuple[str, ...] = ("exact",) if filter is True else tuple(filter or ())
         unknown = [lookup for lookup in self.lookups if lookup not in LOOKUP_SUFFIXES]
         if unknown:
@@ -155,9 +174,21 @@ class Field(Generic[T]):
         return copy
 
     @property
+    def explicit_param(self) -> str | None:
+        """The wire name the declaration gave (``param=...``), if any."""
+        return self._param
+
+    @property
     def writable(self) -> bool:
         """True when some operation accepts this field as a body parameter."""
         return bool(self.create or self.update)
+
+    def requirement(self, operation: str) -> Requirement:
+        """Whether ``operation`` (create, update, fetch, delete or an action) takes this field."""
+        if operation in _OPERATION_FLAGS:
+            flag: Requirement = getattr(self, operation)
+            return flag
+        return self.actions.get(operation, False)
 
     def wire_name(self, lookup: str = "exact") -> str:
         """Return the parameter name on the wire, for a filter lookup if given."""
@@ -251,30 +282,50 @@ class Field(Generic[T]):
         """Check a value given as a parameter of ``operation`` (create, update, filter …)."""
         return self.clean(value)
 
-    def validate(self, value: Any, operation: Operation | None = None) -> T:
-        """Clean ``value`` or raise twiorm's ``ValidationError`` naming resource and field."""
+    def check(
+        self, value: Any, operation: Operation | None = None, *, name: str | None = None
+    ) -> tuple[Any, Problem | None]:
+        """Clean ``value``; return it with ``None``, or ``None`` with the ``Problem``.
+
+        ``name`` is how the problem names the value (a filter keyword, say); by default
+        the field's name. The problem never quotes a secret's value or reason.
+        """
         try:
-            return self.clean(value) if operation is None else self.clean_for(value, operation)
+            return (
+                self.clean(value) if operation is None else self.clean_for(value, operation)
+            ), None
         except Expected as exc:
             reason, expected = "", str(exc)
         except (TypeError, ValueError) as exc:
-            reason, expected = str(exc), None
-        # Raised outside the handler, so the error carries no chained one that may quote
+            reason, expected = str(exc), self.expected
+        # Returned outside the handler: nothing raised from it chains an error that may quote
         # the value (int("…") does).
-        raise self.validation_error(value, reason, expected=expected)
+        shown = self.shown(value)
+        return None, Problem(name or self.name, shown, expected, "" if self.secret else reason)
+
+    def validate(self, value: Any, operation: Operation | None = None) -> T:
+        """Clean ``value`` or raise twiorm's ``ValidationError`` naming resource and field."""
+        cleaned, problem = self.check(value, operation)
+        if problem is not None:
+            raise self.validation_error(value, problem.reason, expected=problem.expected)
+        return cleaned  # type: ignore[no-any-return]
 
     def validation_error(
         self, value: Any, reason: str = "", *, expected: str | None = None
     ) -> ValidationError:
         """Build the error for an invalid ``value`` of this field."""
         owner = getattr(self, "owner", None)
-        expected = expected or self.expected
-        detail = f" ({reason})" if reason and reason != expected and not self.secret else ""
+        problem = Problem(
+            self._where(),
+            self.shown(value),
+            expected or self.expected,
+            "" if self.secret else reason,
+        )
         return ValidationError(
-            f"{self._where()}: expected {expected}, got {self.shown(value)}{detail}",
+            problem.describe(),
             resource=owner.__name__ if owner else None,
             field=self.name,
-            expected=expected,
+            expected=problem.expected,
         )
 
     def shown(self, value: Any) -> str:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 from twiorm.query import QuerySet
 
 if TYPE_CHECKING:
-    from twiorm.client import Client
+    from twiorm.base_client import BaseClient as Client
     from twiorm.resource import Resource
 
 __all__ = ["Manager", "ManagerDescriptor"]

@@ -14,8 +14,9 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Final
 
-from twiorm.errors import DeclarationError
+from twiorm.errors import DeclarationError, VerbNotAllowedError
 from twiorm.fields import REQUIRED, Field
+from twiorm.operations import Operation, build_operations
 from twiorm.paths import placeholders, snake_case
 from twiorm.suggest import did_you_mean
 
@@ -27,10 +28,19 @@ __all__ = ["META_OPTIONS", "VERBS", "Options"]
 VERBS: Final = ("list", "fetch", "create", "update", "delete")
 #: Meta options and what each means.
 META_OPTIONS: Final = {
-    "path": "instance URL template, e.g. /2010-04-01/Accounts/{account_sid}/Calls/{sid}.json",
+    "path": "instance URL template, e.g. /2010-04-01/Accounts/{account_sid}/Calls/{sid}.json "
+    "(with identity None: the URL of a singleton, or of a list without instances)",
+    "list_path": "the list's URL template when it is not the path without its identity",
     "domain": "Twilio product host prefix: api, messaging, verify, lookups … (default api)",
     "verbs": f"the operations allowed, a subset of {VERBS}",
-    "identity": "the field that identifies an instance (default sid; None for no instance URL)",
+    "identity": "the field that identifies an instance (default sid; None: the path is the "
+    "resource's only URL, as for a singleton)",
+    "methods": "per operation, an HTTP method other than the usual one, e.g. {'update': 'PUT'}",
+    "actions": "named operations beyond the five verbs, on the instance URL, e.g. "
+    "{'patch': 'PATCH'}",
+    "body": "'form' (default) or 'json', or per operation {'create': 'json'}",
+    "answers": "per operation, what the answer is when not the usual: 'record', 'none' (204), "
+    "'redirect' (a 307 to follow), or another Resource class",
     "list_key": "the list envelope key holding the records (default from the path)",
     "one_of": "per operation, groups of parameters of which at least one is required",
     "max_page_size": "the largest PageSize the list accepts (default 1000)",
@@ -76,26 +86,37 @@ class Options:
         self.verbs: frozenset[str] = frozenset(self.declared.get("verbs", ()))
         self.path: str = self.declared.get("path", "")
         self.mount: str | None = self.declared.get("mount")
+        self.actions: dict[str, str] = dict(self.declared.get("actions") or {})
         if self.abstract:
             self.list_path = self.instance_path = ""
             self.path_params: tuple[str, ...] = ()
             self.list_key = ""
             self.one_of: dict[str, tuple[tuple[str, ...], ...]] = {}
+            self.operations: dict[str, Operation] = {}
             return
         self._check_basics()
         self.list_path, self.instance_path = self._split_path()
-        self.path_params = tuple(placeholders(self.list_path))
+        # Every placeholder but the identity: parents' values (account_sid, conference_sid).
+        self.path_params = tuple(
+            name
+            for name in dict.fromkeys(
+                [*placeholders(self.list_path), *placeholders(self.instance_path)]
+            )
+            if name != self.identity
+        )
         self.list_key = self.declared.get("list_key") or _list_key_from(self.list_path)
         self.one_of = self._check_one_of()
+        self.operations = build_operations(self, self.declared)
 
     # -- validation ----------------------------------------------------------------------
 
-    def _fail(self, message: str) -> DeclarationError:
+    def fail(self, message: str) -> DeclarationError:
+        """The error for a mistake in this declaration, naming the class."""
         return DeclarationError(f"{self.resource_name}.Meta: {message}")
 
     def _check_basics(self) -> None:
         if not self.path:
-            raise self._fail("'path' is required (the instance URL template)")
+            raise self.fail("'path' is required (the instance URL template)")
         # The path is joined to the host: anything but plain segments could move the
         # request (and its credentials) elsewhere ("@evil.com/…", ".evil.com/…", "../").
         if (
@@ -103,41 +124,47 @@ class Options:
             or not _PATH.fullmatch(self.path)
             or any(segment in (".", "..") for segment in self.path.split("/"))
         ):
-            raise self._fail(
+            raise self.fail(
                 "'path' must start with '/' and hold only letters, digits, '_', '-', '.' "
                 f"and {{placeholders}} between slashes, got {self.path!r}"
             )
         if not isinstance(self.domain, str) or not _DOMAIN.fullmatch(self.domain):
-            raise self._fail(
+            raise self.fail(
                 f"'domain' must be a Twilio domain name like 'api', got {self.domain!r}"
             )
         unknown = self.verbs - set(VERBS)
         if unknown:
-            raise self._fail(f"unknown verbs {sorted(unknown)}; allowed: {', '.join(VERBS)}")
+            raise self.fail(f"unknown verbs {sorted(unknown)}; allowed: {', '.join(VERBS)}")
         if self.identity is not None and self.identity not in self.fields:
-            raise self._fail(f"identity {self.identity!r} is not a declared field")
-        if self.identity is None and self.verbs & {"fetch", "update", "delete"}:
-            raise self._fail("fetch, update and delete need an identity")
+            raise self.fail(f"identity {self.identity!r} is not a declared field")
+        for name in self.actions:
+            if not (isinstance(name, str) and name.isidentifier()) or name in VERBS:
+                raise self.fail(
+                    f"actions are named by identifiers other than the verbs, not {name!r}"
+                )
+        for option in ("methods", "answers", "actions"):
+            if not isinstance(self.declared.get(option) or {}, Mapping):
+                raise self.fail(f"{option!r} is a dict of operation names")
         if (
             isinstance(self.max_page_size, bool)
             or not isinstance(self.max_page_size, int)
             or self.max_page_size < 1
         ):
-            raise self._fail("'max_page_size' must be a positive integer")
+            raise self.fail("'max_page_size' must be a positive integer")
         for option in ("free_text_identity", "abstract"):
             if not isinstance(self.declared.get(option, False), bool):
-                raise self._fail(f"{option!r} is True or False")
+                raise self.fail(f"{option!r} is True or False")
         for option in ("mount", "list_key"):
             value = self.declared.get(option)
             if value is not None and not (isinstance(value, str) and value.isidentifier()):
-                raise self._fail(f"{option!r} is a snake_case name, got {value!r}")
+                raise self.fail(f"{option!r} is a snake_case name, got {value!r}")
         self._check_unique("param", [f for f in self.fields.values() if f.writable or f.lookups])
         self._check_unique("key", [f for f in self.fields.values() if not f.write_only])
         for verb, names in self.identity_aliases.items():
             if verb not in ("fetch", "update", "delete") or verb not in self.verbs:
-                raise self._fail(f"identity_aliases names {verb!r}, not an instance verb it has")
+                raise self.fail(f"identity_aliases names {verb!r}, not an instance verb it has")
             if any(not isinstance(n, str) or not _ALIAS.fullmatch(n) for n in names):
-                raise self._fail(f"identity_aliases[{verb!r}] holds names like 'Twilio.CURRENT'")
+                raise self.fail(f"identity_aliases[{verb!r}] holds names like 'Twilio.CURRENT'")
 
     def _check_unique(self, attribute: str, fields: list[Field[Any]]) -> None:
         """Two fields may not share a wire name: one would silently shadow the other."""
@@ -145,35 +172,41 @@ class Options:
         for field in fields:
             name = getattr(field, attribute)
             if name in owners:
-                raise self._fail(
+                raise self.fail(
                     f"fields {owners[name]!r} and {field.name!r} share the {attribute} {name!r}"
                 )
             owners[name] = field.name
 
     def _split_path(self) -> tuple[str, str]:
+        declared_list = self.declared.get("list_path")
+        if declared_list is not None and (
+            not isinstance(declared_list, str) or not _PATH.fullmatch(declared_list)
+        ):
+            raise self.fail(f"'list_path' is a path like 'path', got {declared_list!r}")
         if self.identity is None:
-            return self.path, ""
+            # A singleton (Balance, Configuration) or a list without instance URLs.
+            return declared_list or self.path, self.path
         suffix = next((s for s in _SUFFIXES if self.path.endswith(s)), "")
         tail = "/{" + self.identity + "}" + suffix
         if not self.path.endswith(tail):
-            raise self._fail(f"'path' must end with {tail!r} (the identity), got {self.path!r}")
-        return self.path[: -len(tail)] + suffix, self.path
+            raise self.fail(f"'path' must end with {tail!r} (the identity), got {self.path!r}")
+        return declared_list or self.path[: -len(tail)] + suffix, self.path
 
     def _check_one_of(self) -> dict[str, tuple[tuple[str, ...], ...]]:
         groups: dict[str, tuple[tuple[str, ...], ...]] = {}
         for operation, declared in dict(self.declared.get("one_of", {})).items():
-            if operation not in ("create", "update"):
-                raise self._fail(f"one_of names an unknown operation {operation!r}")
+            if operation not in ("create", "update", "delete", *self.actions):
+                raise self.fail(f"one_of names an unknown operation {operation!r}")
             if isinstance(declared, str) or any(isinstance(group, str) for group in declared):
-                raise self._fail(
+                raise self.fail(
                     f"one_of[{operation!r}] is a tuple of groups of names, "
                     f"e.g. {{{operation!r}: (('url', 'twiml'),)}}"
                 )
             for group in declared:
                 for name in group:
                     field = self.fields.get(name)
-                    if field is None or not getattr(field, operation):
-                        raise self._fail(f"one_of[{operation!r}] names {name!r}, not a parameter")
+                    if field is None or not field.requirement(operation):
+                        raise self.fail(f"one_of[{operation!r}] names {name!r}, not a parameter")
             groups[operation] = tuple(tuple(group) for group in declared)
         return groups
 
@@ -198,30 +231,43 @@ class Options:
                 allowed[name if lookup == "exact" else f"{name}__{lookup}"] = (field, lookup)
         return allowed
 
+    def operation(self, name: str) -> Operation:
+        """The operation ``name``, or ``VerbNotAllowedError`` saying which the resource has."""
+        found = self.operations.get(name)
+        if found is None:
+            allowed = ", ".join(self.operations) or "nothing"
+            raise VerbNotAllowedError(
+                f"{self.resource_name} does not allow {name}; it allows: {allowed}",
+                resource=self.resource_name,
+                verb=name,
+            )
+        return found
+
     def parameters(self, operation: str) -> dict[str, Field[Any]]:
-        """The fields accepted as parameters of ``create``, ``update`` or ``fetch``."""
-        return {name: f for name, f in self.fields.items() if getattr(f, operation)}
+        """The fields ``operation`` (create, update, fetch, delete, an action) takes."""
+        return {name: f for name, f in self.fields.items() if f.requirement(operation)}
 
     def required(self, operation: str) -> tuple[str, ...]:
         """The parameters ``operation`` cannot do without."""
-        return tuple(name for name, f in self.fields.items() if getattr(f, operation) == REQUIRED)
+        return tuple(
+            name for name, f in self.fields.items() if f.requirement(operation) == REQUIRED
+        )
 
     @cached_property
     def response_schema(self) -> ma.Schema:
         """The marshmallow schema stating how a response record loads."""
-        from twiorm.schema import response_schema
+        from twiorm.schema import response_schema  # marshmallow loads when first asked for
 
         return response_schema(self)
 
     def parameter_schema(self, operation: str) -> ma.Schema:
-        """The marshmallow schema that validates and encodes one operation's parameters."""
+        """The marshmallow schema of one operation's parameters (``filter`` is the list's)."""
         from twiorm.schema import parameter_schema
 
-        if operation not in ("create", "update", "fetch", "filter"):
-            raise ValueError(f"an operation is create, update, fetch or filter, not {operation!r}")
-        schema = self._parameter_schemas.get(operation)
+        name = "list" if operation == "filter" else operation
+        schema = self._parameter_schemas.get(name)
         if schema is None:
-            schema = self._parameter_schemas[operation] = parameter_schema(self, operation)
+            schema = self._parameter_schemas[name] = parameter_schema(self.operation(name))
         return schema
 
     def describe_filters(self) -> str:

@@ -13,28 +13,28 @@ from collections.abc import Iterator
 from functools import partial
 from itertools import islice
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from twiorm.answers import read_answer
+from twiorm.defaults import current_default_client, get_default_client
 from twiorm.errors import (
     ConfigurationError,
     MalformedResponseError,
     NotFoundError,
     TwiormError,
     ValidationError,
-    VerbNotAllowedError,
 )
+from twiorm.operations import Encoded
 from twiorm.paging import Page, StreamedPage, StreamPosition, next_link_problem, parse_page
-from twiorm.parameters import encode_filters, encode_parameters
-from twiorm.paths import check_path_value, fill_path
+from twiorm.paths import check_path_value
 from twiorm.request import RequestSpec, _pairs
 
 if TYPE_CHECKING:
-    from twiorm.client import Client
+    from twiorm.base_client import BaseClient as Client
     from twiorm.options import Options
     from twiorm.resource import Resource
 
-__all__ = ["QuerySet", "ResultPage", "require_verb"]
+__all__ = ["QuerySet", "ResultPage"]
 
 R = TypeVar("R", bound="Resource")
 
@@ -82,7 +82,7 @@ class QuerySet(Generic[R]):
         clone._path.update(path)
         if filters:
             merged = {**self._filters, **filters}
-            clone._params = encode_filters(self._meta, merged)
+            clone._params = self._meta.operation("list").encode(merged).query
             clone._filters = merged
         return clone
 
@@ -145,25 +145,11 @@ class QuerySet(Generic[R]):
         return self.model.__name__
 
     def _resolve_client(self) -> Client:
-        if self._client is not None:
-            return self._client
-        from twiorm.client import get_default_client
-
-        return get_default_client()
+        return self._client if self._client is not None else get_default_client()
 
     def _shown_client(self) -> Client | None:
         """The client a repr may name: bound, or a default already set (never built here)."""
-        if self._client is not None:
-            return self._client
-        from twiorm.client import current_default_client
-
-        return current_default_client()
-
-    def _path_values(self, client: Client | None) -> dict[str, str]:
-        values = dict(self._path)
-        if client is not None and "account_sid" not in values:
-            values["account_sid"] = client.account_sid
-        return values
+        return self._client if self._client is not None else current_default_client()
 
     def _page_size(self, requested: int | None) -> int:
         largest = self._meta.max_page_size
@@ -198,16 +184,20 @@ class QuerySet(Generic[R]):
     def _list_request(
         self, client: Client | None, page_size: int | None, *, placeholders: bool = False
     ) -> RequestSpec:
-        require_verb(self.model, "list")
-        meta = self._meta
-        values = self._path_values(client)
+        operation = self._meta.operation("list")
+        paging = {"PageSize": str(self._page_size(page_size))}
         if placeholders:  # for display: leave what only a client knows as {account_sid}
-            values = {name: values.get(name, f"{{{name}}}") for name in meta.path_params}
-            path = fill_path(meta, meta.list_path, values).replace("%7B", "{").replace("%7D", "}")
-        else:
-            path = fill_path(meta, meta.list_path, values)
-        params = {**self._params, "PageSize": str(self._page_size(page_size))}
-        return RequestSpec("GET", meta.domain, path, params)
+            known = dict(self._path)
+            if client is not None:
+                known.setdefault("account_sid", client.account_sid)
+            path = operation.path
+            for name in operation.path_params:
+                if name in known:
+                    path = path.replace(f"{{{name}}}", quote(known[name], safe=""))
+            return RequestSpec("GET", operation.domain, path, {**self._params, **paging})
+        return operation.request(
+            client, self._path, encoded=Encoded(query=self._params), query=paging
+        )
 
     def __repr__(self) -> str:
         try:
@@ -310,7 +300,7 @@ class QuerySet(Generic[R]):
         ``resume_from`` also takes a page URL of this list (an unsliced query set only).
         """
         resume = self._resume_position(resume_from)
-        context = self._path_values(None)
+        context = dict(self._path)
         load = self.model._from_record
         progress = _Progress()
         try:
@@ -359,16 +349,48 @@ class QuerySet(Generic[R]):
             expected="an error raised by a stream, its stream_position, or a page URL",
         )
 
-    def page(self, page_size: int | None = None) -> ResultPage[R]:
-        """Fetch the first page only (one request); ``next_page()`` follows Twilio's link."""
+    def page(
+        self,
+        page_size: int | None = None,
+        *,
+        page_token: str | None = None,
+        page_number: int | None = None,
+    ) -> ResultPage[R]:
+        """Fetch one page (one request); ``next_page()`` follows Twilio's link.
+
+        The first page, or the one ``page_token`` and ``page_number`` (Twilio's
+        ``PageToken`` and ``Page``, from a page seen earlier) name.
+        """
         if self._start or self._stop is not None:
             raise ValidationError(
                 f"page() reads Twilio's own pages and cannot start or stop at a slice's "
                 f"bounds; call it on an unsliced {self._name} query set",
                 resource=self._name,
             )
+        if page_number is not None and (
+            isinstance(page_number, bool) or not isinstance(page_number, int) or page_number < 0
+        ):
+            raise ValidationError(
+                f"page_number must be a non-negative integer, got {page_number!r}"
+            )
+        if page_token is not None and not (
+            isinstance(page_token, str) and page_token.isprintable() and page_token
+        ):
+            raise ValidationError(f"page_token must be a non-empty string, got {page_token!r}")
         client = self._resolve_client()
-        return ResultPage._fetch(self, client, self._list_request(client, page_size))
+        spec = self._list_request(client, page_size)
+        extra = {"PageToken": page_token, "Page": None if page_number is None else str(page_number)}
+        params = {**spec.params, **{k: v for k, v in extra.items() if v is not None}}
+        return ResultPage._fetch(self, client, spec._replace(params=params))
+
+    def page_at(self, url: str) -> ResultPage[R]:
+        """Fetch the page at ``url`` (a ``next_page_url`` kept from earlier) of this list."""
+        client = self._resolve_client()
+        spec = RequestSpec.from_url("GET", self._meta.domain, url)
+        own = self._list_request(client, None).path
+        if spec.path != own:
+            raise ValidationError(f"{url!r} is not a page of {own}")
+        return ResultPage._fetch(self, client, spec)
 
     def _fetch_all(self) -> list[R]:
         if self._result_cache is None:
@@ -414,6 +436,13 @@ class QuerySet(Generic[R]):
             if identity is not None:
                 raise ValidationError(f"{self._name}.get() got the identity twice")
             identity = kwargs.pop(meta.identity)
+        if meta.identity is None and "fetch" in meta.operations:
+            # A singleton (an account's Balance): its one URL, its fetch parameters.
+            if identity is not None:
+                raise ValidationError(
+                    f"{self._name} is a singleton: get() takes no identity", resource=self._name
+                )
+            return self._fetch(None, kwargs)
         if identity is not None:
             if self._filters:
                 # A fetch by identity cannot apply list filters, and ignoring them would
@@ -445,21 +474,19 @@ class QuerySet(Generic[R]):
         return ", ".join(f"{k}={v!r}" for k, v in described.items()) or "the filters"
 
     def _fetch(self, identity: Any, kwargs: dict[str, Any]) -> R:
-        require_verb(self.model, "fetch")
         meta = self._meta
-        assert meta.identity is not None
+        operation = meta.operation("fetch")
         path, rest = _split_path_parameters(meta, kwargs)
-        params = encode_parameters(meta, "fetch", rest) if rest else {}
         client = self._resolve_client()
-        values = {**self._path_values(client), **path}
-        values[meta.identity] = check_path_value(meta, meta.identity, identity, "fetch")
-        spec = RequestSpec("GET", meta.domain, fill_path(meta, meta.instance_path, values), params)
+        values = {**self._path, **path}
+        if meta.identity is not None:
+            values[meta.identity] = identity
+        spec = operation.request(client, values, rest)
         try:
             # A record without its identity (a list envelope, an error page) cannot be
             # saved or deleted: refused now rather than handed back.
-            return self.model._send_for_record(
-                client, spec, {**self._path, **path}, identified=True
-            )
+            found: R = self.model._answer(client, operation, spec, {**self._path, **path})
+            return found
         except NotFoundError as exc:
             raise self.model.DoesNotExist(
                 exc.message,
@@ -519,19 +546,6 @@ def _page_key(spec: RequestSpec) -> tuple[str, tuple[tuple[str, str], ...]]:
     return unquote(spec.path), tuple(sorted(_pairs(spec.params)))
 
 
-def require_verb(model: type[Resource], verb: str) -> None:
-    """Raise ``VerbNotAllowedError`` unless ``model`` allows ``verb``."""
-    if verb not in model._meta.verbs:
-        allowed = ", ".join(
-            v for v in ("list", "fetch", "create", "update", "delete") if v in model._meta.verbs
-        )
-        raise VerbNotAllowedError(
-            f"{model.__name__} does not allow {verb}; it allows: {allowed or 'nothing'}",
-            resource=model.__name__,
-            verb=verb,
-        )
-
-
 class ResultPage(Generic[R]):
     """One page of a list, as the official helpers' ``page()`` returns it."""
 
@@ -542,7 +556,7 @@ class ResultPage(Generic[R]):
         self._client: Client | None = client
         # Where this page was read from and how it answered, to check where its link leads.
         self._url, self._status = url, status
-        context = queryset._path_values(None)
+        context = dict(queryset._path)
         self.records: list[R] = [
             queryset.model._from_record(record, client, context) for record in page.records
         ]

@@ -8,25 +8,28 @@ password, a call token), since a description of a request ends up in logs and er
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from twiorm.fields import WireValue
-from twiorm.redaction import HIDDEN, is_secret_name, redact_params
+from twiorm.redaction import HIDDEN, is_secret_name, redact_params, redact_text
 
 __all__ = ["RequestSpec"]
 
 # The shared default for no parameters: read-only, so no request can change another's.
 _NOTHING: Mapping[str, WireValue] = MappingProxyType({})
+_NO_HEADERS: Mapping[str, str] = MappingProxyType({})
 
 
 class RequestSpec(NamedTuple):
     """One HTTP request to Twilio, before credentials and the host are added.
 
     ``path`` is already percent-encoded; ``params`` go in the query string and ``data`` in
-    the form body, both with Twilio's PascalCase names (lists become repeated keys).
+    the form body, both with Twilio's PascalCase names (lists become repeated keys);
+    ``json`` is the body of an operation that takes JSON.
     """
 
     method: str
@@ -34,6 +37,10 @@ class RequestSpec(NamedTuple):
     path: str
     params: Mapping[str, WireValue] = _NOTHING
     data: Mapping[str, WireValue] = _NOTHING
+    #: A JSON body (Content, Assistants …) instead of a form; ``None`` for a form.
+    json: Any = None
+    #: Headers an operation declares (``X-Twilio-Webhook-Enabled``, ``If-Match``).
+    headers: Mapping[str, str] = _NO_HEADERS
 
     @property
     def query_string(self) -> str:
@@ -67,6 +74,8 @@ class RequestSpec(NamedTuple):
 
     def __str__(self) -> str:
         body = f" {urlencode(redact_params(_pairs(self.data)))}" if self.data else ""
+        if self.json is not None:
+            body = f" {redact_text(json.dumps(self.json, default=str))}"
         return f"{self.method} {self.domain}:{self.target}{body}"
 
     def __repr__(self) -> str:
@@ -78,6 +87,12 @@ class RequestSpec(NamedTuple):
                 ("path", self.path),
                 ("params", _shown(self.params)),
                 ("data", _shown(self.data)),
+                *(
+                    (("json", redact_text(json.dumps(self.json, default=str))),)
+                    if self.json is not None
+                    else ()
+                ),
+                *((("headers", _shown(self.headers)),) if self.headers else ()),
             )
         )
         return f"RequestSpec({shown})"

@@ -102,11 +102,14 @@ class Requestor:
         timeout: Timeout | None = None,
         retries: RetryPolicy | int | None = None,
         decode: Callable[[HTTPResponse, str], Any] | None = None,
+        redirects: bool = False,
     ) -> Any:
         """Send ``spec`` to ``base_url``; return the parsed JSON (``None`` for no content).
 
         ``timeout`` and ``retries`` override the requestor's own for this call; ``decode``
         replaces JSON parsing of a success body (list pages read it as they stream).
+        ``redirects`` takes a redirect status as the answer (it is never followed here:
+        that would send the credentials to another host).
         """
         policy = as_policy(retries, self.retries)
         limit = self.timeout if timeout is None else check_timeout(timeout)
@@ -116,7 +119,7 @@ class Requestor:
         maybe_applied = False  # did an earlier attempt perhaps take effect?
         while True:
             attempt += 1
-            outcome, retry_after = self._attempt(spec, url, limit, decode or parse_body)
+            outcome, retry_after = self._attempt(spec, url, limit, decode or parse_body, redirects)
             if isinstance(outcome, _Success):
                 return outcome.value
             failure = outcome
@@ -151,6 +154,7 @@ class Requestor:
         url: str,
         timeout: Timeout,
         decode: Callable[[HTTPResponse, str], Any],
+        redirects: bool = False,
     ) -> tuple[_Success | TwiormError, float | None]:
         """Send once; return the parsed answer, or the error with any Retry-After."""
         started = time.perf_counter()
@@ -163,7 +167,8 @@ class Requestor:
                     url=url,
                     params=_pairs(spec.params),
                     data=_pairs(spec.data),
-                    headers={"Accept": "application/json", "User-Agent": _USER_AGENT},
+                    content=None if spec.json is None else json.dumps(spec.json).encode(),
+                    headers=_headers(spec),
                     auth=self._credentials.basic_auth(),
                     timeout=timeout,
                 )
@@ -174,7 +179,7 @@ class Requestor:
         if response.url != url:  # errors name the URL asked for, whatever the transport said
             response = response._replace(url=url)
         self._log(spec, response.status, started)
-        if 200 <= response.status < 300:
+        if 200 <= response.status < 300 or (redirects and 300 <= response.status < 400):
             return _Success(decode(response, spec.method)), None
         error = error_from_response(response, spec.method)
         retry_after = parse_retry_after(response.header("retry-after"), response.header("date"))
@@ -244,6 +249,14 @@ class Requestor:
 
     def __repr__(self) -> str:
         return f"<Requestor {self.transport!r}>"
+
+
+def _headers(spec: RequestSpec) -> dict[str, str]:
+    # The operation's own headers first: they may not replace what twiorm must send.
+    headers = {**spec.headers, "Accept": "application/json", "User-Agent": _USER_AGENT}
+    if spec.json is not None:
+        headers["Content-Type"] = "application/json"
+    return headers
 
 
 def _query_value(value: str) -> str:

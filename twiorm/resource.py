@@ -19,22 +19,25 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 
 from twiorm import errors, registry
-from twiorm.answers import read_answer
+from twiorm.answers import read_answer, read_redirect
 from twiorm.dates import format_datetime
+from twiorm.defaults import get_default_client
 from twiorm.errors import DeclarationError, MalformedResponseError, ValidationError
 from twiorm.fields import Field
+from twiorm.input_errors import unknown_names
+from twiorm.lists import ListResource, child_list
 from twiorm.manager import ManagerDescriptor
+from twiorm.operations import Operation
 from twiorm.options import Options
-from twiorm.parameters import encode_parameters
-from twiorm.paths import check_path_value, fill_path
-from twiorm.query import require_verb
+from twiorm.paths import check_path_value
 from twiorm.redaction import redact_excerpt
 from twiorm.request import RequestSpec
 from twiorm.suggest import did_you_mean
 
 if TYPE_CHECKING:
-    from twiorm.client import Client
-    from twiorm.rest import ListResource
+    import marshmallow as ma
+
+    from twiorm.base_client import BaseClient as Client
 
 __all__ = ["Resource", "ResourceMeta"]
 
@@ -117,7 +120,7 @@ class Resource(metaclass=ResourceMeta):
             raise DeclarationError(f"{type(self).__name__} is abstract and cannot be created")
         self.__dict__.update(_raw={}, _dirty=set(), _client=None, _context={}, _persisted=False)
         for name, value in values.items():
-            if value is None:
+            if value is None and (name in meta.fields or name in meta.path_params):
                 continue  # "not given", as create() takes it
             if name in meta.path_params:
                 self._context[name] = check_path_value(meta, name, value)
@@ -163,6 +166,18 @@ class Resource(metaclass=ResourceMeta):
         ``identified`` also requires the record to carry the identity.
         """
         status, payload = client.send(spec, decode=read_answer)
+        return cls._record_from_answer(client, spec, status, payload, context, identified)
+
+    @classmethod
+    def _record_from_answer(
+        cls: type[R],
+        client: Client,
+        spec: RequestSpec,
+        status: int,
+        payload: Any,
+        context: dict[str, str],
+        identified: bool = False,
+    ) -> R:
         problem = None
         if not isinstance(payload, dict):
             problem = f"expected a {cls.__name__} record, got {type(payload).__name__}"
@@ -184,14 +199,46 @@ class Resource(metaclass=ResourceMeta):
         )
 
     @classmethod
-    def _create(cls: type[R], client: Client, context: dict[str, str], values: Any) -> R:
-        require_verb(cls, "create")
-        meta = cls._meta
-        data = encode_parameters(meta, "create", values)
-        path_values = {"account_sid": client.account_sid, **context}
-        path = fill_path(meta, meta.list_path, path_values)
-        spec = RequestSpec("POST", meta.domain, path, {}, data)
-        return cls._send_for_record(client, spec, dict(context), identified=True)
+    def _answer(
+        cls, client: Client, operation: Operation, spec: RequestSpec, context: dict[str, str]
+    ) -> Any:
+        """Send an operation's request and read its answer as the operation declares it."""
+        if operation.answer == "none":
+            client.send(spec)
+            return None
+        model: type[Resource] = operation.returns or cls
+        if operation.answer == "redirect":
+            status, payload = client.send(spec, decode=read_redirect, redirects=True)
+            return model._record_from_answer(client, spec, status, payload, context)
+        identified = operation.name in ("create", "fetch") and model is cls
+        return model._send_for_record(client, spec, context, identified=identified)
+
+    @classmethod
+    def _create(
+        cls: type[R],
+        client: Client,
+        context: dict[str, str],
+        values: Mapping[str, Any],
+        *,
+        cleaned: bool = False,
+    ) -> R:
+        operation = cls._meta.operation("create")
+        spec = operation.request(client, context, values, cleaned=cleaned)
+        created: R = cls._answer(client, operation, spec, dict(context))
+        return created
+
+    @classmethod
+    def schema(cls, operation: str | None = None) -> ma.Schema:
+        """The marshmallow schema of a record, or of ``operation``'s parameters.
+
+        ``Call.schema().load(payload)`` reads a Twilio record into Python values and
+        ``dump`` writes them back as Twilio's JSON; ``Call.schema("create")`` loads
+        parameters by their wire names and dumps Python names to the wire. Both convert
+        with the fields, as attribute reads and requests do.
+        """
+        if operation is None:
+            return cls._meta.response_schema
+        return cls._meta.parameter_schema(operation)
 
     # -- reading -------------------------------------------------------------------------
 
@@ -226,8 +273,6 @@ class Resource(metaclass=ResourceMeta):
                 return raw[name]
             mount = registry.children(type(self)).get(name)
             if mount is not None and raw is not None:
-                from twiorm.rest import child_list
-
                 return child_list(mount, self._client, self._url_values())
         raise AttributeError(f"{type(self).__name__!s} has no attribute {name!r}")
 
@@ -237,8 +282,6 @@ class Resource(metaclass=ResourceMeta):
         if mount is None:
             known = ", ".join(sorted(registry.children(type(self)))) or "none"
             raise AttributeError(f"{type(self).__name__} has no sub-resource {name!r}: {known}")
-        from twiorm.rest import child_list  # the official-helper face loads when first used
-
         return child_list(mount, self._client, self._url_values())
 
     def _url_values(self) -> dict[str, str]:
@@ -274,34 +317,62 @@ class Resource(metaclass=ResourceMeta):
     def _bound_client(self, client: Client | None) -> Client:
         if client is not None:
             return client
-        if self._client is not None:
-            return self._client
-        from twiorm.client import get_default_client
+        return self._client if self._client is not None else get_default_client()
 
-        return get_default_client()
+    def _instance_request(
+        self,
+        name: str,
+        client: Client,
+        arguments: Mapping[str, Any] | None = None,
+        *,
+        cleaned: bool = False,
+    ) -> tuple[Operation, RequestSpec]:
+        """The request of instance operation ``name`` (fetch, update, delete, an action)."""
+        operation = self._instance_operation(name)
+        return operation, operation.request(client, self._url_values(), arguments, cleaned=cleaned)
 
-    def _instance_spec(
-        self, method: str, client: Client, data: Mapping[str, Any] | None = None
-    ) -> RequestSpec:
+    def _instance_operation(self, name: str) -> Operation:
+        """Operation ``name``, if the resource has it and this instance has its URL."""
         meta = self._meta
-        verb = {"GET": "fetch", "POST": "update", "DELETE": "delete"}[method]
-        require_verb(type(self), verb)
-        identity = self.pk
-        if identity is None or meta.identity is None:
+        operation = meta.operation(name)
+        if meta.identity is not None and self.pk is None:
             raise ValidationError(
-                f"this {type(self).__name__} has no {meta.identity or 'identity'} yet: "
-                "save() it first",
+                f"this {type(self).__name__} has no {meta.identity} yet: save() it first",
                 resource=type(self).__name__,
                 field=meta.identity,
             )
-        values = {"account_sid": client.account_sid, **self._url_values()}
-        values[meta.identity] = check_path_value(meta, meta.identity, identity, verb)
-        path = fill_path(meta, meta.instance_path, values)
-        return RequestSpec(method, meta.domain, path, {}, dict(data or {}))
+        return operation
 
-    def _reload(self, client: Client, spec: RequestSpec) -> None:
-        fresh = type(self)._send_for_record(client, spec, self._context)
-        self._replace_record(fresh._raw, client)
+    def _run(
+        self,
+        name: str,
+        client: Client,
+        arguments: Mapping[str, Any] | None = None,
+        *,
+        cleaned: bool = False,
+    ) -> Any:
+        """Send instance operation ``name``; an answer of this resource becomes its state."""
+        operation, spec = self._instance_request(name, client, arguments, cleaned=cleaned)
+        answer = type(self)._answer(client, operation, spec, self._context)
+        if isinstance(answer, type(self)) and operation.returns is None:
+            self._replace_record(answer._raw, client)
+            return self
+        return answer
+
+    def perform(self, action: str, *, client: Client | None = None, **arguments: Any) -> Any:
+        """Run a named action the resource declares (``Meta.actions``), with its parameters.
+
+        An answer that is this resource's record becomes the instance's state (and the
+        instance is returned); another resource's record is returned as that resource;
+        no answer returns ``None``.
+        """
+        if action not in self._meta.actions:
+            known = ", ".join(self._meta.actions) or "none"
+            raise AttributeError(
+                f"{type(self).__name__} has no action {action!r}"
+                f"{did_you_mean(action, self._meta.actions)}; its actions: {known}"
+            )
+        return self._run(action, self._bound_client(client), arguments)
 
     def _replace_record(self, record: dict[str, Any], client: Client) -> None:
         """Hold ``record`` as Twilio's latest word: forget converted and unsaved values."""
@@ -341,11 +412,12 @@ class Resource(metaclass=ResourceMeta):
         """
         client = self._bound_client(client)
         if not self._persisted:
-            created = type(self)._create(client, self._context, self._changes())
+            # Assigned values were cleaned when assigned: they are not checked again.
+            created = type(self)._create(client, self._context, self._changes(), cleaned=True)
             self._replace_record(created._raw, client)
             return
         if self._dirty:
-            self._send_update(self._changes(), client)
+            self._run("update", client, self._changes(), cleaned=True)
 
     def _changes(self) -> dict[str, Any]:
         return {name: self.__dict__[name] for name in self._dirty}
@@ -358,21 +430,12 @@ class Resource(metaclass=ResourceMeta):
         when nothing changed. Afterwards the instance holds what Twilio answered.
         """
         client = self._bound_client(client)
-        self._instance_spec("POST", client)  # refuses the verb, or an instance not yet created
+        operation = self._instance_operation("update")
+        unknown = sorted(set(values) - set(operation.parameters))
+        if unknown:  # even with None: a misspelt name is a mistake whatever its value
+            raise unknown_names(type(self).__name__, "update", unknown, operation.parameters)
         # None is "not given", as in create() and the official helpers; "" clears a value.
         values = {name: value for name, value in values.items() if value is not None}
-        accepted = self._meta.parameters("update")
-        unknown = sorted(set(values) - set(accepted))
-        if unknown:
-            resource = type(self).__name__
-            raise ValidationError(
-                f"{resource} update does not take {', '.join(unknown)}"
-                f"{did_you_mean(unknown[0], accepted)}; "
-                f"it takes: {', '.join(accepted) or 'no parameters'}",
-                resource=resource,
-                field=unknown[0],
-                expected=f"one of {', '.join(accepted)}",
-            )
         state = self.__dict__
         before = {name: state[name] for name in values if name in state}
         dirty_before = self._dirty
@@ -381,7 +444,7 @@ class Resource(metaclass=ResourceMeta):
             for name, value in values.items():
                 setattr(self, name, value)
             if self._dirty:
-                self._send_update(self._changes(), client)
+                self._run("update", client, self._changes(), cleaned=True)
             else:
                 self._dirty = dirty_before
         except BaseException:
@@ -394,31 +457,24 @@ class Resource(metaclass=ResourceMeta):
             raise
         return self
 
-    def _send_update(self, values: Mapping[str, Any], client: Client) -> None:
-        data = encode_parameters(self._meta, "update", values)
-        spec = self._instance_spec("POST", client, data)
-        self._reload(client, spec)
-
     def refresh(self: R, *, client: Client | None = None, **params: Any) -> R:
         """Fetch the instance again, dropping unsaved changes; return self.
 
         ``params`` are the resource's fetch parameters, if it has any.
         """
-        client = self._bound_client(client)
-        spec = self._instance_spec("GET", client)
-        if params:
-            spec = spec._replace(params=encode_parameters(self._meta, "fetch", params))
-        self._reload(client, spec)
+        self._run("fetch", self._bound_client(client), params)
         return self
 
     def fetch(self: R, *, client: Client | None = None, **params: Any) -> R:
         """``refresh()`` under the official helpers' name; returns self."""
         return self.refresh(client=client, **params)
 
-    def delete(self, *, client: Client | None = None) -> bool:
-        """Delete the instance on Twilio's side (one DELETE); return True, as the helpers do."""
-        client = self._bound_client(client)
-        client.send(self._instance_spec("DELETE", client))
+    def delete(self, *, client: Client | None = None, **params: Any) -> bool:
+        """Delete the instance on Twilio's side (one DELETE); return True, as the helpers do.
+
+        ``params`` are the resource's delete parameters, if it has any.
+        """
+        self._run("delete", self._bound_client(client), params)
         self._persisted = False
         return True
 

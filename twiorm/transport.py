@@ -72,18 +72,20 @@ class HTTPRequest(NamedTuple):
     headers: Mapping[str, str] = MappingProxyType({})
     auth: tuple[str, str] | None = None
     timeout: float | tuple[float, float] | None = None
+    #: A body already encoded (JSON); sent instead of ``data`` when given.
+    content: bytes | None = None
 
     def __repr__(self) -> str:
         shown = "<hidden>" if self.auth is not None else "None"
         return (
             f"HTTPRequest(method={self.method!r}, url={self.url!r}, params={self.params!r}, "
             f"data={self.data!r}, headers={self.headers!r}, auth={shown}, "
-            f"timeout={self.timeout!r})"
+            f"timeout={self.timeout!r}, content={self.content!r})"
         )
 
     def __reduce__(self) -> tuple[Any, ...]:
         kept = (self.method, self.url, self.params, self.data, dict(self.headers))
-        return (HTTPRequest, (*kept, None, self.timeout))
+        return (HTTPRequest, (*kept, None, self.timeout, self.content))
 
 
 class HTTPResponse(NamedTuple):
@@ -181,7 +183,7 @@ class RequestsTransport:
                 request.url,
                 proxies=self._environment_proxies(request.url),
                 params=list(request.params) or None,
-                data=list(request.data) or None,
+                data=request.content if request.content is not None else list(request.data) or None,
                 headers=dict(request.headers),
                 auth=request.auth,
                 timeout=request.timeout,

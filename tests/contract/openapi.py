@@ -103,11 +103,29 @@ class Document:
             if p.get("in") == "query"
         }
 
+    def body_encoding(self, path: str, method: str) -> str | None:
+        """'form' or 'json' (SCIM's JSON included), or None for no body."""
+        op = self.operation(path, method) or {}
+        content = op.get("requestBody", {}).get("content", {})
+        if "application/x-www-form-urlencoded" in content:
+            return "form"
+        return "json" if content else None
+
+    def header_params(self, path: str, method: str) -> dict[str, Param]:
+        op = self.operation(path, method) or {}
+        found = {}
+        for param in map(self.resolve, op.get("parameters", [])):
+            if param.get("in") == "header":
+                schema = self.resolve(param.get("schema", {}))
+                found[param["name"]] = Param(param["name"], schema, bool(param.get("required")))
+        return found
+
     def body_params(self, path: str, method: str) -> dict[str, Param]:
         op = self.operation(path, method) or {}
         content = op.get("requestBody", {}).get("content", {})
+        media = next(iter(content.values()), {}) if content else {}
         schema = self.resolve(
-            content.get("application/x-www-form-urlencoded", {}).get("schema", {})
+            content.get("application/x-www-form-urlencoded", media).get("schema", {})
         )
         required = set(schema.get("required", []))
         return {

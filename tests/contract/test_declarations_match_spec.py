@@ -13,7 +13,7 @@ import pytest
 
 import twiorm.resources
 from twiorm import Resource, fields
-from twiorm.fields import LOOKUP_SUFFIXES, REQUIRED, Field
+from twiorm.fields import LOOKUP_SUFFIXES, Field
 
 from .openapi import PAGING, Document, Param, spec_file_for, to_spec_path
 
@@ -45,13 +45,6 @@ STRICTER_PATH_PARAMS = {
     ("Verification", "fetch", "Sid"),
     ("Verification", "update", "Sid"),
 }
-VERB_OPERATIONS = {
-    "list": ("list", "GET"),
-    "create": ("list", "POST"),
-    "fetch": ("instance", "GET"),
-    "update": ("instance", "POST"),
-    "delete": ("instance", "DELETE"),
-}
 
 
 @pytest.fixture(params=RESOURCES, ids=lambda cls: cls.__name__)
@@ -70,21 +63,40 @@ def spec_paths(resource: type[Resource]) -> tuple[str, str]:
     return to_spec_path(meta.list_path), to_spec_path(meta.instance_path)
 
 
-def test_paths_and_verbs(resource: type[Resource]) -> None:
+def test_every_operation_is_one_the_spec_has(resource: type[Resource]) -> None:
+    """Each declared operation's method and path is an operation of the spec."""
     doc = document_for(resource)
-    list_path, instance_path = spec_paths(resource)
-    spec_verbs = set()
-    if doc.operation(list_path, "GET") and list_path != instance_path:
-        spec_verbs.add("list")
-    if doc.operation(list_path, "POST"):
-        spec_verbs.add("create")
-    if instance_path:
-        for method, verb in (("GET", "fetch"), ("POST", "update"), ("DELETE", "delete")):
-            if doc.operation(instance_path, method):
-                spec_verbs.add(verb)
-    expected = {v for v in spec_verbs if (resource.__name__, v) not in DELIBERATE}
-    assert spec_verbs, f"{resource.__name__}: no such paths in {doc.file_name}"
-    assert set(resource._meta.verbs) == expected
+    for operation in resource._meta.operations.values():
+        path = to_spec_path(operation.path)
+        assert doc.operation(path, operation.method), (
+            f"{resource.__name__}.{operation.name}: {operation.method} {path} is not in "
+            f"{doc.file_name}"
+        )
+
+
+def test_every_operation_on_its_paths_is_declared(resource: type[Resource]) -> None:
+    """The spec's operations on the resource's URLs are all declared (or deliberately not)."""
+    meta = resource._meta
+    doc = document_for(resource)
+    declared = {(to_spec_path(op.path), op.method) for op in meta.operations.values()}
+    for template in {meta.list_path, meta.instance_path}:
+        path = to_spec_path(template)
+        for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+            if not doc.operation(path, method) or (path, method) in declared:
+                continue
+            verb = _standard_verb(meta, template, method)
+            assert (resource.__name__, verb) in DELIBERATE, (
+                f"{resource.__name__}: {method} {path} is in the spec but not declared"
+            )
+
+
+def _standard_verb(meta: Any, template: str, method: str) -> str:
+    on_list = template == meta.list_path and meta.identity is not None
+    if method == "GET":
+        return "list" if on_list else "fetch"
+    if method == "DELETE":
+        return "delete"
+    return "create" if on_list else "update"
 
 
 def test_list_key_and_page_size(resource: type[Resource]) -> None:
@@ -116,50 +128,48 @@ def test_filters(resource: type[Resource]) -> None:
             assert fmt == "date-time", f"{field!r}: the spec filters by {fmt}"
 
 
-@pytest.mark.parametrize("operation", ["create", "update"])
-def test_body_parameters(resource: type[Resource], operation: str) -> None:
+def test_parameters_of_every_operation(resource: type[Resource]) -> None:
+    """Names, places, required flags, types, enums and one-of groups of each operation."""
     meta = resource._meta
-    if operation not in meta.verbs:
-        pytest.skip(f"{resource.__name__} does not {operation}")
     doc = document_for(resource)
-    list_path, instance_path = spec_paths(resource)
-    path = list_path if operation == "create" else instance_path
-    spec = doc.body_params(path, "POST")
-    declared = {field.param: field for field in meta.parameters(operation).values()}
-    assert set(declared) == set(spec)
-    required = {field.param for field in declared.values() if getattr(field, operation) == REQUIRED}
-    assert required == {name for name, p in spec.items() if p.required}
-    for name, field in declared.items():
-        check_type(field, spec[name], operation)
-    groups = {tuple(sorted(meta.fields[n].key for n in g)) for g in meta.one_of.get(operation, ())}
-    stated = {tuple(sorted(g)) for g in doc.conditional(path, "POST")}
-    for group in ONE_OF_IN_TEXT.get((resource.__name__, operation), set()):
-        # Not in x-twilio.conditional, but each parameter's description names the others.
-        for param in group:
-            text = spec[param].schema.get("description", "")
-            others = [declared[other].key for other in group if other != param]
-            assert all(f"`{key}`" in text for key in others), param
-        stated.add(tuple(sorted(declared[param].key for param in group)))
-    assert groups == stated
-
-
-def test_fetch_parameters(resource: type[Resource]) -> None:
-    meta = resource._meta
-    if "fetch" not in meta.verbs:
-        pytest.skip(f"{resource.__name__} does not fetch")
-    doc = document_for(resource)
-    _, instance_path = spec_paths(resource)
-    spec = doc.query_params(instance_path, "GET")
-    declared = {field.param: field for field in meta.parameters("fetch").values()}
-    assert set(declared) == set(spec)
-    for name, field in declared.items():
-        check_type(field, spec[name], "fetch")
+    for operation in meta.operations.values():
+        if operation.is_list:
+            continue  # test_filters
+        path = to_spec_path(operation.path)
+        where = f"{resource.__name__}.{operation.name}"
+        encoding = doc.body_encoding(path, operation.method)
+        if encoding is not None:
+            assert operation.body == encoding, f"{where}: the spec sends {encoding}"
+            spec = doc.body_params(path, operation.method)
+        else:
+            spec = doc.query_params(path, operation.method)
+        spec = {**spec, **doc.header_params(path, operation.method)}
+        declared = {p.wire: p for p in operation.parameters.values()}
+        assert set(declared) == set(spec), where
+        for name, parameter in declared.items():
+            assert parameter.required == spec[name].required, f"{where} {name}"
+            assert (parameter.location == "header") == (
+                name in doc.header_params(path, operation.method)
+            )
+            check_type(parameter.field, spec[name], operation.name)
+        by_wire = {p.name: p.wire for p in operation.parameters.values()}
+        groups = {tuple(sorted(meta.fields[n].key for n in g)) for g in operation.one_of}
+        stated = {tuple(sorted(g)) for g in doc.conditional(path, operation.method)}
+        for group in ONE_OF_IN_TEXT.get((resource.__name__, operation.name), set()):
+            # Not in x-twilio.conditional, but each parameter's description names the others.
+            for param in group:
+                text = spec[param].schema.get("description", "")
+                others = [declared[other].field.key for other in group if other != param]
+                assert all(f"`{key}`" in text for key in others), param
+            stated.add(tuple(sorted(declared[param].field.key for param in group)))
+        assert groups == stated, where
+        assert set(by_wire.values()) == set(declared)
 
 
 def test_identity_is_the_instance_path_parameter(resource: type[Resource]) -> None:
     meta = resource._meta
     if meta.identity is None:
-        assert not meta.instance_path
+        assert meta.instance_path == meta.path  # a singleton, or a list of no instances
         return
     _, instance_path = spec_paths(resource)
     assert instance_path.endswith(
@@ -243,10 +253,8 @@ def test_path_parameters_take_what_each_operation_takes(resource: type[Resource]
     """A SID pattern in the spec is the declared Sid's; free text where the spec has none."""
     meta = resource._meta
     doc = document_for(resource)
-    list_path, instance_path = spec_paths(resource)
-    for verb in sorted(meta.verbs):
-        kind, method = VERB_OPERATIONS[verb]
-        operation = doc.operation(list_path if kind == "list" else instance_path, method) or {}
+    for verb, declared in sorted(meta.operations.items()):
+        operation = doc.operation(to_spec_path(declared.path), declared.method) or {}
         for parameter in map(doc.resolve, operation.get("parameters", [])):
             if parameter.get("in") != "path":
                 continue
@@ -274,11 +282,12 @@ def spec_examples(resource: type[Resource]) -> list[dict[str, Any]]:
     """The records in the spec's response examples of every operation the resource has."""
     meta = resource._meta
     doc = document_for(resource)
-    list_path, instance_path = spec_paths(resource)
     found: list[dict[str, Any]] = []
-    for verb in meta.verbs:
-        kind, method = VERB_OPERATIONS[verb]
-        operation = doc.operation(list_path if kind == "list" else instance_path, method) or {}
+    for verb, declared in meta.operations.items():
+        kind = "list" if declared.is_list else "instance"
+        if declared.returns is not None or declared.answer == "none":
+            continue  # not a record of this resource
+        operation = doc.operation(to_spec_path(declared.path), declared.method) or {}
         for status, response in operation.get("responses", {}).items():
             if not str(status).startswith("2"):
                 continue  # error examples are not records

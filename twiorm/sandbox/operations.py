@@ -20,7 +20,7 @@ from typing import Any, Final, TypeAlias
 from urllib.parse import parse_qsl, urlsplit
 
 from twiorm.dates import UTC
-from twiorm.fields import Operation
+from twiorm.operations import Operation as TableOperation
 from twiorm.redaction import mask_phone_numbers
 from twiorm.sandbox import envelopes, magic_numbers
 from twiorm.sandbox.accounts import Accounts, Principal
@@ -47,13 +47,6 @@ _JSON: Final = "application/json; charset=utf-8"
 _FORM: Final = "application/x-www-form-urlencoded"
 _CURRENT: Final = "Twilio.CURRENT"
 _ACTIVE: Final = frozenset({"in-progress", "paused"})
-_VERBS: Final = {
-    ("list", "GET"): "list",
-    ("list", "POST"): "create",
-    ("instance", "GET"): "fetch",
-    ("instance", "POST"): "update",
-    ("instance", "DELETE"): "delete",
-}
 
 
 @dataclass(frozen=True)
@@ -148,11 +141,11 @@ class Api:
     def handle(self, incoming: Incoming) -> Reply:
         """Answer one request; never raises."""
         query = parse_qsl(urlsplit(incoming.target).query, keep_blank_values=True)
-        form: list[tuple[str, str]] = []
+        form: list[tuple[str, Any]] = []
         try:
-            principal, match, verb = self._route(incoming)
-            form = self._form(incoming)
-            reply = self._perform(principal, match, verb, query, form)
+            principal, match, operation = self._route(incoming)
+            form = self._form(incoming, operation)
+            reply = self._perform(principal, match, operation, query, form)
         except Refusal as refusal:
             headers = {**refusal.headers, "Content-Type": _JSON}
             reply = Reply(refusal.status, refusal.body(), headers)
@@ -172,23 +165,46 @@ class Api:
 
     # -- dispatch ------------------------------------------------------------------------
 
-    def _route(self, incoming: Incoming) -> tuple[Principal, Match, str]:
-        """Authenticate, then find the endpoint and the verb; refuse what does not fit."""
+    def _route(self, incoming: Incoming) -> tuple[Principal, Match, TableOperation]:
+        """Authenticate, then find the endpoint and its operation; refuse what does not fit.
+
+        The operation is the declared one (``_meta.operations``) with this method on the
+        URL template the path matched: the sandbox serves what the declarations say.
+        """
         principal = self.accounts.authenticate(incoming.authorization)
         path = urlsplit(incoming.target).path
         match = self.router.resolve(path)
         if match is None:
             raise Refusal.not_found(path)
-        verb = _VERBS.get((match.kind, incoming.method))
-        if verb is None or verb not in match.endpoint.meta.verbs:
+        meta = match.endpoint.meta
+        template = meta.list_path if match.kind == "list" else meta.instance_path
+        operation = next(
+            (
+                op
+                for op in meta.operations.values()
+                if op.method == incoming.method and op.path == template
+            ),
+            None,
+        )
+        if operation is None:
             raise Refusal.not_allowed(incoming.method, path)
-        return principal, match, verb
+        return principal, match, operation
 
     @staticmethod
-    def _form(incoming: Incoming) -> list[tuple[str, str]]:
-        """Read the body and decode its form parameters."""
+    def _form(incoming: Incoming, operation: TableOperation) -> list[tuple[str, Any]]:
+        """Read the body and decode its parameters: a form, or JSON where declared."""
         body = incoming.read()
         kind = (incoming.content_type or _FORM).split(";")[0].strip().lower()
+        if operation.body == "json":
+            if not body:
+                return []
+            try:
+                members = json.loads(body)
+            except ValueError:
+                members = None
+            if kind != _JSON or not isinstance(members, dict):
+                raise Refusal.bad_request(20001, "The body must be a JSON object")
+            return list(members.items())
         if body and kind != _FORM:
             # Twilio reads only form parameters; a JSON body would look like missing ones.
             raise Refusal.bad_request(
@@ -200,23 +216,24 @@ class Api:
         self,
         principal: Principal,
         match: Match,
-        verb: str,
+        operation: TableOperation,
         query: list[tuple[str, str]],
-        form: list[tuple[str, str]],
+        form: list[tuple[str, Any]],
     ) -> Reply:
-        """Do ``verb``, with the store locked."""
+        """Do ``operation``, with the store locked (a named action updates, as PATCH does)."""
         with self.store.lock:
             self._check_reach(principal, match)
             self._check_parent(match)
+            verb = operation.name
             if verb == "list":
                 return self._list(match, query, principal)
             if verb == "fetch":
-                return self._fetch(match, query, principal)
+                return self._fetch(match, operation, query, principal)
             if verb == "create":
-                return self._create(match, form, principal)
-            if verb == "update":
-                return self._update(match, form)
-            return self._delete(match)
+                return self._create(match, operation, form, principal)
+            if verb == "delete":
+                return self._delete(match)
+            return self._update(match, operation, form, principal)
 
     def _check_reach(self, principal: Principal, match: Match) -> None:
         account = match.values.get("account_sid")
@@ -241,9 +258,14 @@ class Api:
         """The stored record an instance URL names, if it exists under those parents."""
         endpoint = match.endpoint
         identity = match.identity
+        collection = self.store.collection(endpoint.collection)
+        if endpoint.meta.identity is None:  # a singleton: the one record under these parents
+            return next(
+                (r for r in collection.newest_first() if self.belongs(r, endpoint, match.parents)),
+                None,
+            )
         if identity is None:
             return None
-        collection = self.store.collection(endpoint.collection)
         if identity == _CURRENT and any(
             _CURRENT in n for n in endpoint.meta.identity_aliases.values()
         ):
@@ -302,10 +324,18 @@ class Api:
         )
         return _json(200, body)
 
-    def _fetch(self, match: Match, query: list[tuple[str, str]], principal: Principal) -> Reply:
+    def _fetch(
+        self,
+        match: Match,
+        operation: TableOperation,
+        query: list[tuple[str, str]],
+        principal: Principal,
+    ) -> Reply:
         endpoint = match.endpoint
-        params, _ = self._parameters(endpoint, "fetch", query)
+        params, _ = self._parameters(operation, query)
         record = self.find(match)
+        if record is None and endpoint.meta.identity is None:
+            record = self._singleton(match, principal)
         if record is not None:
             return _json(200, record.data)
         synthesize = behaviour_for(endpoint.collection).synthesize
@@ -318,9 +348,22 @@ class Api:
         self.records.finish(endpoint, data, match.values)
         return _json(200, data)
 
-    def _create(self, match: Match, form: list[tuple[str, str]], principal: Principal) -> Reply:
+    def _singleton(self, match: Match, principal: Principal) -> StoredRecord:
+        """A singleton exists from the start on Twilio: make it when first asked for."""
         endpoint = match.endpoint
-        params, wire = self._parameters(endpoint, "create", form)
+        data = self.records.new(endpoint, match.values, principal.account_sid, self.clock(), {})
+        self.records.finish(endpoint, data, match.values)
+        return self.store_record(endpoint, data, match.values)
+
+    def _create(
+        self,
+        match: Match,
+        operation: TableOperation,
+        form: list[tuple[str, Any]],
+        principal: Principal,
+    ) -> Reply:
+        endpoint = match.endpoint
+        params, wire = self._parameters(operation, form)
         magic_numbers.check(endpoint.collection, wire)
         now = self.clock()
         behaviour = behaviour_for(endpoint.collection)
@@ -346,12 +389,20 @@ class Api:
         self.store_record(endpoint, data, match.values)
         return _json(201, data)
 
-    def _update(self, match: Match, form: list[tuple[str, str]]) -> Reply:
+    def _update(
+        self,
+        match: Match,
+        operation: TableOperation,
+        form: list[tuple[str, Any]],
+        principal: Principal,
+    ) -> Reply:
         endpoint = match.endpoint
         record = self.find(match)
+        if record is None and endpoint.meta.identity is None:
+            record = self._singleton(match, principal)
         if record is None:
             raise Refusal.not_found(match.path)
-        params, _ = self._parameters(endpoint, "update", form)
+        params, _ = self._parameters(operation, form)
         data = dict(record.data)
         self.records.apply(endpoint, data, params)
         self.records.touch(endpoint, data, self.clock())
@@ -385,36 +436,44 @@ class Api:
         return record
 
     def _parameters(
-        self, endpoint: Endpoint, operation: Operation, pairs: Sequence[tuple[str, str]]
+        self, operation: TableOperation, pairs: Sequence[tuple[str, Any]]
     ) -> tuple[dict[str, Any], dict[str, str]]:
-        """Clean the parameters of ``operation`` with their fields.
+        """Clean the parameters of ``operation`` with their fields, as its table states them.
 
-        Return them by Python name, and the last raw value of each by wire name.
+        Return them by Python name, and the last raw value of each by wire name. A JSON
+        body's values are taken as they are; a form's are decoded from text first.
         """
-        meta = endpoint.meta
-        accepted = {f.param: (name, f) for name, f in meta.parameters(operation).items()}
-        grouped: dict[str, list[str]] = {}
+        accepted = {
+            p.wire: (name, p.field)
+            for name, p in operation.parameters.items()
+            if p.location != "header"
+        }
+        strict = operation.name != "fetch"  # a fetch ignores what it does not know, as Twilio
+        grouped: dict[str, list[Any]] = {}
         for name, value in pairs:
             if name in accepted:
                 grouped.setdefault(name, []).append(value)
-            elif operation != "fetch":  # a fetch ignores what it does not know, as Twilio does
+            elif strict:
                 raise unknown_parameter(name)
         given = {accepted[param][0] for param in grouped}
-        if operation != "fetch":
-            for name in meta.required(operation):
+        if strict:
+            wire = {name: p.wire for name, p in operation.parameters.items()}
+            for name in operation.required():
                 if name not in given:
-                    raise missing_parameter([meta.fields[name].param])
-            for group in meta.one_of.get(operation, ()):
+                    raise missing_parameter([wire[name]])
+            for group in operation.one_of:
                 if not given.intersection(group):
-                    raise missing_parameter([meta.fields[name].param for name in group])
+                    raise missing_parameter([wire[name] for name in group])
+        native = operation.body == "json"
         cleaned: dict[str, Any] = {}
         for param, values in grouped.items():
             name, declared = accepted[param]
-            try:
-                cleaned[name] = declared.clean_for(decode(declared, values), operation)
-            except (TypeError, ValueError) as exc:
-                raise invalid_parameter(param, values[-1], str(exc) or declared.expected) from None
-        return cleaned, {param: values[-1] for param, values in grouped.items()}
+            raw = values[-1] if native else decode(declared, values)
+            value, problem = declared.check(raw, operation.name)
+            if problem is not None:
+                raise invalid_parameter(param, str(values[-1]), problem.reason or problem.expected)
+            cleaned[name] = value
+        return cleaned, {param: str(values[-1]) for param, values in grouped.items()}
 
 
 def _json(status: int, body: Any) -> Reply:

@@ -1,0 +1,245 @@
+"""Bound lists and instances: ``ListResource`` and ``InstanceResource``.
+
+A ListResource *is* a Manager bound to a client and to its parents' path values: it has
+the manager's methods (``filter``, ``get``, ``create`` …) besides the official helpers'
+``list``, ``stream`` and ``page``, and it returns the same ``Call`` instances as
+``Call.objects.using(client)``. Calling it with an identity gives an ``InstanceResource``
+(``fetch``, ``update``, ``delete``, actions, sub-resources). Instances' sub-resources
+(``call.recordings``) are ListResources too. Nothing here sends a request until a verb is
+called. The navigation from a client to these (``client.api.v2010.calls``) is
+``twiorm.rest``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import partial
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from twiorm import registry
+from twiorm.errors import TwiormError, ValidationError
+from twiorm.manager import Manager
+from twiorm.paging import StreamPosition
+from twiorm.paths import check_path_value
+from twiorm.query import QuerySet, ResultPage
+
+if TYPE_CHECKING:
+    from twiorm.base_client import BaseClient as Client
+    from twiorm.resource import Resource
+
+__all__ = ["InstanceResource", "ListResource", "child_list"]
+
+R = TypeVar("R", bound="Resource")
+
+
+class ListResource(Manager[R]):
+    """A list resource: ``list``, ``stream``, ``page``, ``create``; call it with an identity.
+
+    ``limit`` caps how many records come back in total (``None``: all of them; ``0``:
+    none, and no request is sent); ``page_size`` is the ``PageSize`` of each request
+    (default: ``limit`` when it fits in one page, else the largest page Twilio allows).
+    """
+
+    def __init__(self, model: type[R], client: Client | None, path: dict[str, str]) -> None:
+        super().__init__(model, client)
+        self._path = path
+
+    def get_queryset(self) -> QuerySet[R]:
+        return super().get_queryset().filter(**self._path)
+
+    def stream(
+        self,
+        limit: int | None = None,
+        page_size: int | None = None,
+        *,
+        resume_from: TwiormError | StreamPosition | str | None = None,
+        **filters: Any,
+    ) -> Iterator[R]:
+        """Yield records lazily, fetching pages as they are needed.
+
+        A stream stopped by an error goes on from where it stopped with the same
+        arguments and ``resume_from=error`` (see ``QuerySet.iterator``).
+        """
+        queryset = self.filter(**self._filters(filters))
+        if limit is not None:
+            if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+                raise ValidationError(f"limit must be a non-negative integer, got {limit!r}")
+            queryset = queryset[:limit]
+        return queryset.iterator(page_size, resume_from=resume_from)
+
+    def list(
+        self, limit: int | None = None, page_size: int | None = None, **filters: Any
+    ) -> list[R]:
+        """Return the records as a list (all of them unless ``limit`` says otherwise)."""
+        return list(self.stream(limit, page_size, **filters))
+
+    def page(
+        self,
+        page_size: int | None = None,
+        *,
+        page_token: str | None = None,
+        page_number: int | None = None,
+        **filters: Any,
+    ) -> ResultPage[R]:
+        """Fetch one page; ``.next_page()`` fetches the one after it.
+
+        ``page_token`` and ``page_number`` (Twilio's ``PageToken`` and ``Page``) resume
+        from a page seen earlier, as the official helpers allow.
+        """
+        queryset = self.filter(**self._filters(filters))
+        return queryset.page(page_size, page_token=page_token, page_number=page_number)
+
+    def get_page(self, url: str) -> ResultPage[R]:
+        """Fetch the page at ``url`` (a ``next_page_url`` kept from earlier) of this list."""
+        return self.get_queryset().page_at(url)
+
+    def _filters(self, given: dict[str, Any]) -> dict[str, Any]:
+        """Accept the official helpers' date-range names beside twiorm's own.
+
+        ``start_time_after`` is ``start_time__gte`` (``StartTime>``) and ``start_time_before``
+        is ``start_time__lte`` (``StartTime<``), where the resource has such a filter.
+        """
+        allowed = self.model._meta.filters
+        translated: dict[str, Any] = {}
+        for name, value in given.items():
+            for suffix, lookup in (("_after", "__gte"), ("_before", "__lte")):
+                alias = name.removesuffix(suffix) + lookup
+                if name not in allowed and name.endswith(suffix) and alias in allowed:
+                    name = alias
+                    break
+            translated[name] = value
+        return translated
+
+    def __call__(self, identity: str | None = None) -> InstanceResource[R]:
+        """Address one instance by identity; a singleton (``configuration()``) by nothing."""
+        meta = self.model._meta
+        if meta.identity is None:
+            if identity is not None:
+                raise ValidationError(
+                    f"{self.model.__name__} is a singleton: call it without an identity",
+                    resource=self.model.__name__,
+                )
+            return InstanceResource(self.model, self.client, self._path, None)
+        if identity is None:
+            raise ValidationError(
+                f"{self.model.__name__}(...) needs its {meta.identity}",
+                resource=self.model.__name__,
+                field=meta.identity,
+            )
+        check_path_value(meta, meta.identity, identity)
+        return InstanceResource(self.model, self.client, self._path, identity)
+
+    # A singleton's list is its instance too, as the official helpers have it
+    # (``accounts("AC...").balance.fetch()``).
+    def fetch(self, **params: Any) -> R:
+        """Fetch a singleton (one GET)."""
+        return self._singleton("fetch").fetch(**params)
+
+    def update(self, **values: Any) -> R:
+        """Update a singleton (one request) and return it."""
+        return self._singleton("update").update(**values)
+
+    def delete(self, **params: Any) -> bool:
+        """Delete a singleton (one DELETE)."""
+        return self._singleton("delete").delete(**params)
+
+    def _singleton(self, verb: str) -> InstanceResource[R]:
+        if self.model._meta.identity is not None:
+            raise AttributeError(
+                f"{self.model.__name__} {verb}es an instance: "
+                f"call {verb}() on {self.model.__name__.lower()}s(<{self.model._meta.identity}>)"
+            )
+        return self()
+
+    def __repr__(self) -> str:
+        return f"<ListResource {self.model.__name__} {self._path}>"
+
+
+class InstanceResource(Generic[R]):
+    """One addressed instance: ``fetch``, ``update``, ``delete`` and its sub-resources.
+
+    ``update`` and ``delete`` send one request and do not fetch first. Reading a property
+    (``number.voice_url``) fetches the instance once and reads from it afterwards.
+    """
+
+    def __init__(
+        self, model: type[R], client: Client | None, path: dict[str, str], identity: str | None
+    ) -> None:
+        self._model = model
+        self._client = client
+        self._path = path  # the parents' values: account_sid, conference_sid …
+        self._identity = identity
+        self._fetched: R | None = None
+
+    def _stub(self) -> R:
+        """An instance that knows its URL but holds no data: enough to update or delete."""
+        identity_name = self._model._meta.identity
+        context = dict(self._path)
+        if identity_name is not None and self._identity is not None:
+            context[identity_name] = self._identity
+        return self._model._from_record({}, self._client, context)
+
+    def fetch(self, **params: Any) -> R:
+        """Fetch the instance (one GET), with the fetch parameters the resource takes."""
+        manager = Manager(self._model, self._client)
+        if self._identity is None:
+            self._fetched = manager.get(**self._path, **params)
+        else:
+            self._fetched = manager.get(self._identity, **self._path, **params)
+        return self._fetched
+
+    def update(self, **values: Any) -> R:
+        """Send ``values`` as an update (one POST) and return the updated instance."""
+        instance = self._stub()
+        instance.update(client=self._client, **values)
+        if instance._raw:  # Twilio answered with the record; a stub with no data is not one
+            self._fetched = instance
+        return instance
+
+    def delete(self, **params: Any) -> bool:
+        """Delete the instance (one DELETE); return True."""
+        self._stub().delete(client=self._client, **params)
+        self._fetched = None
+        return True
+
+    def perform(self, action: str, **arguments: Any) -> Any:
+        """Run a named action of the resource (``patch`` …) on this instance."""
+        instance = self._stub()
+        answer = instance.perform(action, client=self._client, **arguments)
+        if answer is instance and instance._raw:
+            self._fetched = instance
+        return answer
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        mount = registry.children(self._model).get(name)
+        if mount is not None:
+            return child_list(mount, self._client, self._stub()._url_values())
+        if name in self._model._meta.actions:  # calls("CA...").patch(...): a named action
+            return partial(self.perform, name)
+        if self._fetched is None:
+            if name not in self._model._meta.fields and not hasattr(self._model, name):
+                # A typo (or hasattr) must not cost a request; undeclared properties Twilio
+                # sends are readable once fetched.
+                raise AttributeError(
+                    f"{self._model.__name__} has no field or sub-resource {name!r} "
+                    "(call fetch() first to read properties twiorm does not declare)"
+                )
+            self.fetch()
+        return getattr(self._fetched, name)
+
+    def __repr__(self) -> str:
+        return f"<InstanceResource {self._model.__name__} {self._identity}>"
+
+
+def child_list(
+    mount: registry.Mount, client: Client | None, parent_values: dict[str, str]
+) -> ListResource[Any]:
+    """The ListResource of a child, with the parent's values filled into its path."""
+    path = {
+        child: parent_values[parent]
+        for child, parent in mount.parent_params
+        if isinstance(parent_values.get(parent), str)
+    }
+    return ListResource(mount.model, client, path)
