@@ -198,6 +198,21 @@ class BaseClient:
             redirects=redirects,
         )
 
+    def download(self, url: str, *, timeout: Timeout | None = None) -> bytes:
+        """Read the file at ``url`` (a ``redirect_to``) without sending Twilio credentials.
+
+        ``url`` must be https (plain http only on loopback, for tests).
+        """
+        parts = _split(url) if isinstance(url, str) else None
+        host = parts.hostname if parts is not None else None
+        if (
+            parts is None
+            or not host
+            or not (parts.scheme == "https" or (parts.scheme == "http" and is_loopback(host)))
+        ):
+            raise ConfigurationError(f"download() takes an https URL, got {redact_url(str(url))!r}")
+        return self.requestor.download(url, timeout=timeout).body
+
     def request(
         self,
         method: str,

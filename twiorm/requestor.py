@@ -148,6 +148,21 @@ class Requestor:
                 )
             policy.sleep(wait)
 
+    def download(self, url: str, *, timeout: Timeout | None = None) -> HTTPResponse:
+        """GET ``url`` outside Twilio's API (where a redirect points) without credentials.
+
+        Only the User-Agent goes with it: the host is not Twilio's, so neither the
+        Authorization header nor anything else of the account is sent. An error status is
+        raised as a typed error; nothing is retried or followed further.
+        """
+        limit = self.timeout if timeout is None else check_timeout(timeout)
+        response = self.transport.send(
+            HTTPRequest("GET", url, headers={"User-Agent": _USER_AGENT}, auth=None, timeout=limit)
+        )
+        if not 200 <= response.status < 300:
+            raise error_from_response(response._replace(url=redact_url(url)), "GET")
+        return response
+
     def _attempt(
         self,
         spec: RequestSpec,

@@ -359,6 +359,20 @@ class Resource(metaclass=ResourceMeta):
             return self
         return answer
 
+    def download(self, *, client: Client | None = None) -> bytes:
+        """Read what this record's ``redirect_to`` points at (a BulkExports day's file).
+
+        Sent without Twilio's credentials: the file lives on another host.
+        """
+        target = self._raw.get("redirect_to")
+        if not isinstance(target, str) or not target:
+            raise ValidationError(
+                f"this {type(self).__name__} has no redirect_to to download",
+                resource=type(self).__name__,
+                field="redirect_to",
+            )
+        return self._bound_client(client).download(target)
+
     def perform(self, action: str, *, client: Client | None = None, **arguments: Any) -> Any:
         """Run a named action the resource declares (``Meta.actions``), with its parameters.
 

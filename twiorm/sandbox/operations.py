@@ -202,7 +202,7 @@ class Api:
                 members = json.loads(body)
             except ValueError:
                 members = None
-            if kind != _JSON or not isinstance(members, dict):
+            if kind != "application/json" or not isinstance(members, dict):
                 raise Refusal.bad_request(20001, "The body must be a JSON object")
             return list(members.items())
         if body and kind != _FORM:
