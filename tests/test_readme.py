@@ -29,6 +29,13 @@ def test_custom_resources_example(capsys: pytest.CaptureFixture[str]) -> None:
     assert all(line.endswith("0.01 USD") for line in printed)
 
 
+def test_shapes_example() -> None:
+    namespace: dict[str, object] = {}
+    exec(compile(example("shapes"), str(README), "exec"), namespace)
+    template = namespace["Template"]
+    assert template._meta.operations["approve"].describe() == "POST /v1/Content/{sid}"  # type: ignore[attr-defined]
+
+
 def test_sandbox_example(capsys: pytest.CaptureFixture[str]) -> None:
     exec(compile(example("sandbox"), str(README), "exec"), {})
     assert capsys.readouterr().out.split() == ["5000", "1"]  # one request for ten records
