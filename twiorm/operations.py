@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from twiorm.errors import InvalidFilterError, ValidationError
@@ -56,45 +56,81 @@ STANDARD_METHODS: Final = {
 }
 #: Standard operations addressed at an instance's URL; list and create use the list's.
 INSTANCE_OPERATIONS: Final = frozenset({"fetch", "update", "delete"})
-_HEADER_NAME = re.compile(r"[A-Za-z0-9-]+")
+HEADER_NAME = re.compile(r"[A-Za-z0-9-]+")
 
 
-@dataclass(frozen=True)
 class Parameter:
     """One parameter of an operation: how a keyword travels on the wire."""
 
-    name: str
-    wire: str
-    location: Location
-    field: Field[Any]
-    lookup: str = "exact"
-    required: bool = False
+    __slots__ = ("field", "location", "lookup", "name", "required", "wire")
+
+    def __init__(
+        self,
+        name: str,
+        wire: str,
+        location: Location,
+        field: Field[Any],
+        lookup: str = "exact",
+        required: bool = False,
+    ) -> None:
+        self.name = name
+        self.wire = wire
+        self.location: Location = location
+        self.field = field
+        self.lookup = lookup
+        self.required = required
+
+    def __repr__(self) -> str:
+        need = " required" if self.required else ""
+        return f"<Parameter {self.name} -> {self.location} {self.wire!r}{need}>"
 
 
-@dataclass(frozen=True)
 class Encoded:
     """An operation's arguments, checked and encoded, by where they go."""
 
-    query: dict[str, WireValue] = field(default_factory=dict)
-    body: dict[str, WireValue] = field(default_factory=dict)
-    json: dict[str, Any] | None = None
-    headers: dict[str, str] = field(default_factory=dict)
+    __slots__ = ("body", "headers", "json", "query")
+
+    def __init__(
+        self,
+        query: dict[str, WireValue] | None = None,
+        *,
+        json: dict[str, Any] | None = None,
+    ) -> None:
+        self.query: dict[str, WireValue] = query if query is not None else {}
+        self.body: dict[str, WireValue] = {}
+        self.json = json
+        self.headers: dict[str, str] = {}
 
 
-@dataclass(frozen=True, eq=False)
 class Operation:
     """One request a resource can make; see the module docstring."""
 
-    options: Options = field(repr=False)
-    name: str
-    method: str
-    path: str
-    parameters: Mapping[str, Parameter]
-    body: BodyEncoding = "form"
-    answer: AnswerKind = "record"
-    #: The resource class the answer is a record of, when not the declaring one.
-    returns: type | None = None
-    one_of: tuple[tuple[str, ...], ...] = ()
+    def __init__(
+        self,
+        options: Options,
+        name: str,
+        method: str,
+        path: str,
+        *,
+        body: BodyEncoding = "form",
+        answer: AnswerKind = "record",
+        returns: type | None = None,
+        one_of: tuple[tuple[str, ...], ...] = (),
+    ) -> None:
+        self.options = options
+        self.name = name
+        self.method = method
+        self.path = path
+        self.body = body
+        self.answer = answer
+        #: The resource class the answer is a record of, when not the declaring one.
+        self.returns = returns
+        self.one_of = one_of
+
+    @cached_property
+    def parameters(self) -> Mapping[str, Parameter]:
+        """Every parameter by Python name (built on first use: most are never asked for)."""
+        return _parameters(self.options, self.name, self.method, self.body)
 
     @property
     def resource(self) -> str:
@@ -278,11 +314,10 @@ def build_operations(options: Options, declared: Mapping[str, Any]) -> dict[str,
         encoding: BodyEncoding = "json" if chosen == "json" else "form"
         answer, returns = _answer(options, name, answers.get(name))
         table[name] = Operation(
-            options=options,
-            name=name,
-            method=method,
-            path=path,
-            parameters=_parameters(options, name, method, encoding),
+            options,
+            name,
+            method,
+            path,
             body=encoding,
             answer=answer,
             returns=returns,
@@ -327,8 +362,6 @@ def _parameters(
         if not requirement:
             continue
         if field_.header:
-            if not _HEADER_NAME.fullmatch(field_.param):
-                raise options.fail(f"{field_name} is a header: its param must be a header name")
             location: Location = "header"
             wire = field_.param
         elif in_query:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from twiorm.errors import DeclarationError, VerbNotAllowedError
 from twiorm.fields import REQUIRED, Field
-from twiorm.operations import Operation, build_operations
+from twiorm.operations import HEADER_NAME, Operation, build_operations
 from twiorm.paths import placeholders, snake_case
 from twiorm.suggest import did_you_mean
 
@@ -158,6 +158,9 @@ class Options:
             value = self.declared.get(option)
             if value is not None and not (isinstance(value, str) and value.isidentifier()):
                 raise self.fail(f"{option!r} is a snake_case name, got {value!r}")
+        for name, field in self.fields.items():
+            if field.header and not HEADER_NAME.fullmatch(field.param):
+                raise self.fail(f"{name} is a header: its param must be a header name")
         self._check_unique("param", [f for f in self.fields.values() if f.writable or f.lookups])
         self._check_unique("key", [f for f in self.fields.values() if not f.write_only])
         for verb, names in self.identity_aliases.items():
