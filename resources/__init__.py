@@ -4,13 +4,13 @@ from .account import Account
 from .call import Call
 from .conference import Conference
 from .incoming_phone_number import IncomingPhoneNumber
-from .lookups import PhoneNumber
+from .lookups_phone_number import PhoneNumber
 from .message import Message
-from .messaging import Service
+from .messaging_service import Service
 from .outgoing_caller_id import OutgoingCallerId
 from .participant import Participant
 from .recording import CallRecording, ConferenceRecording, Recording
-from .verify import Verification, VerificationCheck, VerifyService
+from .verify_service import Verification, VerificationCheck, VerifyService
 
 Number = IncomingPhoneNumber
 

@@ -27,9 +27,7 @@ class Conference(Resource):
     friendly_name = fields.Str(filter=True)
     region = fields.Str()
     sid = fields.Sid("CF")
-    status = fields.Enum(
-        CONFERENCE_STATUS, update=True, filter=True, write_choices=CONFERENCE_UPDATE_STATUS
-    )
+    status = fields.Enum(CONFERENCE_STATUS, update=True, filter=True, write_choices=CONFERENCE_UPDATE_STATUS)
     uri = fields.Str()
     subresource_uris = fields.UriMap()
     reason_conference_ended = fields.Enum(CONFERENCE_REASON_CONFERENCE_ENDED)

@@ -45,9 +45,7 @@ class IncomingPhoneNumber(Resource):
     status_callback_method = fields.HttpMethod(create=True, update=True)
     trunk_sid = fields.Sid("TK", create=True, update=True)
     uri = fields.Str()
-    voice_receive_mode = fields.Enum(
-        INCOMING_PHONE_NUMBER_VOICE_RECEIVE_MODE, create=True, update=True
-    )
+    voice_receive_mode = fields.Enum(INCOMING_PHONE_NUMBER_VOICE_RECEIVE_MODE, create=True, update=True)
     voice_application_sid = fields.Sid("AP", create=True, update=True)
     voice_caller_id_lookup = fields.Bool(create=True, update=True)
     voice_fallback_method = fields.HttpMethod(create=True, update=True)

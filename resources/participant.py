@@ -8,10 +8,7 @@ PARTICIPANT_STATUS = ("queued", "connecting", "ringing", "connected", "complete"
 
 class Participant(Resource):
     class Meta:
-        path = (
-            "/2010-04-01/Accounts/{account_sid}/Conferences/{conference_sid}"
-            "/Participants/{call_sid}.json"
-        )
+        path = "/2010-04-01/Accounts/{account_sid}/Conferences/{conference_sid}/Participants/{call_sid}.json"
         domain = "api"
         verbs = ("list", "fetch", "create", "update", "delete")
         list_key = "participants"
@@ -61,9 +58,7 @@ class Participant(Resource):
     conference_recording_status_callback = fields.Uri(create=True, write_only=True)
     conference_recording_status_callback_method = fields.HttpMethod(create=True, write_only=True)
     recording_status_callback_event = fields.List(fields.Str(), create=True, write_only=True)
-    conference_recording_status_callback_event = fields.List(
-        fields.Str(), create=True, write_only=True
-    )
+    conference_recording_status_callback_event = fields.List(fields.Str(), create=True, write_only=True)
     jitter_buffer_size = fields.Str(create=True, write_only=True)
     byoc = fields.Sid("BY", create=True, write_only=True)
     caller_id = fields.Str(create=True, write_only=True)

@@ -76,9 +76,7 @@ class CallRecording(RecordingProperties):
 
 class ConferenceRecording(RecordingProperties):
     class Meta:
-        path = (
-            "/2010-04-01/Accounts/{account_sid}/Conferences/{conference_sid}/Recordings/{sid}.json"
-        )
+        path = "/2010-04-01/Accounts/{account_sid}/Conferences/{conference_sid}/Recordings/{sid}.json"
         verbs = ("list", "fetch", "update", "delete")
         identity_aliases = {"update": ("Twilio.CURRENT",)}  # the conference's active recording
 

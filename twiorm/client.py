@@ -29,12 +29,11 @@ class Client(BaseClient):
         if name.startswith("_") or "requestor" not in self.__dict__:
             # (A client whose __init__ failed has no account to hang lists from.)
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-        # The shipped declarations register themselves on import; a user of the helper
-        # style may never have imported them (a user's own may be registered already).
-        load_declarations()
-        version = registry.default_version(name)
-        if version is not None:
-            return Domain(self, name)
+        # The shipped declarations register themselves when their module is imported: the
+        # domain's modules load when it is first reached (a user's own may be registered).
+        domain = load_declarations(name) or name
+        if registry.default_version(domain) is not None:
+            return Domain(self, domain)
         # client.messages, client.calls …: the official SDK's shortcuts to the account's lists.
         account = getattr(Domain(self, "api"), "account", None)
         shortcuts = registry.children(account._model) if account is not None else {}

@@ -20,14 +20,14 @@ from twiorm import registry
 from twiorm.errors import TwiormError, ValidationError
 from twiorm.manager import Manager
 from twiorm.paging import StreamPosition
-from twiorm.paths import check_path_value
+from twiorm.paths import check_path_value, placeholders
 from twiorm.query import QuerySet, ResultPage
 
 if TYPE_CHECKING:
     from twiorm.base_client import BaseClient as Client
     from twiorm.resource import Resource
 
-__all__ = ["InstanceResource", "ListResource", "child_list"]
+__all__ = ["InstanceResource", "ListResource", "Namespace", "descend"]
 
 R = TypeVar("R", bound="Resource")
 
@@ -109,6 +109,17 @@ class ListResource(Manager[R]):
                     break
             translated[name] = value
         return translated
+
+    def __getattr__(self, name: str) -> Any:
+        # usage.records.daily: lists that hang below a list itself, not below an instance.
+        if name.startswith("_"):
+            raise AttributeError(name)
+        meta = self.model._meta
+        mount = registry.list_children(self.model).get(name)
+        if mount is None:
+            raise AttributeError(f"{type(self).__name__} of {self.model.__name__} has no {name!r}")
+        ordered = [self._path.get(p) for p in placeholders(meta.list_path)]
+        return descend(mount, meta.domain, self.client, ordered)
 
     def __call__(self, identity: str | None = None) -> InstanceResource[R]:
         """Address one instance by identity; a singleton (``configuration()``) by nothing."""
@@ -213,9 +224,11 @@ class InstanceResource(Generic[R]):
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
             raise AttributeError(name)
+        meta = self._model._meta
         mount = registry.children(self._model).get(name)
         if mount is not None:
-            return child_list(mount, self._client, self._stub()._url_values())
+            ordered = [self._stub()._url_values().get(p) for p in placeholders(meta.instance_path)]
+            return descend(mount, meta.domain, self._client, ordered)
         if name in self._model._meta.actions:  # calls("CA...").patch(...): a named action
             return partial(self.perform, name)
         if self._fetched is None:
@@ -233,13 +246,40 @@ class InstanceResource(Generic[R]):
         return f"<InstanceResource {self._model.__name__} {self._identity}>"
 
 
-def child_list(
-    mount: registry.Mount, client: Client | None, parent_values: dict[str, str]
-) -> ListResource[Any]:
-    """The ListResource of a child, with the parent's values filled into its path."""
-    path = {
-        child: parent_values[parent]
-        for child, parent in mount.parent_params
-        if isinstance(parent_values.get(parent), str)
-    }
+class Namespace:
+    """A name that only groups what lies below it (``account.sip``, ``account.usage``)."""
+
+    def __init__(
+        self, mount: registry.Mount, domain: str, client: Client | None, values: list[str | None]
+    ) -> None:
+        self._mount = mount
+        self._domain = domain
+        self._client = client
+        self._values = values
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        mount = registry.below(self._domain, self._mount.prefix).get(name)
+        if mount is None:
+            known = ", ".join(sorted(registry.below(self._domain, self._mount.prefix)))
+            raise AttributeError(f"{self._mount.name} has no {name!r}; it has {known or 'nothing'}")
+        return descend(mount, self._domain, self._client, self._values)
+
+    def __dir__(self) -> list[str]:
+        return sorted(registry.below(self._domain, self._mount.prefix))
+
+    def __repr__(self) -> str:
+        return f"<Namespace {self._mount.name}>"
+
+
+def descend(
+    mount: registry.Mount, domain: str, client: Client | None, values: list[str | None]
+) -> Any:
+    """What a mount leads to, its URL filled with the values known so far (in URL order)."""
+    if mount.model is None:
+        return Namespace(mount, domain, client, values)
+    names = placeholders(mount.model._meta.list_path)
+    pairs = zip(names, values, strict=False)  # a child has more placeholders than known
+    path = {name: value for name, value in pairs if isinstance(value, str)}
     return ListResource(mount.model, client, path)

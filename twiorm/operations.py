@@ -306,7 +306,7 @@ def build_operations(options: Options, declared: Mapping[str, Any]) -> dict[str,
     table: dict[str, Operation] = {}
     for name in names:
         method = (actions.get(name) or methods.get(name) or STANDARD_METHODS[name]).upper()
-        on_list = name in ("list", "create") or options.identity is None
+        on_list = name in ("list", "create")
         path = options.list_path if on_list else options.instance_path
         chosen = bodies.get(name, "form") if isinstance(bodies, Mapping) else bodies
         if chosen not in ("form", "json"):

@@ -45,6 +45,7 @@ META_OPTIONS: Final = {
     "one_of": "per operation, groups of parameters of which at least one is required",
     "max_page_size": "the largest PageSize the list accepts (default 1000)",
     "free_text_identity": "the identity is free text (a label, a phone number), not a SID",
+    "free_text": "path parameters that take any text (a SID or a unique name), not only a SID",
     "identity_aliases": "per verb, names Twilio takes in place of the identity "
     "(e.g. Twilio.CURRENT)",
     "mount": "the name it is reached by from its parent (default from the path)",
@@ -78,6 +79,9 @@ class Options:
         self.domain: str = self.declared.get("domain", "api")
         self.max_page_size: int = self.declared.get("max_page_size", 1000)
         self.free_text_identity: bool = bool(self.declared.get("free_text_identity", False))
+        self.free_text: frozenset[str] = frozenset(self.declared.get("free_text", ()))
+        if self.free_text_identity and self.declared.get("identity", "sid"):
+            self.free_text |= {self.declared.get("identity", "sid")}
         self.identity_aliases: dict[str, tuple[str, ...]] = {
             verb: tuple(names)
             for verb, names in dict(self.declared.get("identity_aliases", {})).items()

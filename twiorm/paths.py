@@ -86,7 +86,7 @@ def check_path_value(options: Options, name: str, value: Any, verb: str | None =
                 field=name,
                 expected=field.expected if field is not None else "an identity",
             )
-    if isinstance(field, Sid) and not (name == options.identity and options.free_text_identity):
+    if isinstance(field, Sid) and name not in options.free_text:
         # fullmatch: the pattern's "$" would also accept a trailing newline.
         if not isinstance(value, str) or not field.pattern.fullmatch(value):
             raise InvalidPathParameterError(

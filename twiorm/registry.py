@@ -19,14 +19,23 @@ import re
 import threading
 from typing import TYPE_CHECKING, NamedTuple
 
-from twiorm.paths import placeholders, snake_case, template_shape
+from twiorm.paths import snake_case, template_shape
 
 if TYPE_CHECKING:
     from twiorm.resource import Resource
 
-__all__ = ["Mount", "children", "default_version", "register", "top_level", "version_of"]
+__all__ = [
+    "Mount",
+    "below",
+    "children",
+    "default_version",
+    "list_children",
+    "register",
+    "top_level",
+    "version_of",
+    "versions_of",
+]
 
-_ACCOUNT_LEVEL = re.compile(r"^/2010-04-01/Accounts/\{account_sid\}(?=/)")
 
 _lock = threading.Lock()
 _resources: list[type[Resource]] = []
@@ -37,15 +46,12 @@ _generation = 0
 
 
 class Mount(NamedTuple):
-    """A resource reachable under a name, and how the parent's values fill its path.
-
-    ``parent_params`` maps each of the child's path parameters to the parent's name for
-    the same value (``{"conference_sid": "sid", "account_sid": "account_sid"}``).
-    """
+    """A name reachable below a URL: a resource's list, or a namespace (``sip``, ``usage``)
+    that only groups what lies below it (``model`` is then ``None``, ``prefix`` its URL)."""
 
     name: str
-    model: type[Resource]
-    parent_params: tuple[tuple[str, str], ...] = ()
+    model: type[Resource] | None
+    prefix: str = ""
 
 
 def register(model: type[Resource]) -> None:
@@ -58,69 +64,93 @@ def register(model: type[Resource]) -> None:
 
 
 def version_of(model: type[Resource]) -> str:
-    """``/2010-04-01/...`` → ``v2010``; ``/v1/...`` → ``v1``."""
-    first = model._meta.path.split("/")[1]
-    return "v" + first.split("-")[0] if first[:1].isdigit() else first
+    """``/2010-04-01/...`` → ``v2010``; ``/v1/...`` → ``v1``; ``/HostedNumbers/...`` →
+    ``hosted_numbers``."""
+    return version_name(model._meta.path.split("/")[1])
+
+
+def version_name(segment: str) -> str:
+    return "v" + segment.split("-")[0] if segment[:1].isdigit() else snake_case(segment)
 
 
 def default_version(domain: str) -> str | None:
     """The newest version of ``domain`` that has declared resources."""
-    versions = {version_of(m) for m in _snapshot()[1] if m._meta.domain == domain}
-    if not versions:
-        return None
-    return max(versions, key=lambda v: int(re.sub(r"\D", "", v) or 0))
+    versions = versions_of(domain)
+    return versions[0] if versions else None
+
+
+def versions_of(domain: str) -> list[str]:
+    """The versions of ``domain`` with declared resources, newest first."""
+    found = {version_of(m) for m in _snapshot()[1] if m._meta.domain == domain}
+    return sorted(found, key=lambda v: (int(re.sub(r"\D", "", v) or 0), v), reverse=True)
 
 
 def top_level(domain: str, version: str) -> dict[str, Mount]:
-    """Resources directly under a domain's version (account-level ones for v2010)."""
-    key = ("top", domain, version)
-    cached = _cache.get(key)
-    if cached is None:
-        generation, models = _snapshot()
-        mounts: dict[str, Mount] = {}
-        for model in models:
-            meta = model._meta
-            if meta.domain != domain or version_of(model) != version:
-                continue
-            rest = _ACCOUNT_LEVEL.sub("", meta.list_path)
-            if placeholders(rest):
-                continue  # a child of some instance, reached through it
-            name = _mount_name(model)
-            mounts.setdefault(name, Mount(name, model, _same("account_sid", model)))
-        cached = _remember(key, mounts, generation)
-    return cached  # type: ignore[return-value]
+    """What a domain's version holds at its top (and, for v2010, below the account)."""
+    segment = next(
+        (
+            m._meta.path.split("/")[1]
+            for m in _snapshot()[1]
+            if m._meta.domain == domain and version_of(m) == version
+        ),
+        None,
+    )
+    if segment is None:
+        return {}
+    mounts = dict(below(domain, f"/{segment}"))
+    if segment == "2010-04-01":
+        for name, mount in below(domain, "/2010-04-01/Accounts/{}").items():
+            mounts.setdefault(name, mount)
+    return mounts
 
 
 def children(parent: type[Resource]) -> dict[str, Mount]:
-    """Resources whose list path extends ``parent``'s instance path by one collection."""
-    key = ("children", parent)
+    """What hangs below an instance of ``parent`` (``calls("CA...").recordings``)."""
+    base = parent._meta.instance_path
+    return below(parent._meta.domain, _shape(base)) if base else {}
+
+
+def list_children(model: type[Resource]) -> dict[str, Mount]:
+    """What hangs below a list itself (``usage.records.daily``)."""
+    return below(model._meta.domain, _shape(model._meta.list_path))
+
+
+def below(domain: str, prefix: str) -> dict[str, Mount]:
+    """The names one step below the URL ``prefix`` (a template shape, placeholders as ``{}``).
+
+    A resource whose list URL is the prefix plus one segment is mounted under its mount
+    name; a deeper one (``/SIP/Domains`` below an account) makes its first segment a
+    namespace. Nothing below a placeholder counts: that hangs below an instance.
+    """
+    key = ("below", domain, prefix)
     cached = _cache.get(key)
     if cached is None:
         generation, models = _snapshot()
         mounts: dict[str, Mount] = {}
-        base = parent._meta.instance_path
-        if base:
-            base = base.removesuffix(".json")
-            shape = template_shape(base)
-            for model in models:
-                child = model._meta
-                if child.domain != parent._meta.domain:
+        namespaces: dict[str, Mount] = {}
+        for model in models:
+            meta = model._meta
+            if meta.domain != domain:
+                continue
+            for template in dict.fromkeys((meta.list_path, meta.instance_path)):
+                tail = _shape(template).removeprefix(prefix + "/")
+                if not template or tail == _shape(template) or "{}" in tail:
                     continue
-                child_shape = template_shape(child.list_path)
-                tail = child_shape.removeprefix(shape + "/")
-                if tail == child_shape or "/" in tail or "{}" in tail:
-                    continue
-                name = _mount_name(model)
-                pairs = tuple(
-                    zip(
-                        placeholders(child.list_path),
-                        placeholders(parent._meta.instance_path),
-                        strict=False,
-                    )
-                )
-                mounts.setdefault(name, Mount(name, model, pairs))
+                segments = tail.split("/")
+                if len(segments) == 1 and (template == meta.list_path or meta.identity is None):
+                    name = _mount_name(model)
+                    mounts.setdefault(name, Mount(name, model))
+                elif len(segments) > 1:
+                    name = snake_case(segments[0])
+                    namespaces.setdefault(name, Mount(name, None, f"{prefix}/{segments[0]}"))
+        for name, namespace in namespaces.items():
+            mounts.setdefault(name, namespace)
         cached = _remember(key, mounts, generation)
     return cached  # type: ignore[return-value]
+
+
+def _shape(template: str) -> str:
+    return template_shape(template).removesuffix(".json")
 
 
 def _snapshot() -> tuple[int, list[type[Resource]]]:
@@ -133,10 +163,6 @@ def _remember(key: object, mounts: dict[str, Mount], generation: int) -> dict[st
         if generation == _generation:
             _cache[key] = mounts
     return mounts
-
-
-def _same(name: str, model: type[Resource]) -> tuple[tuple[str, str], ...]:
-    return ((name, name),) if name in model._meta.path_params else ()
 
 
 def _mount_name(model: type[Resource]) -> str:

@@ -25,11 +25,11 @@ from twiorm.defaults import get_default_client
 from twiorm.errors import DeclarationError, MalformedResponseError, ValidationError
 from twiorm.fields import Field
 from twiorm.input_errors import unknown_names
-from twiorm.lists import ListResource, child_list
+from twiorm.lists import ListResource, descend
 from twiorm.manager import ManagerDescriptor
 from twiorm.operations import Operation
 from twiorm.options import Options
-from twiorm.paths import check_path_value
+from twiorm.paths import check_path_value, placeholders
 from twiorm.redaction import redact_excerpt
 from twiorm.request import RequestSpec
 from twiorm.suggest import did_you_mean
@@ -273,7 +273,7 @@ class Resource(metaclass=ResourceMeta):
                 return raw[name]
             mount = registry.children(type(self)).get(name)
             if mount is not None and raw is not None:
-                return child_list(mount, self._client, self._url_values())
+                return descend(mount, self._meta.domain, self._client, self._ordered_values())
         raise AttributeError(f"{type(self).__name__!s} has no attribute {name!r}")
 
     def subresource(self, name: str) -> ListResource[Any]:
@@ -282,7 +282,15 @@ class Resource(metaclass=ResourceMeta):
         if mount is None:
             known = ", ".join(sorted(registry.children(type(self)))) or "none"
             raise AttributeError(f"{type(self).__name__} has no sub-resource {name!r}: {known}")
-        return child_list(mount, self._client, self._url_values())
+        found: ListResource[Any] = descend(
+            mount, self._meta.domain, self._client, self._ordered_values()
+        )
+        return found
+
+    def _ordered_values(self) -> list[str | None]:
+        """This instance's URL values in the order its URL template holds them."""
+        known = self._url_values()
+        return [known.get(name) for name in placeholders(self._meta.instance_path)]
 
     def _url_values(self) -> dict[str, str]:
         """The values of this instance's URL placeholders that it knows itself."""

@@ -20,7 +20,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from twiorm import registry
-from twiorm.lists import InstanceResource, ListResource
+from twiorm.lists import InstanceResource, ListResource, descend
 
 if TYPE_CHECKING:
     from twiorm.base_client import BaseClient as Client
@@ -28,13 +28,31 @@ if TYPE_CHECKING:
 __all__ = ["Domain", "InstanceResource", "ListResource", "Version", "load_declarations"]
 
 
-def load_declarations() -> None:
-    """Import the shipped declarations (they register themselves), once, when first needed."""
+def load_declarations(attribute: str | None = None) -> str | None:
+    """Import the shipped declarations a client attribute reaches; return its domain.
+
+    ``twiorm.resources`` (the hand-declared core) always; a domain's generated modules
+    (``twiorm.resources.conversations.v1`` …) when ``attribute`` names it (``conversations``,
+    ``flex_api``). Returns the domain's host prefix (``flex-api``), or ``None`` for a name
+    no shipped document has (a user's own domain may still be declared).
+    """
     importlib.import_module("twiorm.resources")
+    index = importlib.import_module("twiorm.resources._index")
+    entry = index.DOMAINS.get(attribute) if attribute else None
+    if entry is None:
+        return None
+    host, versions = entry
+    for module in versions.values():
+        importlib.import_module(module)
+    return str(host)
 
 
 class Domain:
-    """A Twilio product (``api``, ``messaging`` …); attributes are its versions."""
+    """A Twilio product (``api``, ``messaging`` …); attributes are its versions.
+
+    Any other name is a shortcut to the newest version that has it at its top
+    (``client.chat.services`` is ``client.chat.v2.services``), as the official helpers have.
+    """
 
     def __init__(self, client: Client, name: str) -> None:
         self._client = client
@@ -43,22 +61,26 @@ class Domain:
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
             raise AttributeError(name)
-        default = registry.default_version(self._name)
-        if name == default or registry.top_level(self._name, name):
+        versions = registry.versions_of(self._name)
+        if name in versions:
             return Version(self._client, self._name, name)
-        if default is None:
+        if not versions:
             raise AttributeError(f"no resources are declared for the {self._name!r} domain")
         if re.fullmatch(r"v\d+", name):
             raise AttributeError(
                 f"{self._name} has no version {name!r} with declared resources; "
-                f"its newest is {default}"
+                f"its newest is {versions[0]}"
             )
-        # client.api.calls: the default version's mount, as the official helpers allow.
-        return getattr(Version(self._client, self._name, default), name)
+        for version in versions:
+            if name in registry.top_level(self._name, version) or (
+                name == "account" and "accounts" in registry.top_level(self._name, version)
+            ):
+                return getattr(Version(self._client, self._name, version), name)
+        # Let the newest version word the error.
+        return getattr(Version(self._client, self._name, versions[0]), name)
 
     def __dir__(self) -> list[str]:
-        default = registry.default_version(self._name)
-        return [default] if default else []
+        return registry.versions_of(self._name)
 
     def __repr__(self) -> str:
         return f"<Domain {self._name}>"
@@ -78,8 +100,9 @@ class Version:
         mounts = registry.top_level(self._domain, self._version)
         if name == "account" and "accounts" in mounts:
             # client.api.v2010.account: the client's own account, as the official helpers have.
-            accounts = ListResource(mounts["accounts"].model, self._client, {})
-            return accounts(self._client.account_sid)
+            model = mounts["accounts"].model
+            assert model is not None
+            return ListResource(model, self._client, {})(self._client.account_sid)
         mount = mounts.get(name)
         if mount is None:
             known = (
@@ -88,7 +111,7 @@ class Version:
                 else "nothing is declared at its top; reach its resources through their parents"
             )
             raise AttributeError(f"{self._domain}.{self._version} has no {name!r}; {known}")
-        return ListResource(mount.model, self._client, {})
+        return descend(mount, self._domain, self._client, [])
 
     def __dir__(self) -> list[str]:
         mounts = registry.top_level(self._domain, self._version)

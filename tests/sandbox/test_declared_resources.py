@@ -140,9 +140,11 @@ def test_a_resource_declared_after_the_sandbox_started_is_served(
     assert created.sid.startswith("ST")
 
 
-def test_sid_shaped_placeholders_keep_apart_look_alike_urls(raw: Raw) -> None:
-    # /IncomingPhoneNumbers/Local.json is another list on Twilio, not a number's SID.
-    response = raw("GET", raw.account_path("IncomingPhoneNumbers/Local.json"))
+def test_sid_shaped_placeholders_keep_apart_look_alike_urls() -> None:
+    # /IncomingPhoneNumbers/Local.json is another list on Twilio, not a number's SID: a
+    # sandbox serving only numbers does not take "Local" for one.
+    with run(resources=[IncomingPhoneNumber]) as sandbox:
+        response = Raw(sandbox)("GET", Raw(sandbox).account_path("IncomingPhoneNumbers/Local.json"))
     assert response.status_code == 404
 
 

@@ -39,28 +39,18 @@ class VerifyService(Resource):
     links = fields.UriMap()
     # request-only parameters: dotted wire names; responses nest them under push, totp,
     # whatsapp and passkeys
-    push_include_date = fields.Bool(
-        create=True, update=True, write_only=True, param="Push.IncludeDate"
-    )
-    push_apn_credential_sid = fields.Sid(
-        "CR", create=True, update=True, write_only=True, param="Push.ApnCredentialSid"
-    )
-    push_fcm_credential_sid = fields.Sid(
-        "CR", create=True, update=True, write_only=True, param="Push.FcmCredentialSid"
-    )
+    push_include_date = fields.Bool(create=True, update=True, write_only=True, param="Push.IncludeDate")
+    push_apn_credential_sid = fields.Sid("CR", create=True, update=True, write_only=True, param="Push.ApnCredentialSid")
+    push_fcm_credential_sid = fields.Sid("CR", create=True, update=True, write_only=True, param="Push.FcmCredentialSid")
     totp_issuer = fields.Str(create=True, update=True, write_only=True, param="Totp.Issuer")
     totp_time_step = fields.Int(create=True, update=True, write_only=True, param="Totp.TimeStep")
-    totp_code_length = fields.Int(
-        create=True, update=True, write_only=True, param="Totp.CodeLength"
-    )
+    totp_code_length = fields.Int(create=True, update=True, write_only=True, param="Totp.CodeLength")
     totp_skew = fields.Int(create=True, update=True, write_only=True, param="Totp.Skew")
     whatsapp_msg_service_sid = fields.Sid(
         "MG", create=True, update=True, write_only=True, param="Whatsapp.MsgServiceSid"
     )
     whatsapp_from = fields.Str(create=True, update=True, write_only=True, param="Whatsapp.From")
-    passkeys_relying_party_id = fields.Str(
-        create=True, update=True, write_only=True, param="Passkeys.RelyingParty.Id"
-    )
+    passkeys_relying_party_id = fields.Str(create=True, update=True, write_only=True, param="Passkeys.RelyingParty.Id")
     passkeys_relying_party_name = fields.Str(
         create=True, update=True, write_only=True, param="Passkeys.RelyingParty.Name"
     )
@@ -92,9 +82,7 @@ class Verification(Resource):
     # the create Channel parameter is an untyped string; the response property is the enum
     # The create parameter is a plain string in the spec, whose text adds "auto" (Twilio
     # picks the channel); responses name the channel used.
-    channel = fields.Enum(
-        VERIFICATION_CHANNEL, write_choices=(*VERIFICATION_CHANNEL, "auto"), create=REQUIRED
-    )
+    channel = fields.Enum(VERIFICATION_CHANNEL, write_choices=(*VERIFICATION_CHANNEL, "auto"), create=REQUIRED)
     # the response status is an untyped string; VERIFICATION_STATUS is the update enum only
     # (unknown values load unchanged).
     status = fields.Enum(VERIFICATION_STATUS, update=REQUIRED)

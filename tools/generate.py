@@ -1,0 +1,666 @@
+"""Generate twiorm's declarations of every Twilio REST operation from Twilio's OpenAPI documents.
+
+    python tools/generate.py            # write resources/<domain>/<version>.py and the index
+    python tools/generate.py --check    # exit 1 if the committed files differ (CI)
+
+Reads the 55 documents in ``../shared/twilio-oai`` (or ``$TWIORM_SPEC_DIR``) and writes one
+module per domain and version (``resources/conversations/v1.py`` installs as
+``twiorm.resources.conversations.v1``) plus ``resources/_index.py``, which the helper
+style's navigation uses to load a domain's modules when first reached. Operations are
+grouped into resources by their operationId (``CreateCall``, ``FetchCall`` … are ``Call``);
+fields come from the response schemas, parameters from each operation, names from the
+documents (snake_case, a trailing ``_`` for Python keywords, as the official helper
+library names them). What the documents do not say is in ``tools/overrides.py``. The output
+is formatted with ruff and is the same on every run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import keyword
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import overrides
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "resources"
+VERBS = ("List", "Create", "Fetch", "Update", "Delete", "Patch")
+STANDARD = {
+    "List": "list",
+    "Create": "create",
+    "Fetch": "fetch",
+    "Update": "update",
+    "Delete": "delete",
+}
+DEFAULT_METHODS = {
+    "list": "GET",
+    "create": "POST",
+    "fetch": "GET",
+    "update": "POST",
+    "delete": "DELETE",
+}
+PAGING = {"PageSize", "Page", "PageToken"}
+LOOKUPS = {">": "gte", "<": "lte"}
+SID = re.compile(r"^\^\(?((?:[A-Z]{2}\|?)+)\)?\[0-9a-fA-F\]\{32\}\$$")
+#: Names a field may not take: Resource's own attributes (a field gets a trailing "_").
+RESERVED = {
+    "objects", "save", "update", "delete", "fetch", "refresh", "perform", "download", "schema",
+    "to_dict", "subresource", "pk", "raw", "extra", "DoesNotExist", "MultipleObjectsReturned",
+    "fields", "REQUIRED", "Resource", "Meta",  # the module's own names, in a class body
+}  # fmt: skip
+FORMATS = {
+    "date-time-rfc-2822": "RFC2822DateTime()",
+    "date-time": "ISODateTime()",
+    "date": "Date()",
+    "uri": "Uri()",
+    "url": "Uri()",
+    "uri-map": "UriMap()",
+    "http-method": "HttpMethod()",
+    "phone-number": "PhoneNumber()",
+    "twiml": "Twiml()",
+    "phone-number-capabilities": "Object()",
+}
+
+
+def spec_dir() -> Path:
+    configured = os.environ.get("TWIORM_SPEC_DIR")
+    return Path(configured) if configured else ROOT.parent / "shared" / "twilio-oai"
+
+
+def snake(name: str) -> str:
+    """A wire or path name as the official helper library spells it in Python."""
+    text = re.sub(r"[.\-]", "_", name)
+    text = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", text)
+    text = re.sub(r"(?<=[A-Z])(?=[A-Z][a-z])", "_", text)
+    text = re.sub(r"[^A-Za-z0-9_]", "_", text).lower().strip("_")
+    text = re.sub(r"_+", "_", text)
+    if not text or text[0].isdigit():
+        text = "field_" + text
+    return text
+
+
+def python_name(name: str) -> str:
+    text = snake(name)
+    return text + "_" if keyword.iskeyword(text) or text in RESERVED else text
+
+
+def pascal(name: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[_\W]+", name) if part)
+
+
+def version_module(segment: str) -> str:
+    """``2010-04-01`` → ``v2010``; ``v1`` → ``v1``; ``HostedNumbers`` → ``hosted_numbers``."""
+    if segment[:1].isdigit():
+        return "v" + segment.split("-")[0]
+    return snake(segment)
+
+
+# -- reading a document ------------------------------------------------------------------
+
+
+class Document:
+    def __init__(self, path: Path) -> None:
+        self.file_name = path.name
+        self.data = json.loads(path.read_text(encoding="utf-8"))
+        servers = {
+            s["url"] for item in self.data["paths"].values() for s in item.get("servers", [])
+        }
+        servers |= {s["url"] for s in self.data.get("servers", [])}
+        host = sorted(servers)[0].removeprefix("https://").split(".")[0]
+        self.domain = host  # flex-api, api, conversations …
+        self.package = host.replace("-", "_")
+
+    def resolve(self, node: Any) -> Any:
+        while isinstance(node, dict) and "$ref" in node:
+            target: Any = self.data
+            for part in node["$ref"].removeprefix("#/").split("/"):
+                target = target[part]
+            node = target
+        return node
+
+    def schema_name(self, node: Any) -> str | None:
+        if isinstance(node, dict) and "$ref" in node:
+            return str(node["$ref"]).rsplit("/", 1)[-1]
+        return None
+
+
+@dataclass
+class Op:
+    verb: str  # list, create, fetch, update, delete, patch
+    method: str
+    path: str  # as in the document: /v1/Services/{ServiceSid}
+    spec: dict[str, Any]
+    item: dict[str, Any]  # the path item
+
+
+@dataclass
+class Group:
+    module: str  # api.v2010
+    name: str  # Call
+    ops: list[Op] = field(default_factory=list)
+
+
+def groups(doc: Document) -> Iterator[Group]:
+    found: dict[tuple[str, str], Group] = {}
+    for path, item in doc.data["paths"].items():
+        for method, spec in item.items():
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            match = re.match(rf"({'|'.join(VERBS)})(\w+)", spec["operationId"])
+            assert match, spec["operationId"]
+            module = f"{doc.package}.{version_module(path.split('/')[1])}"
+            key = (module, match.group(2))
+            group = found.setdefault(key, Group(module, match.group(2)))
+            verb = STANDARD.get(match.group(1), match.group(1).lower())
+            group.ops.append(Op(verb, method.upper(), path, spec, item))
+    yield from found.values()
+
+
+# -- turning a group into a declaration ----------------------------------------------------
+
+
+def to_template(path: str) -> str:
+    return re.sub(r"\{(\w+)\}", lambda m: "{" + snake(m.group(1)) + "}", path)
+
+
+@dataclass
+class FieldDecl:
+    name: str
+    key: str
+    kind: str  # the field constructor, e.g. Sid("CA")
+    flags: dict[str, Any] = field(default_factory=dict)
+    lookups: set[str] = field(default_factory=set)
+    write_only: bool = False
+    param: str | None = None
+    enum_writes: set[str] = field(default_factory=set)
+    filter_format: str | None = None
+
+    def render(self) -> str:
+        options: list[str] = []
+        for flag in ("create", "update", "fetch", "delete"):
+            value = self.flags.get(flag)
+            if value:
+                options.append(f"{flag}={'REQUIRED' if value == 'required' else 'True'}")
+        actions = {
+            k: v
+            for k, v in self.flags.items()
+            if k not in ("create", "update", "fetch", "delete", "header")
+        }
+        if actions:
+            shown = ", ".join(
+                f"{k!r}: {'REQUIRED' if v == 'required' else 'True'}"
+                for k, v in sorted(actions.items())
+            )
+            options.append(f"actions={{{shown}}}")
+        if self.lookups:
+            ordered = [lk for lk in ("exact", "gte", "lte") if lk in self.lookups]
+            options.append("filter=True" if ordered == ["exact"] else f"filter={tuple(ordered)!r}")
+        if self.filter_format:
+            options.append(f"filter_format={self.filter_format!r}")
+        if self.flags.get("header"):
+            options.append("header=True")
+        if self.write_only:
+            options.append("write_only=True")
+        if self.key != self.name.rstrip("_"):
+            options.append(f"key={self.key!r}")
+        if self.param is not None:
+            options.append(f"param={self.param!r}")
+        kind = self.kind
+        if self.enum_writes and kind.startswith("Enum("):
+            options.insert(0, f"write_choices={tuple(sorted(self.enum_writes))!r}")
+        if options:
+            inner = kind[kind.index("(") + 1 : -1]
+            joined = ", ".join([inner, *options] if inner else options)
+            kind = f"{kind[: kind.index('(')]}({joined})"
+        return f"    {self.name} = fields.{kind}"
+
+
+def field_kind(doc: Document, schema: Any) -> str:
+    schema = doc.resolve(schema) or {}
+    kind_type = schema.get("type")
+    if kind_type == "array":
+        return f"List(fields.{field_kind(doc, schema.get('items', {}))})"
+    if "enum" in schema:
+        return f"Enum({tuple(str(v) for v in schema['enum'])!r})"
+    pattern = SID.match(schema.get("pattern", "") or "")
+    if pattern:
+        prefixes = [p for p in pattern.group(1).split("|") if p]
+        return f"Sid({', '.join(repr(p) for p in prefixes)})"
+    fmt = schema.get("format")
+    if fmt in FORMATS:
+        return FORMATS[fmt]
+    return {
+        "integer": "Int()",
+        "number": "Float()",
+        "boolean": "Bool()",
+        "object": "Object()",
+        "string": "Str()",
+    }.get(kind_type or "", "Json()")
+
+
+def enum_values(doc: Document, schema: Any) -> set[str]:
+    schema = doc.resolve(schema) or {}
+    if schema.get("type") == "array":
+        return enum_values(doc, schema.get("items", {}))
+    return {str(v) for v in schema.get("enum", [])}
+
+
+def response_schema(doc: Document, op: Op) -> tuple[dict[str, Any] | None, str | None]:
+    """The record schema an operation answers with (a list's item), and its name."""
+    for status in ("200", "201", "202", "307", "302"):
+        content = op.spec.get("responses", {}).get(status, {}).get("content", {})
+        if "application/json" not in content:
+            continue
+        raw = content["application/json"].get("schema", {})
+        schema = doc.resolve(raw)
+        if op.verb == "list":
+            for name, prop in schema.get("properties", {}).items():
+                if name != "meta" and doc.resolve(prop).get("type") == "array":
+                    items = doc.resolve(prop).get("items", {})
+                    return doc.resolve(items), doc.schema_name(items)
+            return None, None
+        return schema, doc.schema_name(raw)
+    return None, None
+
+
+def list_key(doc: Document, op: Op) -> str | None:
+    content = op.spec.get("responses", {}).get("200", {}).get("content", {})
+    schema = doc.resolve(content.get("application/json", {}).get("schema", {}))
+    for name, prop in schema.get("properties", {}).items():
+        if name != "meta" and doc.resolve(prop).get("type") == "array":
+            return str(name)
+    return None
+
+
+@dataclass
+class Declaration:
+    module: str
+    name: str
+    doc: Document
+    meta: dict[str, Any]
+    fields: dict[str, FieldDecl]
+    ops: list[Op]
+    schema_name: str | None
+    answers: dict[str, str]
+
+    def render(self) -> str:
+        verbs = ", ".join(op.verb for op in self.ops)
+        tag = next((t for op in self.ops for t in op.spec.get("tags", [])), self.name)
+        lines = [f"class {self.name}(Resource):"]
+        lines.append(f'    """{verbs.capitalize()} (Twilio API reference: {tag})."""\n')
+        lines.append("    class Meta:")
+        for key, value in self.meta.items():
+            lines.append(f"        {key} = {value}")
+        for op_name, target in self.answers.items():
+            lines.append(f"        # {op_name} answers with a {target}")
+        lines.append("")
+        lines.extend(decl.render() for decl in self.fields.values())
+        return "\n".join(lines)
+
+
+def declare(doc: Document, group: Group) -> Declaration:
+    ops = sorted(
+        group.ops,
+        key=lambda op: list(DEFAULT_METHODS).index(op.verb) if op.verb in DEFAULT_METHODS else 9,
+    )
+    on_list = [op for op in ops if op.verb in ("list", "create")]
+    on_instance = [op for op in ops if op.verb not in ("list", "create")]
+    list_path = to_template(on_list[0].path) if on_list else None
+    instance_path = to_template(on_instance[0].path) if on_instance else None
+    identity: str | None = None
+    meta: dict[str, Any] = {}
+    if instance_path is not None:
+        last = re.search(r"\{(\w+)\}(\.json)?$", instance_path)
+        if last and instance_path != list_path:
+            identity = last.group(1)
+        path = instance_path
+    else:
+        assert list_path is not None
+        path = list_path
+    meta["path"] = repr(path)
+    if identity is not None and list_path is not None:
+        suffix = ".json" if path.endswith(".json") else ""
+        derived = path[: -len("/{" + identity + "}" + suffix)] + suffix
+        if derived != list_path:
+            meta["list_path"] = repr(list_path)
+    elif (
+        identity is None
+        and list_path is not None
+        and instance_path is not None
+        and list_path != instance_path
+    ):
+        meta["list_path"] = repr(list_path)
+    meta["domain"] = repr(doc.domain)
+    standard = [op.verb for op in ops if op.verb in DEFAULT_METHODS]
+    meta["verbs"] = repr(tuple(standard))
+    if identity != "sid":
+        meta["identity"] = repr(identity)
+    methods = {
+        op.verb: op.method
+        for op in ops
+        if op.verb in DEFAULT_METHODS and DEFAULT_METHODS[op.verb] != op.method
+    }
+    if methods:
+        meta["methods"] = repr(methods)
+    actions = {op.verb: op.method for op in ops if op.verb not in DEFAULT_METHODS}
+    if actions:
+        meta["actions"] = repr(actions)
+    bodies = {
+        op.verb: ("json" if body_kind(op) == "json" else "form") for op in ops if body_kind(op)
+    }
+    if bodies and set(bodies.values()) == {"json"}:
+        meta["body"] = repr("json")
+    elif "json" in bodies.values():
+        meta["body"] = repr({k: v for k, v in bodies.items() if v == "json"})
+    # -- fields from the record the operations answer with
+    schema, schema_name = None, None
+    for preferred in ("fetch", "create", "update", "list", "patch"):
+        for op in ops:
+            if op.verb == preferred and schema is None:
+                schema, schema_name = response_schema(doc, op)
+    decls: dict[str, FieldDecl] = {}
+    for key, prop in (schema or {}).get("properties", {}).items():
+        name = python_name(key)
+        decls[name] = FieldDecl(name, key, field_kind(doc, prop))
+    by_key = {d.key: d for d in decls.values()}
+    # -- answers that are no record, or a redirect
+    answers: dict[str, str] = {}
+    answer_meta: dict[str, str] = {}
+    for op in ops:
+        codes = set(op.spec.get("responses", {}))
+        if codes & {"307", "302"}:
+            answer_meta[op.verb] = "redirect"
+        elif op.verb != "delete" and codes & {"200", "201", "202"} == set() and "204" in codes:
+            answer_meta[op.verb] = "none"
+    if answer_meta:
+        meta["answers"] = repr(answer_meta)
+    # -- list envelope and page size
+    list_op = next((op for op in ops if op.verb == "list"), None)
+    if list_op is not None:
+        key = list_key(doc, list_op)
+        if key:
+            meta["list_key"] = repr(key)
+        for param in map(doc.resolve, list_op.spec.get("parameters", [])):
+            if param.get("name") == "PageSize":
+                maximum = doc.resolve(param.get("schema", {})).get("maximum")
+                if isinstance(maximum, int) and maximum != 1000:
+                    meta["max_page_size"] = repr(maximum)
+    mount = group_mount(ops)
+    if mount:
+        meta["mount"] = repr(mount)
+    # -- path parameters: a field each, free text where the document has no pattern
+    free: list[str] = []
+    for op in ops:
+        for param in map(doc.resolve, op.spec.get("parameters", [])):
+            if param.get("in") != "path":
+                continue
+            name = snake(param["name"])
+            schema_ = doc.resolve(param.get("schema", {}))
+            # Without a pattern the URL takes any text (a SID or a unique name): not refused.
+            if not SID.match(schema_.get("pattern", "") or "") and name not in free:
+                free.append(name)
+            if name not in decls and name not in {d.key for d in decls.values()}:
+                decls[name] = FieldDecl(name, name, field_kind(doc, schema_), write_only=True)
+    placeholders = set(re.findall(r"\{(\w+)\}", path + meta.get("list_path", "")))
+    free = [n for n in free if n in placeholders]
+    if free:
+        meta["free_text"] = repr(tuple(free))
+    # -- request parameters
+    one_of: dict[str, tuple[tuple[str, ...], ...]] = {}
+    for op in ops:
+        if op.verb == "list":
+            for param in map(doc.resolve, op.spec.get("parameters", [])):
+                if param.get("in") != "query" or param["name"] in PAGING:
+                    continue
+                wire = param["name"]
+                lookup = LOOKUPS.get(wire[-1], "exact")
+                base = wire[:-1] if lookup != "exact" else wire
+                decl = attach(decls, by_key, doc, base, param.get("schema", {}), "filter")
+                decl.lookups.add(lookup)
+                fmt = doc.resolve(param.get("schema", {})).get("format")
+                if fmt == "date" and decl.kind.startswith(("RFC2822DateTime", "ISODateTime")):
+                    decl.filter_format = "date"
+            continue
+        flag = op.verb
+        for param in map(doc.resolve, op.spec.get("parameters", [])):
+            where = param.get("in")
+            if where == "path" or where not in ("query", "header"):
+                continue
+            decl = attach(decls, by_key, doc, param["name"], param.get("schema", {}), flag)
+            decl.flags[flag] = "required" if param.get("required") else True
+            if where == "header":
+                decl.flags["header"] = True
+        for wire, prop, required in body_params(doc, op):
+            decl = attach(decls, by_key, doc, wire, prop, flag, json_body=body_kind(op) == "json")
+            decl.flags[flag] = "required" if required else True
+            if flag in ("create", "update"):
+                decl.enum_writes |= enum_values(doc, prop)
+        conditional = (op.spec.get("x-twilio") or {}).get("conditional")
+        if conditional:
+            groups_ = []
+            for names in conditional:
+                resolved = [
+                    next(
+                        (d.name for d in decls.values() if d.key == n or d.name == python_name(n)),
+                        python_name(n),
+                    )
+                    for n in names
+                ]
+                groups_.append(tuple(resolved))
+            one_of[op.verb] = tuple(groups_)
+    for decl in decls.values():
+        if decl.enum_writes and decl.kind.startswith("Enum("):
+            choices = set(ast.literal_eval(decl.kind[5:-1]))  # our own repr of a tuple
+            if decl.enum_writes == choices:
+                decl.enum_writes = set()
+            else:
+                merged = tuple(sorted(choices | decl.enum_writes))
+                decl.kind = f"Enum({merged!r})"
+    if one_of:
+        meta["one_of"] = repr(one_of)
+    for (module, class_name, field_name), kind in overrides.FIELD_TYPES.items():
+        if module == group.module and class_name == group.name and field_name in decls:
+            decls[field_name].kind = kind
+    if identity is not None and identity not in decls:
+        decls[identity] = FieldDecl(identity, identity, "Str()", write_only=True)
+    return Declaration(group.module, group.name, doc, meta, decls, ops, schema_name, answers)
+
+
+def group_mount(ops: list[Op]) -> str | None:
+    for op in ops:
+        x = op.item.get("x-twilio") or {}
+        if x.get("mountName"):
+            return str(x["mountName"])
+        if (op.spec.get("x-twilio") or {}).get("mountName"):
+            return str(op.spec["x-twilio"]["mountName"])
+    return None
+
+
+def body_kind(op: Op) -> str | None:
+    content = op.spec.get("requestBody", {}).get("content", {})
+    if "application/x-www-form-urlencoded" in content:
+        return "form"
+    return "json" if content else None
+
+
+def body_params(doc: Document, op: Op) -> Iterator[tuple[str, Any, bool]]:
+    content = op.spec.get("requestBody", {}).get("content", {})
+    media = content.get("application/x-www-form-urlencoded") or next(iter(content.values()), {})
+    schema = doc.resolve(media.get("schema", {})) if media else {}
+    required = set(schema.get("required", []))
+    for name, prop in schema.get("properties", {}).items():
+        yield name, prop, name in required
+
+
+def attach(
+    decls: dict[str, FieldDecl],
+    by_key: dict[str, FieldDecl],
+    doc: Document,
+    wire: str,
+    schema: Any,
+    flag: str,
+    *,
+    json_body: bool = False,
+) -> FieldDecl:
+    """The field a request parameter belongs to: the record's property of the same name, or
+    a new request-only field."""
+    key = snake(wire)
+    decl = by_key.get(key) or by_key.get(wire)
+    if decl is None:
+        name = python_name(wire)
+        decl = decls.get(name)
+        if decl is None:
+            decl = FieldDecl(name, key, field_kind(doc, schema), write_only=True)
+            decls[name] = decl
+            by_key[key] = decl
+    expected = wire if not json_body else decl.key
+    default = pascal(decl.key) if not json_body else decl.key
+    if expected != default and decl.param is None:
+        decl.param = wire
+    return decl
+
+
+# -- writing modules -------------------------------------------------------------------------
+
+
+HEADER = """# Generated by tools/generate.py from Twilio's OpenAPI document {file} ({source}).
+# Do not edit: change tools/overrides.py or the generator, then run `python tools/generate.py`.
+"""
+
+
+def render_module(module: str, decls: list[Declaration], file: str, source: str) -> str:
+    domain, version = module.split(".")
+    ops = sum(len(d.ops) for d in decls)
+    out = [HEADER.format(file=file, source=source)]
+    out.append(f'"""{domain} {version}: {len(decls)} resources, {ops} operations."""\n')
+    uses_required = any(
+        "'required'" in repr(d.flags) for decl in decls for d in decl.fields.values()
+    )
+    out.append("from twiorm import fields")
+    if uses_required:
+        out.append("from twiorm.fields import REQUIRED")
+    out.append("from twiorm.resource import Resource")
+    hand = []
+    for decl in decls:
+        target = overrides.HAND_DECLARED.get((module, decl.name))
+        if target:
+            hand_module, hand_name = target
+            alias = f" as {decl.name}" if hand_name != decl.name else ""
+            hand.append(f"from twiorm.resources.{hand_module} import {hand_name}{alias}")
+    out.extend(sorted(hand))
+    out.append("")
+    names = []
+    for decl in sorted(decls, key=lambda d: d.name):
+        names.append(decl.name)
+        if (module, decl.name) in overrides.HAND_DECLARED:
+            continue
+        out.append("")
+        out.append(decl.render())
+        out.append("")
+    for (alias_module, alias), target in sorted(overrides.ALIASES.items()):
+        if alias_module == module:
+            out.append(f"{alias} = {target}")
+            names.append(alias)
+    out.append("")
+    out.append(f"__all__ = {sorted(names)!r}")
+    return "\n".join(out) + "\n"
+
+
+def render_index(modules: dict[str, str]) -> str:
+    by_domain: dict[str, dict[str, str]] = defaultdict(dict)
+    hosts: dict[str, str] = {}
+    for module, host in sorted(modules.items()):
+        package, version = module.split(".")
+        by_domain[package][version] = f"twiorm.resources.{module}"
+        hosts[package] = host
+    lines = [
+        HEADER.format(file="all documents", source=source_line()),
+        '"""Where each domain\'s declarations live: the helper style loads them when reached."""\n',
+        "#: attribute (client.flex_api) -> (host prefix, {version: module})",
+        "DOMAINS: dict[str, tuple[str, dict[str, str]]] = {",
+    ]
+    for package in sorted(by_domain):
+        lines.append(
+            f"    {package!r}: ({hosts[package]!r}, {dict(sorted(by_domain[package].items()))!r}),"
+        )
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def source_line() -> str:
+    source = spec_dir() / "SOURCE"
+    return source.read_text(encoding="utf-8").split()[1][:12] if source.exists() else "unknown"
+
+
+def generate(target: Path) -> list[Path]:
+    docs = [Document(p) for p in sorted(spec_dir().glob("twilio_*.json"))]
+    by_module: dict[str, list[Declaration]] = defaultdict(list)
+    files: dict[str, str] = {}
+    hosts: dict[str, str] = {}
+    for doc in docs:
+        for group in groups(doc):
+            by_module[group.module].append(declare(doc, group))
+            files.setdefault(group.module, doc.file_name)
+            hosts[group.module] = doc.domain
+    written = []
+    for module, decls in sorted(by_module.items()):
+        package, version = module.split(".")
+        folder = target / package
+        folder.mkdir(parents=True, exist_ok=True)
+        init = folder / "__init__.py"
+        init.write_text(
+            HEADER.format(file=files[module], source=source_line())
+            + f'"""Twilio\'s {hosts[module]} domain."""\n'
+        )
+        path = folder / f"{version}.py"
+        path.write_text(render_module(module, decls, files[module], source_line()))
+        written += [init, path]
+    index = target / "_index.py"
+    index.write_text(render_index(hosts))
+    written.append(index)
+    config = ["--config", str(ROOT / "resources" / "ruff.toml")]
+    files = [str(p) for p in written]
+    fix = ["ruff", "check", "--quiet", "--fix", "--select", "I", *config, *files]
+    subprocess.run(fix, check=True, cwd=ROOT)
+    subprocess.run(["ruff", "format", "--quiet", *config, *files], check=True, cwd=ROOT)
+    return written
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--check", action="store_true", help="fail if the committed files differ")
+    args = parser.parse_args()
+    if not args.check:
+        written = generate(OUT)
+        print(f"wrote {len(written)} files under {OUT.relative_to(ROOT)}")
+        return 0
+    with tempfile.TemporaryDirectory() as scratch:
+        fresh = Path(scratch) / "resources"
+        written = generate(fresh)
+        stale = []
+        for path in written:
+            committed = OUT / path.relative_to(fresh)
+            if not committed.exists() or committed.read_text() != path.read_text():
+                stale.append(str(committed.relative_to(ROOT)))
+        if stale:
+            print("generated files differ from the documents; run `python tools/generate.py`:")
+            print("\n".join(f"  {name}" for name in stale))
+            return 1
+    print(f"{len(written)} generated files match the documents")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
