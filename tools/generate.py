@@ -53,7 +53,7 @@ DEFAULT_METHODS = {
 }
 PAGING = {"PageSize", "Page", "PageToken"}
 LOOKUPS = {">": "gte", "<": "lte"}
-SID = re.compile(r"^\^\(?((?:[A-Z]{2}\|?)+)\)?\[0-9a-fA-F\]\{32\}\$$")
+SID = re.compile(r"^\^?\(?((?:[A-Z]{2}\|?)+)\)?\[0-9a-f(?:A-F)?\]\{32\}\$?$")
 #: Names a field may not take: Resource's own attributes (a field gets a trailing "_").
 RESERVED = {
     "objects", "save", "update", "delete", "fetch", "refresh", "perform", "download", "schema",
@@ -186,6 +186,8 @@ class FieldDecl:
     param: str | None = None
     enum_writes: set[str] = field(default_factory=set)
     filter_format: str | None = None
+    requests: dict[str, str] = field(default_factory=dict)  # per operation, when not the record's
+    query: bool = False
 
     def render(self) -> str:
         options: list[str] = []
@@ -211,12 +213,19 @@ class FieldDecl:
             options.append(f"filter_format={self.filter_format!r}")
         if self.flags.get("header"):
             options.append("header=True")
+        if self.query:
+            options.append("query=True")
         if self.write_only:
             options.append("write_only=True")
         if self.key != self.name.rstrip("_"):
             options.append(f"key={self.key!r}")
         if self.param is not None:
             options.append(f"param={self.param!r}")
+        if self.requests:
+            shown = ", ".join(
+                f"{op!r}: fields.{kind}" for op, kind in sorted(self.requests.items())
+            )
+            options.append(f"request={{{shown}}}")
         kind = self.kind
         if self.enum_writes and kind.startswith("Enum("):
             options.insert(0, f"write_choices={tuple(sorted(self.enum_writes))!r}")
@@ -232,7 +241,7 @@ def field_kind(doc: Document, schema: Any) -> str:
     kind_type = schema.get("type")
     if kind_type == "array":
         return f"List(fields.{field_kind(doc, schema.get('items', {}))})"
-    if "enum" in schema:
+    if "enum" in schema and schema.get("format") != "http-method":
         return f"Enum({tuple(str(v) for v in schema['enum'])!r})"
     pattern = SID.match(schema.get("pattern", "") or "")
     if pattern:
@@ -261,25 +270,33 @@ def response_schema(doc: Document, op: Op) -> tuple[dict[str, Any] | None, str |
     """The record schema an operation answers with (a list's item), and its name."""
     for status in ("200", "201", "202", "307", "302"):
         content = op.spec.get("responses", {}).get(status, {}).get("content", {})
-        if "application/json" not in content:
+        media = json_media(content)
+        if media is None:
             continue
-        raw = content["application/json"].get("schema", {})
+        raw = media.get("schema", {})
         schema = doc.resolve(raw)
         if op.verb == "list":
-            for name, prop in schema.get("properties", {}).items():
-                if name != "meta" and doc.resolve(prop).get("type") == "array":
-                    items = doc.resolve(prop).get("items", {})
-                    return doc.resolve(items), doc.schema_name(items)
-            return None, None
+            key = list_key(doc, op)
+            if key is None:
+                return None, None
+            items = doc.resolve(schema["properties"][key]).get("items", {})
+            return doc.resolve(items), doc.schema_name(items)
         return schema, doc.schema_name(raw)
     return None, None
 
 
+def json_media(content: dict[str, Any]) -> dict[str, Any] | None:
+    """The JSON body of a response (SCIM's ``application/scim+json`` included)."""
+    return next((v for k, v in content.items() if k.endswith("json")), None)
+
+
 def list_key(doc: Document, op: Op) -> str | None:
     content = op.spec.get("responses", {}).get("200", {}).get("content", {})
-    schema = doc.resolve(content.get("application/json", {}).get("schema", {}))
+    schema = doc.resolve((json_media(content) or {}).get("schema", {}))
     for name, prop in schema.get("properties", {}).items():
-        if name != "meta" and doc.resolve(prop).get("type") == "array":
+        prop = doc.resolve(prop)
+        records = doc.resolve(prop.get("items", {})).get("type", "object") == "object"
+        if name != "meta" and prop.get("type") == "array" and records:
             return str(name)
     return None
 
@@ -347,6 +364,16 @@ def declare(doc: Document, group: Group) -> Declaration:
     meta["verbs"] = repr(tuple(standard))
     if identity != "sid":
         meta["identity"] = repr(identity)
+    # An operation whose URL is neither the list's nor the instance's (a report listed at
+    # /Inbound/{ReportId} but created at /Inbound) gets a URL of its own.
+    default_list = meta_list_path(meta, path)
+    own_paths = {
+        op.verb: to_template(op.path)
+        for op in ops
+        if to_template(op.path) != (default_list if op.verb in ("list", "create") else path)
+    }
+    if own_paths:
+        meta["paths"] = repr(own_paths)
     methods = {
         op.verb: op.method
         for op in ops
@@ -392,11 +419,17 @@ def declare(doc: Document, group: Group) -> Declaration:
         key = list_key(doc, list_op)
         if key:
             meta["list_key"] = repr(key)
-        for param in map(doc.resolve, list_op.spec.get("parameters", [])):
-            if param.get("name") == "PageSize":
-                maximum = doc.resolve(param.get("schema", {})).get("maximum")
-                if isinstance(maximum, int) and maximum != 1000:
-                    meta["max_page_size"] = repr(maximum)
+        sizes = [
+            p
+            for p in map(doc.resolve, list_op.spec.get("parameters", []))
+            if p.get("name") == "PageSize"
+        ]
+        if not sizes:
+            meta["max_page_size"] = "None"  # the list takes no PageSize
+        for param in sizes:
+            maximum = doc.resolve(param.get("schema", {})).get("maximum")
+            if isinstance(maximum, int) and maximum != 1000:
+                meta["max_page_size"] = repr(maximum)
     mount = group_mount(ops)
     if mount:
         meta["mount"] = repr(mount)
@@ -413,6 +446,9 @@ def declare(doc: Document, group: Group) -> Declaration:
                 free.append(name)
             if name not in decls and name not in {d.key for d in decls.values()}:
                 decls[name] = FieldDecl(name, name, field_kind(doc, schema_), write_only=True)
+            elif name in decls and SID.match(schema_.get("pattern", "") or ""):
+                # The URL's pattern: the record's property may have none, or other prefixes.
+                decls[name].kind = merge_sid(decls[name].kind, field_kind(doc, schema_))
     placeholders = set(re.findall(r"\{(\w+)\}", path + meta.get("list_path", "")))
     free = [n for n in free if n in placeholders]
     if free:
@@ -442,6 +478,8 @@ def declare(doc: Document, group: Group) -> Declaration:
             decl.flags[flag] = "required" if param.get("required") else True
             if where == "header":
                 decl.flags["header"] = True
+            elif op.method not in ("GET", "DELETE"):
+                decl.query = True  # a query parameter of a POST
         for wire, prop, required in body_params(doc, op):
             decl = attach(decls, by_key, doc, wire, prop, flag, json_body=body_kind(op) == "json")
             decl.flags[flag] = "required" if required else True
@@ -476,6 +514,25 @@ def declare(doc: Document, group: Group) -> Declaration:
     if identity is not None and identity not in decls:
         decls[identity] = FieldDecl(identity, identity, "Str()", write_only=True)
     return Declaration(group.module, group.name, doc, meta, decls, ops, schema_name, answers)
+
+
+def meta_list_path(meta: dict[str, Any], path: str) -> str:
+    """The list URL the declaration will have (``list_path``, else ``path`` minus identity)."""
+    if "list_path" in meta:
+        return str(ast.literal_eval(meta["list_path"]))
+    identity = ast.literal_eval(meta["identity"]) if "identity" in meta else "sid"
+    if identity is None:
+        return path
+    suffix = ".json" if path.endswith(".json") else ""
+    return path[: -len("/{" + identity + "}" + suffix)] + suffix
+
+
+def merge_sid(kind: str, path_kind: str) -> str:
+    """A Sid field taking the prefixes of both the record's property and the URL."""
+    if not kind.startswith("Sid("):
+        return path_kind
+    prefixes = dict.fromkeys(re.findall(r"'([A-Z]{2})'", kind + path_kind))
+    return f"Sid({', '.join(repr(p) for p in prefixes)})"
 
 
 def group_mount(ops: list[Op]) -> str | None:
@@ -525,11 +582,61 @@ def attach(
             decl = FieldDecl(name, key, field_kind(doc, schema), write_only=True)
             decls[name] = decl
             by_key[key] = decl
-    expected = wire if not json_body else decl.key
-    default = pascal(decl.key) if not json_body else decl.key
-    if expected != default and decl.param is None:
-        decl.param = wire
+    default = decl.key if json_body else pascal(decl.key)
+    operation = "list" if flag == "filter" else flag
+    sends = decl.param or default
+    if wire != sends and decl.param is None and not decl.flags and not decl.lookups:
+        decl.param, sends = wire, wire
+    reconcile(decl, field_kind(doc, schema), flag)
+    if wire != sends:
+        # This operation names the parameter otherwise (a filter's "status", an update's
+        # "Status"): its request field carries the name.
+        kind = decl.requests.get(operation) or decl.kind
+        decl.requests[operation] = with_param(kind, wire)
     return decl
+
+
+def with_param(kind: str, wire: str) -> str:
+    """``Str()`` -> ``Str(param='status')``: a field kind that names its parameter."""
+    inner = kind[kind.index("(") + 1 : -1]
+    if "param=" in inner:
+        inner = re.sub(r"param='[^']*'", f"param={wire!r}", inner)
+        return f"{kind[: kind.index('(')]}({inner})"
+    joined = f"{inner}, param={wire!r}" if inner else f"param={wire!r}"
+    return f"{kind[: kind.index('(')]}({joined})"
+
+
+_TEXT = ("Str(", "Sid(", "Uri(", "PhoneNumber(", "Twiml(", "HttpMethod(")
+_MOMENTS = ("RFC2822DateTime(", "ISODateTime(", "Date(")
+
+
+def reconcile(decl: FieldDecl, param_kind: str, operation: str) -> None:
+    """Make the field take what ``operation``'s parameter of ``param_kind`` takes.
+
+    The record's text may be read as a more precise kind (a SID, an enum: reading never
+    refuses); where the two kinds differ otherwise, the operation's requests get a kind of
+    their own (``request=``), so that nothing Twilio accepts is refused.
+    """
+    operation = "list" if operation == "filter" else operation
+    kind = decl.kind
+    name = lambda k: k[: k.index("(")]  # noqa: E731
+    if kind == param_kind:
+        return
+    if name(kind) == name(param_kind) and not kind.startswith("List("):
+        if kind.startswith("Sid("):
+            decl.kind = merge_sid(decl.kind, param_kind)
+            return
+        if not (kind.startswith("Enum(") and operation == "list"):
+            return  # an enum's other choices on create and update: write_choices
+        # a filter whose choices are not the record's: the list's own enum
+    if kind.startswith(_MOMENTS) and param_kind.startswith(_MOMENTS):
+        return  # a day filter on a moment: filter_format says so
+    if kind.startswith("Sid(") and param_kind.startswith(("Str(", "Uri(")):
+        return
+    if kind == "Str()" and param_kind.startswith((*_TEXT, "Enum(")) and not decl.requests:
+        decl.kind = param_kind  # reading a Sid, an enum or a URL refuses nothing
+        return
+    decl.requests[operation] = param_kind
 
 
 # -- writing modules -------------------------------------------------------------------------

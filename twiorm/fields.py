@@ -119,10 +119,12 @@ class Field(Generic[T]):
         delete: Requirement = False,
         actions: Mapping[str, Requirement] | None = None,
         header: bool = False,
+        query: bool = False,
         write_only: bool = False,
         key: str | None = None,
         param: str | None = None,
         secret: bool = False,
+        request: Field[Any] | Mapping[str, Field[Any]] | None = None,
     ) -> None:
         self.create = create
         self.update = update
@@ -132,6 +134,8 @@ class Field(Generic[T]):
         self.actions: dict[str, Requirement] = dict(actions or {})
         #: Sent as an HTTP header (``X-Twilio-Webhook-Enabled``) rather than a parameter.
         self.header = header
+        #: Sent in the query string even by a POST (OAuth's token endpoint takes one so).
+        self.query = query
         for flag in (create, update, fetch, delete, *self.actions.values()):
             if flag not in (True, False, REQUIRED):
                 raise DeclarationError(
@@ -149,6 +153,15 @@ class Field(Generic[T]):
         self.secret = secret
         self._key = key
         self._param = param
+        requests = request if isinstance(request, Mapping) else {"*": request} if request else {}
+        if not all(isinstance(f, Field) for f in requests.values()):
+            raise DeclarationError(
+                f"request takes a field, or a dict of them by operation, not {request!r}"
+            )
+        #: How values are checked and encoded when sent, where that differs from how Twilio
+        #: answers with them (a log level answered as text, filtered by number), for every
+        #: operation ("*") or per operation ("list", "create" …).
+        self.requests: dict[str, Field[Any]] = dict(requests)
 
     # -- declaration -------------------------------------------------------------------
 
@@ -159,18 +172,34 @@ class Field(Generic[T]):
         self.param = self._param or "".join(part.capitalize() for part in self.key.split("_"))
         # A value whose name says it is a secret (SipAuthPassword) is never echoed.
         self.secret = self._secret or is_secret_name(self.param)
+        for sent in self.requests.values():
+            # A request field may name its parameter otherwise (a filter "status", an
+            # update's "Status"); by default it is this field's.
+            if sent._param is None:
+                sent._param = self._param
+            sent._key = sent._key or self._key
+            sent.__set_name__(owner, name)
 
     def contribute_to_class(self, owner: type[Resource], name: str) -> None:
         """Bind the field to the resource class that declares (or inherits) it."""
         if getattr(self, "name", None) != name:
             self.__set_name__(owner, name)
         self.owner = owner
+        for sent in self.requests.values():
+            sent.owner = owner
+
+    def sent(self, operation: str) -> Field[Any]:
+        """The field that checks and encodes this one's values in ``operation``'s requests."""
+        if not self.requests:
+            return self
+        return self.requests.get(operation) or self.requests.get("*") or self
 
     def clone(self) -> Field[T]:
         """Return an unbound copy, so that a subclass can bind it to itself."""
         copy = object.__new__(type(self))
         copy.__dict__.update(self.__dict__)
         copy.__dict__.pop("owner", None)
+        copy.requests = {name: sent.clone() for name, sent in self.requests.items()}
         return copy
 
     @property
@@ -259,7 +288,7 @@ class Field(Generic[T]):
                 value,
                 expected=f"{self.expected} (None is never sent; assign '' to clear a value)",
             )
-        instance.__dict__[self.name] = self.validate(value, operation)
+        instance.__dict__[self.name] = self.sent(operation).validate(value, operation)
         if not instance._dirty:  # loaded instances share one empty frozenset until changed
             instance._dirty = set()
         instance._dirty.add(self.name)

@@ -298,6 +298,11 @@ def build_operations(options: Options, declared: Mapping[str, Any]) -> dict[str,
             raise options.fail(
                 f"'methods' names {name!r}, not an operation it has: {', '.join(names)}"
             )
+    for name in options.paths:
+        if name not in names:
+            raise options.fail(
+                f"'paths' names {name!r}, not an operation it has: {', '.join(names)}"
+            )
     for name in answers:
         if name not in names:
             raise options.fail(
@@ -307,7 +312,7 @@ def build_operations(options: Options, declared: Mapping[str, Any]) -> dict[str,
     for name in names:
         method = (actions.get(name) or methods.get(name) or STANDARD_METHODS[name]).upper()
         on_list = name in ("list", "create")
-        path = options.list_path if on_list else options.instance_path
+        path = options.paths.get(name) or (options.list_path if on_list else options.instance_path)
         chosen = bodies.get(name, "form") if isinstance(bodies, Mapping) else bodies
         if chosen not in ("form", "json"):
             raise options.fail(f"'body' is 'form' or 'json' (or a dict of them), got {chosen!r}")
@@ -351,27 +356,29 @@ def _parameters(
     options: Options, name: str, method: str, encoding: BodyEncoding
 ) -> dict[str, Parameter]:
     if name == "list":
-        return {
-            keyword: Parameter(keyword, field_.wire_name(lookup), "query", field_, lookup)
-            for keyword, (field_, lookup) in options.filters.items()
-        }
+        parameters: dict[str, Parameter] = {}
+        for keyword, (field_, lookup) in options.filters.items():
+            sent = field_.sent("list")
+            parameters[keyword] = Parameter(keyword, sent.wire_name(lookup), "query", sent, lookup)
+        return parameters
     in_query = method in ("GET", "DELETE")
-    parameters: dict[str, Parameter] = {}
+    parameters = {}
     for field_name, field_ in options.fields.items():
         requirement = field_.requirement(name)
         if not requirement:
             continue
+        sent = field_.sent(name)
+        location: Location
         if field_.header:
-            location: Location = "header"
-            wire = field_.param
-        elif in_query:
-            location, wire = "query", field_.param
+            location, wire = "header", sent.param
+        elif in_query or field_.query:
+            location, wire = "query", sent.param
         else:
             location = "body"
             # A JSON body names its members as Twilio's JSON does (the key), unless the
             # field says otherwise; a form names them in PascalCase.
-            wire = (field_.explicit_param or field_.key) if encoding == "json" else field_.param
+            wire = (sent.explicit_param or sent.key) if encoding == "json" else sent.param
         parameters[field_name] = Parameter(
-            field_name, wire, location, field_, required=requirement == REQUIRED
+            field_name, wire, location, sent, required=requirement == REQUIRED
         )
     return parameters

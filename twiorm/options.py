@@ -31,6 +31,7 @@ META_OPTIONS: Final = {
     "path": "instance URL template, e.g. /2010-04-01/Accounts/{account_sid}/Calls/{sid}.json "
     "(with identity None: the URL of a singleton, or of a list without instances)",
     "list_path": "the list's URL template when it is not the path without its identity",
+    "paths": "per operation, a URL template of its own, e.g. {'create': '/v2/Reports'}",
     "domain": "Twilio product host prefix: api, messaging, verify, lookups … (default api)",
     "verbs": f"the operations allowed, a subset of {VERBS}",
     "identity": "the field that identifies an instance (default sid; None: the path is the "
@@ -43,7 +44,7 @@ META_OPTIONS: Final = {
     "'redirect' (a 307 to follow), or another Resource class",
     "list_key": "the list envelope key holding the records (default from the path)",
     "one_of": "per operation, groups of parameters of which at least one is required",
-    "max_page_size": "the largest PageSize the list accepts (default 1000)",
+    "max_page_size": "the largest PageSize the list accepts (default 1000; None: it takes none)",
     "free_text_identity": "the identity is free text (a label, a phone number), not a SID",
     "free_text": "path parameters that take any text (a SID or a unique name), not only a SID",
     "identity_aliases": "per verb, names Twilio takes in place of the identity "
@@ -77,7 +78,7 @@ class Options:
         self._parameter_schemas: dict[str, ma.Schema] = {}
         self.abstract: bool = bool(self.declared.get("abstract", False))
         self.domain: str = self.declared.get("domain", "api")
-        self.max_page_size: int = self.declared.get("max_page_size", 1000)
+        self.max_page_size: int | None = self.declared.get("max_page_size", 1000)
         self.free_text_identity: bool = bool(self.declared.get("free_text_identity", False))
         self.free_text: frozenset[str] = frozenset(self.declared.get("free_text", ()))
         if self.free_text_identity and self.declared.get("identity", "sid"):
@@ -100,12 +101,15 @@ class Options:
             return
         self._check_basics()
         self.list_path, self.instance_path = self._split_path()
+        self.paths: dict[str, str] = dict(self.declared.get("paths") or {})
+        for name, template in self.paths.items():
+            if not isinstance(template, str) or not _PATH.fullmatch(template):
+                raise self.fail(f"paths[{name!r}] is a path like 'path', got {template!r}")
         # Every placeholder but the identity: parents' values (account_sid, conference_sid).
+        templates = [self.list_path, self.instance_path, *self.paths.values()]
         self.path_params = tuple(
             name
-            for name in dict.fromkeys(
-                [*placeholders(self.list_path), *placeholders(self.instance_path)]
-            )
+            for name in dict.fromkeys(p for t in templates for p in placeholders(t))
             if name != self.identity
         )
         self.list_key = self.declared.get("list_key") or _list_key_from(self.list_path)
@@ -149,12 +153,12 @@ class Options:
         for option in ("methods", "answers", "actions"):
             if not isinstance(self.declared.get(option) or {}, Mapping):
                 raise self.fail(f"{option!r} is a dict of operation names")
-        if (
+        if self.max_page_size is not None and (
             isinstance(self.max_page_size, bool)
             or not isinstance(self.max_page_size, int)
             or self.max_page_size < 1
         ):
-            raise self.fail("'max_page_size' must be a positive integer")
+            raise self.fail("'max_page_size' must be a positive integer, or None")
         for option in ("free_text_identity", "abstract"):
             if not isinstance(self.declared.get(option, False), bool):
                 raise self.fail(f"{option!r} is True or False")

@@ -151,8 +151,15 @@ class QuerySet(Generic[R]):
         """The client a repr may name: bound, or a default already set (never built here)."""
         return self._client if self._client is not None else current_default_client()
 
-    def _page_size(self, requested: int | None) -> int:
+    def _page_size(self, requested: int | None) -> int | None:
+        """The PageSize to ask for; ``None`` for a list that takes none (it pages alone)."""
         largest = self._meta.max_page_size
+        if largest is None:
+            if requested is not None:
+                raise ValidationError(
+                    f"{self._name} lists take no page size", resource=self._name, field="page_size"
+                )
+            return None
         if requested is not None:
             if isinstance(requested, bool) or not isinstance(requested, int):
                 raise ValidationError(f"page_size must be an integer, got {requested!r}")
@@ -185,7 +192,8 @@ class QuerySet(Generic[R]):
         self, client: Client | None, page_size: int | None, *, placeholders: bool = False
     ) -> RequestSpec:
         operation = self._meta.operation("list")
-        paging = {"PageSize": str(self._page_size(page_size))}
+        size = self._page_size(page_size)
+        paging = {} if size is None else {"PageSize": str(size)}
         if placeholders:  # for display: leave what only a client knows as {account_sid}
             known = dict(self._path)
             if client is not None:

@@ -35,7 +35,7 @@ class BulkConsents(Resource):
         identity = None
         mount = "bulk_consents"
 
-    items = fields.Json(create=REQUIRED)
+    items = fields.Json(create=REQUIRED, request={"create": fields.List(fields.Json())})
 
 
 class BulkContacts(Resource):
@@ -48,7 +48,7 @@ class BulkContacts(Resource):
         identity = None
         mount = "bulk_contacts"
 
-    items = fields.Json(create=REQUIRED)
+    items = fields.Json(create=REQUIRED, request={"create": fields.List(fields.Json())})
 
 
 class CredentialAws(Resource):
@@ -99,7 +99,7 @@ class MessagingGeopermissions(Resource):
         methods = {"update": "PATCH"}
         mount = "messaging_geopermissions"
 
-    permissions = fields.Json(update=REQUIRED)
+    permissions = fields.Json(update=REQUIRED, request={"update": fields.List(fields.Json())})
     country_code = fields.Str(fetch=True, write_only=True)
 
 

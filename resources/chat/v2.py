@@ -24,9 +24,11 @@ class Binding(Resource):
     date_created = fields.ISODateTime()
     date_updated = fields.ISODateTime()
     endpoint = fields.Str()
-    identity = fields.Str(filter=True)
+    identity = fields.Str(filter=True, request={"list": fields.List(fields.Str())})
     credential_sid = fields.Sid("CR")
-    binding_type = fields.Enum(("gcm", "apn", "fcm"), filter=True)
+    binding_type = fields.Enum(
+        ("gcm", "apn", "fcm"), filter=True, request={"list": fields.List(fields.Enum(("gcm", "apn", "fcm")))}
+    )
     message_types = fields.List(fields.Str())
     url = fields.Uri()
     links = fields.UriMap()
@@ -49,7 +51,12 @@ class Channel(Resource):
     friendly_name = fields.Str(create=True, update=True)
     unique_name = fields.Str(create=True, update=True)
     attributes = fields.Str(create=True, update=True)
-    type = fields.Enum(("public", "private"), create=True, filter=True)
+    type = fields.Enum(
+        ("public", "private"),
+        create=True,
+        filter=True,
+        request={"list": fields.List(fields.Enum(("public", "private")))},
+    )
     date_created = fields.ISODateTime(create=True, update=True)
     date_updated = fields.ISODateTime(create=True, update=True)
     created_by = fields.Str(create=True, update=True)
@@ -83,7 +90,7 @@ class ChannelWebhook(Resource):
     account_sid = fields.Sid("AC")
     service_sid = fields.Sid("IS")
     channel_sid = fields.Sid("CH")
-    type = fields.Str(create=REQUIRED)
+    type = fields.Enum(("webhook", "trigger", "studio"), create=REQUIRED)
     url = fields.Uri()
     configuration = fields.Json()
     date_created = fields.ISODateTime()
@@ -115,7 +122,7 @@ class Credential(Resource):
     account_sid = fields.Sid("AC")
     friendly_name = fields.Str(create=True, update=True)
     type = fields.Enum(("gcm", "apn", "fcm"), create=REQUIRED)
-    sandbox = fields.Str(create=True, update=True)
+    sandbox = fields.Str(create=True, update=True, request={"create": fields.Bool(), "update": fields.Bool()})
     date_created = fields.ISODateTime()
     date_updated = fields.ISODateTime()
     url = fields.Uri()
@@ -140,7 +147,7 @@ class Invite(Resource):
     account_sid = fields.Sid("AC")
     channel_sid = fields.Sid("CH")
     service_sid = fields.Sid("IS")
-    identity = fields.Str(create=REQUIRED, filter=True)
+    identity = fields.Str(create=REQUIRED, filter=True, request={"list": fields.List(fields.Str())})
     date_created = fields.ISODateTime()
     date_updated = fields.ISODateTime()
     role_sid = fields.Sid("RL", create=True)
@@ -163,7 +170,7 @@ class Member(Resource):
     account_sid = fields.Sid("AC")
     channel_sid = fields.Sid("CH")
     service_sid = fields.Sid("IS")
-    identity = fields.Str(create=REQUIRED, filter=True)
+    identity = fields.Str(create=REQUIRED, filter=True, request={"list": fields.List(fields.Str())})
     date_created = fields.ISODateTime(create=True, update=True)
     date_updated = fields.ISODateTime(create=True, update=True)
     role_sid = fields.Sid("RL", create=True, update=True)
@@ -267,9 +274,9 @@ class Service(Resource):
     typing_indicator_timeout = fields.Int(update=True)
     consumption_report_interval = fields.Int(update=True)
     limits = fields.Json()
-    pre_webhook_url = fields.Str(update=True)
-    post_webhook_url = fields.Str(update=True)
-    webhook_method = fields.Str(update=True)
+    pre_webhook_url = fields.Uri(update=True)
+    post_webhook_url = fields.Uri(update=True)
+    webhook_method = fields.HttpMethod(update=True)
     webhook_filters = fields.List(fields.Str(), update=True)
     pre_webhook_retry_count = fields.Int(update=True)
     post_webhook_retry_count = fields.Int(update=True)
@@ -371,7 +378,9 @@ class UserBinding(Resource):
     identity = fields.Str()
     user_sid = fields.Sid("US")
     credential_sid = fields.Sid("CR")
-    binding_type = fields.Enum(("gcm", "apn", "fcm"), filter=True)
+    binding_type = fields.Enum(
+        ("gcm", "apn", "fcm"), filter=True, request={"list": fields.List(fields.Enum(("gcm", "apn", "fcm")))}
+    )
     message_types = fields.List(fields.Str())
     url = fields.Uri()
 

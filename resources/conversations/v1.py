@@ -40,7 +40,9 @@ class ConfigurationAddress(Resource):
 
     sid = fields.Sid("IG")
     account_sid = fields.Sid("AC")
-    type = fields.Str(create=REQUIRED, filter=True)
+    type = fields.Enum(
+        ("sms", "whatsapp", "messenger", "gbm", "email", "rcs", "apple", "chat"), create=REQUIRED, filter=True
+    )
     address = fields.Str(create=REQUIRED)
     friendly_name = fields.Str(create=True, update=True)
     auto_creation = fields.Json()
@@ -80,7 +82,7 @@ class ConfigurationWebhook(Resource):
         identity = None
 
     account_sid = fields.Sid("AC")
-    method = fields.Enum(("GET", "POST"), update=True)
+    method = fields.Enum(("GET", "POST"), update=True, request={"update": fields.Str()})
     filters = fields.List(fields.Str(), update=True)
     pre_webhook_url = fields.Str(update=True)
     post_webhook_url = fields.Str(update=True)
@@ -251,7 +253,7 @@ class ConversationScopedWebhook(Resource):
     sid = fields.Sid("WH")
     account_sid = fields.Sid("AC")
     conversation_sid = fields.Sid("CH")
-    target = fields.Str(create=REQUIRED)
+    target = fields.Enum(("webhook", "trigger", "studio"), create=REQUIRED)
     url = fields.Uri()
     configuration = fields.Json()
     date_created = fields.ISODateTime()
@@ -317,7 +319,7 @@ class Credential(Resource):
     account_sid = fields.Sid("AC")
     friendly_name = fields.Str(create=True, update=True)
     type = fields.Enum(("apn", "gcm", "fcm"), create=REQUIRED, update=True)
-    sandbox = fields.Str(create=True, update=True)
+    sandbox = fields.Str(create=True, update=True, request={"create": fields.Bool(), "update": fields.Bool()})
     date_created = fields.ISODateTime()
     date_updated = fields.ISODateTime()
     url = fields.Uri()
@@ -416,8 +418,12 @@ class ServiceBinding(Resource):
     date_created = fields.ISODateTime()
     date_updated = fields.ISODateTime()
     endpoint = fields.Str()
-    identity = fields.Str(filter=True)
-    binding_type = fields.Enum(("apn", "gcm", "fcm", "twilsock"), filter=True)
+    identity = fields.Str(filter=True, request={"list": fields.List(fields.Str())})
+    binding_type = fields.Enum(
+        ("apn", "gcm", "fcm", "twilsock"),
+        filter=True,
+        request={"list": fields.List(fields.Enum(("apn", "gcm", "fcm", "twilsock")))},
+    )
     message_types = fields.List(fields.Str())
     url = fields.Uri()
 
@@ -607,7 +613,7 @@ class ServiceConversationScopedWebhook(Resource):
     account_sid = fields.Sid("AC")
     chat_service_sid = fields.Sid("IS")
     conversation_sid = fields.Sid("CH")
-    target = fields.Str(create=REQUIRED)
+    target = fields.Enum(("webhook", "trigger", "studio"), create=REQUIRED)
     url = fields.Uri()
     configuration = fields.Json()
     date_created = fields.ISODateTime()
@@ -829,7 +835,7 @@ class ServiceWebhookConfiguration(Resource):
     pre_webhook_url = fields.Uri(update=True)
     post_webhook_url = fields.Uri(update=True)
     filters = fields.List(fields.Str(), update=True)
-    method = fields.Enum(("GET", "POST"), update=True)
+    method = fields.Enum(("GET", "POST"), update=True, request={"update": fields.Str()})
     url = fields.Uri()
 
 

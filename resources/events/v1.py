@@ -81,7 +81,7 @@ class Sink(Resource):
     sid = fields.Sid("DG")
     sink_configuration = fields.Json(create=REQUIRED)
     sink_type = fields.Enum(("kinesis", "webhook", "segment", "email"), create=REQUIRED)
-    status = fields.Enum(("initialized", "validating", "active", "failed"), filter=True)
+    status = fields.Enum(("initialized", "validating", "active", "failed"), filter=True, request={"list": fields.Str()})
     url = fields.Uri()
     links = fields.UriMap()
     in_use = fields.Bool(filter=True, write_only=True)

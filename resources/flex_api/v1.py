@@ -180,7 +180,7 @@ class InsightsAssessments(Resource):
 
     account_sid = fields.Sid("AC")
     assessment_sid = fields.Sid("FM")
-    offset = fields.Str(create=REQUIRED, update=REQUIRED)
+    offset = fields.Str(create=REQUIRED, update=REQUIRED, request={"create": fields.Float(), "update": fields.Float()})
     report = fields.Bool()
     weight = fields.Str()
     agent_id = fields.Str(create=REQUIRED)
@@ -213,8 +213,8 @@ class InsightsAssessmentsComment(Resource):
 
     account_sid = fields.Sid("AC")
     assessment_sid = fields.Sid("FM")
-    comment = fields.Json(create=REQUIRED)
-    offset = fields.Str(create=REQUIRED)
+    comment = fields.Json(create=REQUIRED, request={"create": fields.Str()})
+    offset = fields.Str(create=REQUIRED, request={"create": fields.Float()})
     report = fields.Bool()
     weight = fields.Str()
     agent_id = fields.Str(create=REQUIRED, filter=True)
@@ -308,7 +308,14 @@ class InsightsQuestionnairesQuestion(Resource):
     usage = fields.Int()
     answer_set = fields.Json()
     url = fields.Uri()
-    category_sid = fields.List(fields.Sid("FY"), create=REQUIRED, update=True, filter=True, write_only=True)
+    category_sid = fields.List(
+        fields.Sid("FY"),
+        create=REQUIRED,
+        update=True,
+        filter=True,
+        write_only=True,
+        request={"create": fields.Sid("FY"), "update": fields.Sid("FY")},
+    )
     authorization = fields.Str(create=True, update=True, delete=True, header=True, write_only=True)
 
 

@@ -40,7 +40,7 @@ class Key(Resource):
     friendly_name = fields.Str(update=True)
     date_created = fields.RFC2822DateTime()
     date_updated = fields.RFC2822DateTime()
-    policy = fields.Object(update=True)
+    policy = fields.Object(update=True, request={"update": fields.Json()})
 
 
 class NewKey(Resource):
@@ -58,7 +58,7 @@ class NewKey(Resource):
     date_created = fields.RFC2822DateTime()
     date_updated = fields.RFC2822DateTime()
     secret = fields.Str()
-    policy = fields.Object(create=True)
+    policy = fields.Object(create=True, request={"create": fields.Json()})
     account_sid = fields.Sid("AC", create=REQUIRED, write_only=True)
     key_type = fields.Enum(("restricted",), create=True, write_only=True)
 

@@ -46,7 +46,7 @@ class Annotation(Resource):
         ),
         update=True,
     )
-    quality_issues = fields.List(fields.Str(), update=True)
+    quality_issues = fields.List(fields.Str(), update=True, request={"update": fields.Str()})
     spam = fields.Bool(update=True)
     call_score = fields.Int(update=True)
     comment = fields.Str(update=True)
@@ -85,18 +85,24 @@ class CallSummaries(Resource):
         ("unknown", "machine_start", "machine_end_beep", "machine_end_silence", "machine_end_other", "human", "fax"),
         filter=True,
     )
-    call_type = fields.Enum(("carrier", "sip", "trunking", "client", "whatsapp"), filter=True)
-    call_state = fields.Enum(
-        ("ringing", "completed", "busy", "fail", "noanswer", "canceled", "answered", "undialed"), filter=True
+    call_type = fields.Enum(
+        ("carrier", "sip", "trunking", "client", "whatsapp"), filter=True, request={"list": fields.Str()}
     )
-    processing_state = fields.Enum(("complete", "partial"), filter=True)
+    call_state = fields.Enum(
+        ("ringing", "completed", "busy", "fail", "noanswer", "canceled", "answered", "undialed"),
+        filter=True,
+        request={"list": fields.Str()},
+    )
+    processing_state = fields.Enum(
+        ("complete", "partial"), filter=True, request={"list": fields.Enum(("completed", "started", "partial", "all"))}
+    )
     created_time = fields.ISODateTime()
-    start_time = fields.ISODateTime(filter=True)
-    end_time = fields.ISODateTime(filter=True)
+    start_time = fields.ISODateTime(filter=True, request={"list": fields.Str()})
+    end_time = fields.ISODateTime(filter=True, request={"list": fields.Str()})
     duration = fields.Int()
     connect_duration = fields.Int()
-    from_ = fields.Json(filter=True)
-    to = fields.Json(filter=True)
+    from_ = fields.Json(filter=True, request={"list": fields.Str()})
+    to = fields.Json(filter=True, request={"list": fields.Str()})
     carrier_edge = fields.Json()
     client_edge = fields.Json()
     sdk_edge = fields.Json()
@@ -155,7 +161,9 @@ class Conference(Resource):
     end_time = fields.ISODateTime()
     duration_seconds = fields.Int()
     connect_duration_seconds = fields.Int()
-    status = fields.Enum(("in_progress", "not_started", "completed", "summary_timeout"), filter=True)
+    status = fields.Enum(
+        ("in_progress", "not_started", "completed", "summary_timeout"), filter=True, request={"list": fields.Str()}
+    )
     max_participants = fields.Int()
     max_concurrent_participants = fields.Int()
     unique_participants = fields.Int()
@@ -168,12 +176,15 @@ class Conference(Resource):
             "participant_with_end_conference_on_exit_kicked",
         ),
         filter=True,
+        request={"list": fields.Str()},
     )
     ended_by = fields.Sid("CA")
-    mixer_region = fields.Enum(("us1", "us2", "au1", "br1", "ie1", "jp1", "sg1", "de1", "in1"), filter=True)
+    mixer_region = fields.Enum(
+        ("us1", "us2", "au1", "br1", "ie1", "jp1", "sg1", "de1", "in1"), filter=True, request={"list": fields.Str()}
+    )
     mixer_region_requested = fields.Enum(("us1", "us2", "au1", "br1", "ie1", "jp1", "sg1", "de1", "in1"))
     recording_enabled = fields.Bool()
-    detected_issues = fields.Json(filter=True)
+    detected_issues = fields.Json(filter=True, request={"list": fields.Str()})
     tags = fields.List(
         fields.Enum(
             (
@@ -192,6 +203,7 @@ class Conference(Resource):
             )
         ),
         filter=True,
+        request={"list": fields.Str()},
     )
     tag_info = fields.Json()
     processing_state = fields.Enum(("complete", "in_progress", "timeout"))
@@ -237,8 +249,8 @@ class ConferenceParticipant(Resource):
     call_type = fields.Enum(("carrier", "client", "sip"))
     processing_state = fields.Enum(("complete", "in_progress", "timeout"))
     properties = fields.Json()
-    events = fields.Json(fetch=True, filter=True)
-    metrics = fields.Json(fetch=True)
+    events = fields.Json(fetch=True, filter=True, request={"fetch": fields.Str(), "list": fields.Str()})
+    metrics = fields.Json(fetch=True, request={"fetch": fields.Str()})
     url = fields.Uri()
 
 
@@ -370,10 +382,14 @@ class VideoRoomSummary(Resource):
     room_name = fields.Str(filter=True)
     create_time = fields.ISODateTime()
     end_time = fields.ISODateTime()
-    room_type = fields.Enum(("go", "peer_to_peer", "group", "group_small"), filter=True)
+    room_type = fields.Enum(
+        ("go", "peer_to_peer", "group", "group_small"),
+        filter=True,
+        request={"list": fields.List(fields.Enum(("go", "peer_to_peer", "group", "group_small")))},
+    )
     room_status = fields.Enum(("in_progress", "completed"))
     status_callback = fields.Uri()
-    status_callback_method = fields.Enum(("GET", "POST"))
+    status_callback_method = fields.HttpMethod()
     created_method = fields.Enum(("sdk", "ad_hoc", "api"))
     end_reason = fields.Enum(("room_ended_via_api", "timeout"))
     max_participants = fields.Int()

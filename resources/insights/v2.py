@@ -36,6 +36,7 @@ class InboundPhoneNumbersReport(Resource):
         domain = "insights"
         verbs = ("list", "create")
         identity = None
+        paths = {"create": "/v2/Voice/Reports/PhoneNumbers/Inbound"}
         body = "json"
         list_key = "reports"
         free_text = ("report_id",)
@@ -58,6 +59,7 @@ class OutboundPhoneNumbersReport(Resource):
         domain = "insights"
         verbs = ("list", "create")
         identity = None
+        paths = {"create": "/v2/Voice/Reports/PhoneNumbers/Outbound"}
         body = "json"
         list_key = "reports"
         free_text = ("report_id",)

@@ -136,7 +136,7 @@ class OperatorAttachments(Resource):
         identity = None
         mount = "operator_attachments"
 
-    service_sid = fields.Sid("GA")
+    service_sid = fields.Sid("GA", "LY")
     operator_sids = fields.List(fields.Sid("LY"))
     url = fields.Uri()
 
@@ -303,7 +303,11 @@ class Transcript(Resource):
     sid = fields.Sid("GT")
     date_created = fields.ISODateTime()
     date_updated = fields.ISODateTime()
-    status = fields.Enum(("queued", "in-progress", "completed", "new", "failed", "canceled", "error"), filter=True)
+    status = fields.Enum(
+        ("queued", "in-progress", "completed", "new", "failed", "canceled", "error"),
+        filter=True,
+        request={"list": fields.Str()},
+    )
     channel = fields.Json(create=REQUIRED)
     data_logging = fields.Bool()
     language_code = fields.Str(filter=True)

@@ -24,7 +24,12 @@ class Channel(Resource):
     friendly_name = fields.Str(create=True, update=True)
     unique_name = fields.Str(create=True, update=True)
     attributes = fields.Str(create=True, update=True)
-    type = fields.Enum(("public", "private"), create=True, filter=True)
+    type = fields.Enum(
+        ("public", "private"),
+        create=True,
+        filter=True,
+        request={"list": fields.List(fields.Enum(("public", "private")))},
+    )
     date_created = fields.ISODateTime()
     date_updated = fields.ISODateTime()
     created_by = fields.Str()
@@ -47,7 +52,7 @@ class Credential(Resource):
     account_sid = fields.Sid("AC")
     friendly_name = fields.Str(create=True, update=True)
     type = fields.Enum(("gcm", "apn", "fcm"), create=REQUIRED)
-    sandbox = fields.Str(create=True, update=True)
+    sandbox = fields.Str(create=True, update=True, request={"create": fields.Bool(), "update": fields.Bool()})
     date_created = fields.ISODateTime()
     date_updated = fields.ISODateTime()
     url = fields.Uri()
@@ -71,7 +76,7 @@ class Invite(Resource):
     account_sid = fields.Sid("AC")
     channel_sid = fields.Sid("CH")
     service_sid = fields.Sid("IS")
-    identity = fields.Str(create=REQUIRED, filter=True)
+    identity = fields.Str(create=REQUIRED, filter=True, request={"list": fields.List(fields.Str())})
     date_created = fields.ISODateTime()
     date_updated = fields.ISODateTime()
     role_sid = fields.Sid("RL", create=True)
@@ -93,7 +98,7 @@ class Member(Resource):
     account_sid = fields.Sid("AC")
     channel_sid = fields.Sid("CH")
     service_sid = fields.Sid("IS")
-    identity = fields.Str(create=REQUIRED, filter=True)
+    identity = fields.Str(create=REQUIRED, filter=True, request={"list": fields.List(fields.Str())})
     date_created = fields.ISODateTime()
     date_updated = fields.ISODateTime()
     role_sid = fields.Sid("RL", create=True, update=True)
@@ -172,9 +177,9 @@ class Service(Resource):
     consumption_report_interval = fields.Int(update=True)
     limits = fields.Json()
     webhooks = fields.Json()
-    pre_webhook_url = fields.Str(update=True)
-    post_webhook_url = fields.Str(update=True)
-    webhook_method = fields.Str(update=True)
+    pre_webhook_url = fields.Uri(update=True)
+    post_webhook_url = fields.Uri(update=True)
+    webhook_method = fields.HttpMethod(update=True)
     webhook_filters = fields.List(fields.Str(), update=True)
     notifications = fields.Json()
     url = fields.Uri()
@@ -204,70 +209,68 @@ class Service(Resource):
         update=True, write_only=True, param="Notifications.InvitedToChannel.Template"
     )
     webhooks_on_message_send_url = fields.Uri(update=True, write_only=True, param="Webhooks.OnMessageSend.Url")
-    webhooks_on_message_send_method = fields.Enum(
-        ("GET", "POST"), update=True, write_only=True, param="Webhooks.OnMessageSend.Method"
+    webhooks_on_message_send_method = fields.HttpMethod(
+        update=True, write_only=True, param="Webhooks.OnMessageSend.Method"
     )
     webhooks_on_message_update_url = fields.Uri(update=True, write_only=True, param="Webhooks.OnMessageUpdate.Url")
-    webhooks_on_message_update_method = fields.Enum(
-        ("GET", "POST"), update=True, write_only=True, param="Webhooks.OnMessageUpdate.Method"
+    webhooks_on_message_update_method = fields.HttpMethod(
+        update=True, write_only=True, param="Webhooks.OnMessageUpdate.Method"
     )
     webhooks_on_message_remove_url = fields.Uri(update=True, write_only=True, param="Webhooks.OnMessageRemove.Url")
-    webhooks_on_message_remove_method = fields.Enum(
-        ("GET", "POST"), update=True, write_only=True, param="Webhooks.OnMessageRemove.Method"
+    webhooks_on_message_remove_method = fields.HttpMethod(
+        update=True, write_only=True, param="Webhooks.OnMessageRemove.Method"
     )
     webhooks_on_channel_add_url = fields.Uri(update=True, write_only=True, param="Webhooks.OnChannelAdd.Url")
-    webhooks_on_channel_add_method = fields.Enum(
-        ("GET", "POST"), update=True, write_only=True, param="Webhooks.OnChannelAdd.Method"
+    webhooks_on_channel_add_method = fields.HttpMethod(
+        update=True, write_only=True, param="Webhooks.OnChannelAdd.Method"
     )
     webhooks_on_channel_destroy_url = fields.Uri(update=True, write_only=True, param="Webhooks.OnChannelDestroy.Url")
-    webhooks_on_channel_destroy_method = fields.Enum(
-        ("GET", "POST"), update=True, write_only=True, param="Webhooks.OnChannelDestroy.Method"
+    webhooks_on_channel_destroy_method = fields.HttpMethod(
+        update=True, write_only=True, param="Webhooks.OnChannelDestroy.Method"
     )
     webhooks_on_channel_update_url = fields.Uri(update=True, write_only=True, param="Webhooks.OnChannelUpdate.Url")
-    webhooks_on_channel_update_method = fields.Enum(
-        ("GET", "POST"), update=True, write_only=True, param="Webhooks.OnChannelUpdate.Method"
+    webhooks_on_channel_update_method = fields.HttpMethod(
+        update=True, write_only=True, param="Webhooks.OnChannelUpdate.Method"
     )
     webhooks_on_member_add_url = fields.Uri(update=True, write_only=True, param="Webhooks.OnMemberAdd.Url")
-    webhooks_on_member_add_method = fields.Enum(
-        ("GET", "POST"), update=True, write_only=True, param="Webhooks.OnMemberAdd.Method"
-    )
+    webhooks_on_member_add_method = fields.HttpMethod(update=True, write_only=True, param="Webhooks.OnMemberAdd.Method")
     webhooks_on_member_remove_url = fields.Uri(update=True, write_only=True, param="Webhooks.OnMemberRemove.Url")
-    webhooks_on_member_remove_method = fields.Enum(
-        ("GET", "POST"), update=True, write_only=True, param="Webhooks.OnMemberRemove.Method"
+    webhooks_on_member_remove_method = fields.HttpMethod(
+        update=True, write_only=True, param="Webhooks.OnMemberRemove.Method"
     )
     webhooks_on_message_sent_url = fields.Uri(update=True, write_only=True, param="Webhooks.OnMessageSent.Url")
-    webhooks_on_message_sent_method = fields.Enum(
-        ("GET", "POST"), update=True, write_only=True, param="Webhooks.OnMessageSent.Method"
+    webhooks_on_message_sent_method = fields.HttpMethod(
+        update=True, write_only=True, param="Webhooks.OnMessageSent.Method"
     )
     webhooks_on_message_updated_url = fields.Uri(update=True, write_only=True, param="Webhooks.OnMessageUpdated.Url")
-    webhooks_on_message_updated_method = fields.Enum(
-        ("GET", "POST"), update=True, write_only=True, param="Webhooks.OnMessageUpdated.Method"
+    webhooks_on_message_updated_method = fields.HttpMethod(
+        update=True, write_only=True, param="Webhooks.OnMessageUpdated.Method"
     )
     webhooks_on_message_removed_url = fields.Uri(update=True, write_only=True, param="Webhooks.OnMessageRemoved.Url")
-    webhooks_on_message_removed_method = fields.Enum(
-        ("GET", "POST"), update=True, write_only=True, param="Webhooks.OnMessageRemoved.Method"
+    webhooks_on_message_removed_method = fields.HttpMethod(
+        update=True, write_only=True, param="Webhooks.OnMessageRemoved.Method"
     )
     webhooks_on_channel_added_url = fields.Uri(update=True, write_only=True, param="Webhooks.OnChannelAdded.Url")
-    webhooks_on_channel_added_method = fields.Enum(
-        ("GET", "POST"), update=True, write_only=True, param="Webhooks.OnChannelAdded.Method"
+    webhooks_on_channel_added_method = fields.HttpMethod(
+        update=True, write_only=True, param="Webhooks.OnChannelAdded.Method"
     )
     webhooks_on_channel_destroyed_url = fields.Uri(
         update=True, write_only=True, param="Webhooks.OnChannelDestroyed.Url"
     )
-    webhooks_on_channel_destroyed_method = fields.Enum(
-        ("GET", "POST"), update=True, write_only=True, param="Webhooks.OnChannelDestroyed.Method"
+    webhooks_on_channel_destroyed_method = fields.HttpMethod(
+        update=True, write_only=True, param="Webhooks.OnChannelDestroyed.Method"
     )
     webhooks_on_channel_updated_url = fields.Uri(update=True, write_only=True, param="Webhooks.OnChannelUpdated.Url")
-    webhooks_on_channel_updated_method = fields.Enum(
-        ("GET", "POST"), update=True, write_only=True, param="Webhooks.OnChannelUpdated.Method"
+    webhooks_on_channel_updated_method = fields.HttpMethod(
+        update=True, write_only=True, param="Webhooks.OnChannelUpdated.Method"
     )
     webhooks_on_member_added_url = fields.Uri(update=True, write_only=True, param="Webhooks.OnMemberAdded.Url")
-    webhooks_on_member_added_method = fields.Enum(
-        ("GET", "POST"), update=True, write_only=True, param="Webhooks.OnMemberAdded.Method"
+    webhooks_on_member_added_method = fields.HttpMethod(
+        update=True, write_only=True, param="Webhooks.OnMemberAdded.Method"
     )
     webhooks_on_member_removed_url = fields.Uri(update=True, write_only=True, param="Webhooks.OnMemberRemoved.Url")
-    webhooks_on_member_removed_method = fields.Enum(
-        ("GET", "POST"), update=True, write_only=True, param="Webhooks.OnMemberRemoved.Method"
+    webhooks_on_member_removed_method = fields.HttpMethod(
+        update=True, write_only=True, param="Webhooks.OnMemberRemoved.Method"
     )
     limits_channel_members = fields.Int(update=True, write_only=True, param="Limits.ChannelMembers")
     limits_user_channels = fields.Int(update=True, write_only=True, param="Limits.UserChannels")

@@ -22,7 +22,7 @@ class PhoneNumber(Resource):
     phone_number = fields.PhoneNumber()
     national_format = fields.Str()
     carrier = fields.Json()
-    add_ons = fields.Json(fetch=True)
+    add_ons = fields.Json(fetch=True, request={"fetch": fields.List(fields.Str())})
     url = fields.Uri()
     type = fields.List(fields.Str(), fetch=True, write_only=True)
     add_ons_data = fields.Object(fetch=True, write_only=True)

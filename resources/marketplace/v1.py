@@ -71,7 +71,7 @@ class InstalledAddOn(Resource):
     account_sid = fields.Sid("AC")
     friendly_name = fields.Str()
     description = fields.Str()
-    configuration = fields.Object(create=True, update=True)
+    configuration = fields.Object(create=True, update=True, request={"create": fields.Json(), "update": fields.Json()})
     unique_name = fields.Str(create=True, update=True)
     date_created = fields.ISODateTime()
     date_updated = fields.ISODateTime()
@@ -114,9 +114,9 @@ class ModuleData(Resource):
     description = fields.Object()
     support = fields.Object()
     policies = fields.Object()
-    module_info = fields.Object(create=True)
+    module_info = fields.Object(create=True, request={"create": fields.Str()})
     documentation = fields.Object()
-    configuration = fields.Object(create=True)
+    configuration = fields.Object(create=True, request={"create": fields.Str()})
     pricing = fields.Object()
 
 
@@ -144,13 +144,13 @@ class ModuleDataManagement(Resource):
 
     url = fields.Uri()
     sid = fields.Sid("XB")
-    description = fields.Object(update=True)
-    support = fields.Object(update=True)
-    policies = fields.Object(update=True)
-    module_info = fields.Object(update=True)
-    documentation = fields.Object(update=True)
-    configuration = fields.Object(update=True)
-    pricing = fields.Object(update=True)
+    description = fields.Object(update=True, request={"update": fields.Str()})
+    support = fields.Object(update=True, request={"update": fields.Str()})
+    policies = fields.Object(update=True, request={"update": fields.Str()})
+    module_info = fields.Object(update=True, request={"update": fields.Str()})
+    documentation = fields.Object(update=True, request={"update": fields.Str()})
+    configuration = fields.Object(update=True, request={"update": fields.Str()})
+    pricing = fields.Object(update=True, request={"update": fields.Str()})
 
 
 class ReferralConversion(Resource):

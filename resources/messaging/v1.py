@@ -87,6 +87,7 @@ class BrandVetting(Resource):
         verbs = ("list", "create", "fetch")
         identity = "brand_vetting_sid"
         list_key = "data"
+        max_page_size = None
         mount = "brand_vettings"
 
     account_sid = fields.Sid("AC")
@@ -361,7 +362,7 @@ class TollfreeVerification(Resource):
     sid = fields.Sid("HH")
     account_sid = fields.Sid("AC")
     customer_profile_sid = fields.Sid("BU", create=True)
-    trust_product_sid = fields.Sid("BU", filter=True)
+    trust_product_sid = fields.Sid("BU", filter=True, request={"list": fields.List(fields.Str())})
     date_created = fields.ISODateTime()
     date_updated = fields.ISODateTime()
     regulated_item_sid = fields.Sid("RA")
@@ -451,8 +452,10 @@ class TollfreeVerification(Resource):
     doing_business_as = fields.Str(create=True, update=True)
     opt_in_confirmation_message = fields.Str(create=True, update=True)
     help_message_sample = fields.Str(create=True, update=True)
-    privacy_policy_url = fields.Uri(create=True, update=True)
-    terms_and_conditions_url = fields.Uri(create=True, update=True)
+    privacy_policy_url = fields.Uri(create=True, update=True, request={"create": fields.Str(), "update": fields.Str()})
+    terms_and_conditions_url = fields.Uri(
+        create=True, update=True, request={"create": fields.Str(), "update": fields.Str()}
+    )
     age_gated_content = fields.Bool(create=True, update=True)
     opt_in_keywords = fields.List(fields.Str(), create=True, update=True)
     rejection_reasons = fields.List(fields.Json())

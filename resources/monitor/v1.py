@@ -25,7 +25,7 @@ class Alert(Resource):
     error_code = fields.Str()
     log_level = fields.Str(filter=True)
     more_info = fields.Str()
-    request_method = fields.Enum(("GET", "POST"))
+    request_method = fields.HttpMethod()
     request_url = fields.Str()
     request_variables = fields.Str()
     resource_sid = fields.Str()

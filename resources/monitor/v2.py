@@ -30,7 +30,7 @@ class Alarm(Resource):
         key="timeWindow",
     )
     email = fields.List(fields.Str(), create=True, update=True)
-    webhook = fields.Uri(create=True, update=True)
+    webhook = fields.Uri(create=True, update=True, request={"create": fields.Str(), "update": fields.Str()})
     console_indicator = fields.Bool(create=True, update=True, key="consoleIndicator")
     description = fields.Str(create=REQUIRED, update=REQUIRED)
     enabled = fields.Bool(create=REQUIRED, update=REQUIRED)

@@ -51,6 +51,7 @@ class PortInRequests(Resource):
         verbs = ("list",)
         identity = None
         list_key = "port_in_requests"
+        max_page_size = None
         mount = "porting_all_port_ins"
 
     port_in_request_sid = fields.Str(filter=True)
@@ -209,18 +210,18 @@ class SenderIdRegistration(Resource):
         body = "json"
 
     id = fields.Sid("BU")
-    regulation_id = fields.Str(create=REQUIRED, key="regulationId")
+    regulation_id = fields.Sid("RN", create=REQUIRED, key="regulationId")
     regulation_version = fields.Int(create=REQUIRED, key="regulationVersion")
     friendly_name = fields.Str(create=REQUIRED, key="friendlyName")
     status = fields.Str()
     status_notification_email = fields.Str(create=True, key="statusNotificationEmail")
-    status_callback_url = fields.Str(create=True, key="statusCallbackUrl")
+    status_callback_url = fields.Uri(create=True, key="statusCallbackUrl")
     comments = fields.Str(create=True)
     embedded_session = fields.Object(key="embeddedSession")
     data = fields.Object(create=REQUIRED)
     date_created = fields.ISODateTime(key="dateCreated")
     date_updated = fields.ISODateTime(key="dateUpdated")
-    theme_set_id = fields.Str(create=True, write_only=True)
+    theme_set_id = fields.Str(create=True, write_only=True, param="themeSetId")
 
 
 class SenderIdRegistrationEmbeddedSession(Resource):
@@ -237,7 +238,7 @@ class SenderIdRegistrationEmbeddedSession(Resource):
     session_id = fields.Str(key="sessionId")
     session_token = fields.Str(key="sessionToken")
     bundle_sid = fields.Sid("BU", write_only=True)
-    theme_set_id = fields.Str(create=True, write_only=True)
+    theme_set_id = fields.Str(create=True, write_only=True, param="themeSetId")
 
 
 class SigningRequestConfiguration(Resource):

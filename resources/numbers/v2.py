@@ -283,11 +283,11 @@ class HostedNumberOrder(Resource):
     verification_type = fields.Enum(("phone-call",))
     sms_capability = fields.Bool(create=True, filter=True, write_only=True)
     sms_url = fields.Uri(create=True, write_only=True)
-    sms_method = fields.Enum(("GET", "POST"), create=True, write_only=True)
+    sms_method = fields.HttpMethod(create=True, write_only=True)
     sms_fallback_url = fields.Uri(create=True, write_only=True)
-    sms_fallback_method = fields.Enum(("GET", "POST"), create=True, write_only=True)
+    sms_fallback_method = fields.HttpMethod(create=True, write_only=True)
     status_callback_url = fields.Uri(create=True, write_only=True)
-    status_callback_method = fields.Enum(("GET", "POST"), create=True, write_only=True)
+    status_callback_method = fields.HttpMethod(create=True, write_only=True)
     sms_application_sid = fields.Sid("AP", create=True, write_only=True)
 
 
@@ -361,7 +361,7 @@ class ShortCodeApplication(Resource):
         verbs = ("create", "fetch")
         body = "json"
 
-    sid = fields.Sid("AP")
+    sid = fields.Sid("AP", "WF")
     application_requirements_sid = fields.Str()
     application_requirements_version = fields.Int()
     account_sid = fields.Str()

@@ -59,11 +59,11 @@ class HostedNumbersHostedNumberOrder(Resource):
     verification_call_sids = fields.List(fields.Str(), key="verificationCallSids")
     sms_capability = fields.Bool(create=REQUIRED, write_only=True, param="smsCapability")
     sms_url = fields.Uri(create=True, write_only=True, param="smsUrl")
-    sms_method = fields.Enum(("GET", "POST"), create=True, write_only=True, param="smsMethod")
+    sms_method = fields.HttpMethod(create=True, write_only=True, param="smsMethod")
     sms_fallback_url = fields.Uri(create=True, write_only=True, param="smsFallbackUrl")
-    sms_fallback_method = fields.Enum(("GET", "POST"), create=True, write_only=True, param="smsFallbackMethod")
+    sms_fallback_method = fields.HttpMethod(create=True, write_only=True, param="smsFallbackMethod")
     status_callback_url = fields.Uri(create=True, write_only=True, param="statusCallbackUrl")
-    status_callback_method = fields.Enum(("GET", "POST"), create=True, write_only=True, param="statusCallbackMethod")
+    status_callback_method = fields.HttpMethod(create=True, write_only=True, param="statusCallbackMethod")
     sms_application_sid = fields.Sid("AP", create=True, write_only=True, param="smsApplicationSid")
 
 

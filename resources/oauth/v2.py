@@ -39,7 +39,7 @@ class Oauth2Token(Resource):
     id_token = fields.Str()
     token_type = fields.Str()
     expires_in = fields.Int()
-    account_sid = fields.Str(create=True, write_only=True, param="account_sid")
+    account_sid = fields.Str(create=True, query=True, write_only=True, param="account_sid")
     grant_type = fields.Str(create=True, write_only=True, param="grant_type")
     client_id = fields.Str(create=True, write_only=True, param="client_id")
     client_secret = fields.Str(create=True, write_only=True, param="client_secret")

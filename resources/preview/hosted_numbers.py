@@ -128,11 +128,11 @@ class HostedNumbersHostedNumberOrder(Resource):
     verification_call_sids = fields.List(fields.Str())
     sms_capability = fields.Bool(create=REQUIRED, write_only=True)
     sms_url = fields.Uri(create=True, write_only=True)
-    sms_method = fields.Enum(("GET", "POST"), create=True, write_only=True)
+    sms_method = fields.HttpMethod(create=True, write_only=True)
     sms_fallback_url = fields.Uri(create=True, write_only=True)
-    sms_fallback_method = fields.Enum(("GET", "POST"), create=True, write_only=True)
+    sms_fallback_method = fields.HttpMethod(create=True, write_only=True)
     status_callback_url = fields.Uri(create=True, write_only=True)
-    status_callback_method = fields.Enum(("GET", "POST"), create=True, write_only=True)
+    status_callback_method = fields.HttpMethod(create=True, write_only=True)
     sms_application_sid = fields.Sid("AP", create=True, write_only=True)
 
 

@@ -16,14 +16,13 @@ class OrganizationAccount(Resource):
         domain = "preview-iam"
         verbs = ("fetch",)
         identity = "account_sid"
-        free_text = ("organization_sid", "account_sid")
 
-    account_sid = fields.Str()
+    account_sid = fields.Sid("AC")
     friendly_name = fields.Str()
     status = fields.Enum(("active", "suspended", "pending_closure", "closed"))
-    owner_sid = fields.Str()
+    owner_sid = fields.Sid("US")
     date_created = fields.ISODateTime()
-    organization_sid = fields.Str(write_only=True)
+    organization_sid = fields.Sid("OR", write_only=True)
 
 
 class OrganizationAccounts(Resource):
@@ -36,14 +35,13 @@ class OrganizationAccounts(Resource):
         identity = None
         list_key = "content"
         max_page_size = 100
-        free_text = ("organization_sid",)
 
-    account_sid = fields.Str()
+    account_sid = fields.Sid("AC")
     friendly_name = fields.Str()
     status = fields.Enum(("active", "suspended", "pending_closure", "closed"))
-    owner_sid = fields.Str()
+    owner_sid = fields.Sid("US")
     date_created = fields.ISODateTime()
-    organization_sid = fields.Str(write_only=True)
+    organization_sid = fields.Sid("OR", write_only=True)
 
 
 class OrganizationUser(Resource):
@@ -57,23 +55,22 @@ class OrganizationUser(Resource):
         methods = {"update": "PUT"}
         actions = {"patch": "PATCH"}
         body = "json"
-        free_text = ("organization_sid", "user_sid")
 
-    organization_sid = fields.Str(write_only=True)
-    user_sid = fields.Str(write_only=True)
-    id = fields.Str(create=True, update=True, write_only=True)
-    external_id = fields.Str(create=True, update=True, write_only=True)
-    user_name = fields.Str(create=REQUIRED, update=REQUIRED, write_only=True)
-    display_name = fields.Str(create=True, update=True, write_only=True)
-    name = fields.Object(create=True, update=True, write_only=True)
-    emails = fields.List(fields.Object(), create=True, update=True, write_only=True)
-    active = fields.Bool(create=True, update=True, write_only=True)
-    locale = fields.Str(create=True, update=True, write_only=True)
-    timezone = fields.Str(create=True, update=True, write_only=True)
-    schemas = fields.List(fields.Str(), create=True, update=True, actions={"patch": True}, write_only=True)
-    meta = fields.Object(create=True, update=True, write_only=True)
+    id = fields.Str(create=True, update=True)
+    external_id = fields.Str(create=True, update=True, key="externalId")
+    user_name = fields.Str(create=REQUIRED, update=REQUIRED, key="userName")
+    display_name = fields.Str(create=True, update=True, key="displayName")
+    name = fields.Object(create=True, update=True)
+    emails = fields.List(fields.Object(), create=True, update=True)
+    active = fields.Bool(create=True, update=True)
+    locale = fields.Str(create=True, update=True)
+    timezone = fields.Str(create=True, update=True)
+    schemas = fields.List(fields.Str(), create=True, update=True, actions={"patch": True})
+    meta = fields.Object(create=True, update=True)
+    organization_sid = fields.Sid("OR", write_only=True)
+    user_sid = fields.Sid("US", write_only=True)
     if_match = fields.Str(update=True, actions={"patch": True}, header=True, write_only=True, param="If-Match")
-    operations = fields.List(fields.Object(), actions={"patch": True}, write_only=True)
+    operations = fields.List(fields.Object(), actions={"patch": True}, write_only=True, param="Operations")
 
 
 class OrganizationUsers(Resource):
@@ -84,9 +81,21 @@ class OrganizationUsers(Resource):
         domain = "preview-iam"
         verbs = ("list",)
         identity = None
-        free_text = ("organization_sid",)
+        list_key = "Resources"
+        max_page_size = None
 
-    organization_sid = fields.Str(write_only=True)
+    id = fields.Str()
+    external_id = fields.Str(key="externalId")
+    user_name = fields.Str(key="userName")
+    display_name = fields.Str(key="displayName")
+    name = fields.Object()
+    emails = fields.List(fields.Object())
+    active = fields.Bool()
+    locale = fields.Str()
+    timezone = fields.Str()
+    schemas = fields.List(fields.Str())
+    meta = fields.Object()
+    organization_sid = fields.Sid("OR", write_only=True)
     filter = fields.Str(filter=True, write_only=True, param="filter")
 
 
@@ -99,14 +108,13 @@ class RoleAssignment(Resource):
         verbs = ("create", "delete")
         identity = "role_assignment_sid"
         body = "json"
-        free_text = ("organization_sid", "role_assignment_sid")
 
-    sid = fields.Str()
-    role_sid = fields.Str(create=REQUIRED)
+    sid = fields.Sid("IY")
+    role_sid = fields.Sid("IX", create=REQUIRED)
     scope = fields.Str(create=REQUIRED)
     identity = fields.Str(create=REQUIRED)
-    organization_sid = fields.Str(write_only=True)
-    role_assignment_sid = fields.Str(write_only=True)
+    organization_sid = fields.Sid("OR", write_only=True)
+    role_assignment_sid = fields.Sid("IY", write_only=True)
 
 
 class RoleAssignments(Resource):
@@ -119,13 +127,12 @@ class RoleAssignments(Resource):
         identity = None
         list_key = "content"
         max_page_size = 100
-        free_text = ("organization_sid",)
 
-    sid = fields.Str()
-    role_sid = fields.Str()
+    sid = fields.Sid("IY")
+    role_sid = fields.Sid("IX")
     scope = fields.Str(filter=True)
     identity = fields.Str(filter=True)
-    organization_sid = fields.Str(write_only=True)
+    organization_sid = fields.Sid("OR", write_only=True)
 
 
 __all__ = [

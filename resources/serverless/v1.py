@@ -63,10 +63,14 @@ class Build(Resource):
     account_sid = fields.Sid("AC")
     service_sid = fields.Sid("ZS")
     status = fields.Enum(("building", "completed", "failed"))
-    asset_versions = fields.List(fields.Json(), create=True)
-    function_versions = fields.List(fields.Json(), create=True)
-    dependencies = fields.List(fields.Json(), create=True)
-    runtime = fields.Enum(("node8", "node10", "node12", "node14", "node16", "node18", "node20", "node22"), create=True)
+    asset_versions = fields.List(fields.Json(), create=True, request={"create": fields.List(fields.Sid("ZN"))})
+    function_versions = fields.List(fields.Json(), create=True, request={"create": fields.List(fields.Sid("ZN"))})
+    dependencies = fields.List(fields.Json(), create=True, request={"create": fields.Str()})
+    runtime = fields.Enum(
+        ("node8", "node10", "node12", "node14", "node16", "node18", "node20", "node22"),
+        create=True,
+        request={"create": fields.Str()},
+    )
     date_created = fields.ISODateTime()
     date_updated = fields.ISODateTime()
     url = fields.Uri()

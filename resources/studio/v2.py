@@ -24,7 +24,13 @@ class Execution(Resource):
     contact_sid = fields.Sid("FC")
     flow_version = fields.Int()
     context = fields.Json()
-    status = fields.Enum(("active", "ended"), update=REQUIRED, filter=True, param="status")
+    status = fields.Enum(
+        ("active", "ended"),
+        update=REQUIRED,
+        filter=True,
+        param="status",
+        request={"update": fields.Enum(("active", "ended"), param="Status")},
+    )
     date_created = fields.ISODateTime()
     date_updated = fields.ISODateTime()
     initiated_by = fields.Str()

@@ -55,7 +55,7 @@ class EsimProfile(Resource):
     date_updated = fields.ISODateTime()
     url = fields.Uri()
     callback_url = fields.Str(create=True, write_only=True)
-    callback_method = fields.Enum(("GET", "POST"), create=True, write_only=True)
+    callback_method = fields.HttpMethod(create=True, write_only=True)
     generate_matching_id = fields.Bool(create=True, write_only=True)
 
 
@@ -80,10 +80,10 @@ class Fleet(Resource):
     data_metering = fields.Enum(("payg",))
     sms_commands_enabled = fields.Bool(create=True)
     sms_commands_url = fields.Uri(create=True, update=True)
-    sms_commands_method = fields.Enum(("GET", "POST"), create=True, update=True)
+    sms_commands_method = fields.HttpMethod(create=True, update=True)
     network_access_profile_sid = fields.Sid("HA")
     ip_commands_url = fields.Uri(create=True, update=True)
-    ip_commands_method = fields.Enum(("GET", "POST"), create=True, update=True)
+    ip_commands_method = fields.HttpMethod(create=True, update=True)
     network_access_profile = fields.Str(create=REQUIRED, update=True, filter=True, write_only=True)
 
 
@@ -111,7 +111,7 @@ class IpCommand(Resource):
     url = fields.Uri()
     sim = fields.Str(create=REQUIRED, filter=True, write_only=True)
     callback_url = fields.Uri(create=True, write_only=True)
-    callback_method = fields.Enum(("GET", "POST"), create=True, write_only=True)
+    callback_method = fields.HttpMethod(create=True, write_only=True)
 
 
 class Network(Resource):
@@ -220,7 +220,7 @@ class Sim(Resource):
     fleet = fields.Str(update=True, filter=True, write_only=True)
     registration_code = fields.Str(create=REQUIRED, write_only=True)
     callback_url = fields.Uri(update=True, write_only=True)
-    callback_method = fields.Enum(("GET", "POST"), update=True, write_only=True)
+    callback_method = fields.HttpMethod(update=True, write_only=True)
 
 
 class SimIpAddress(Resource):
@@ -259,7 +259,7 @@ class SmsCommand(Resource):
     date_updated = fields.ISODateTime()
     url = fields.Uri()
     sim = fields.Str(create=REQUIRED, filter=True, write_only=True)
-    callback_method = fields.Enum(("GET", "POST"), create=True, write_only=True)
+    callback_method = fields.HttpMethod(create=True, write_only=True)
     callback_url = fields.Uri(create=True, write_only=True)
 
 

@@ -18,7 +18,7 @@ class Activity(Resource):
         list_key = "activities"
 
     account_sid = fields.Sid("AC")
-    available = fields.Bool(create=True, filter=True)
+    available = fields.Bool(create=True, filter=True, request={"list": fields.Str()})
     date_created = fields.ISODateTime()
     date_updated = fields.ISODateTime()
     friendly_name = fields.Str(create=REQUIRED, update=True, filter=True)
@@ -77,7 +77,10 @@ class Task(Resource):
     account_sid = fields.Sid("AC")
     age = fields.Int()
     assignment_status = fields.Enum(
-        ("pending", "reserved", "assigned", "canceled", "completed", "wrapping"), update=True, filter=True
+        ("pending", "reserved", "assigned", "canceled", "completed", "wrapping"),
+        update=True,
+        filter=True,
+        request={"list": fields.List(fields.Str())},
     )
     attributes = fields.Str(create=True, update=True)
     addons = fields.Str()
@@ -98,7 +101,7 @@ class Task(Resource):
     url = fields.Uri()
     links = fields.UriMap()
     virtual_start_time = fields.ISODateTime(create=True, update=True)
-    ignore_capacity = fields.Bool(create=True)
+    ignore_capacity = fields.Bool(create=True, request={"create": fields.Str()})
     routing_target = fields.Str(create=True, filter=True)
     workflow_name = fields.Str(filter=True, write_only=True)
     task_queue_name = fields.Str(filter=True, write_only=True)
@@ -197,7 +200,7 @@ class TaskQueueCumulativeStatistics(Resource):
     reservations_timed_out = fields.Int()
     reservations_canceled = fields.Int()
     reservations_rescinded = fields.Int()
-    split_by_wait_time = fields.Json(fetch=True)
+    split_by_wait_time = fields.Json(fetch=True, request={"fetch": fields.Str()})
     task_queue_sid = fields.Sid("WQ")
     wait_duration_until_accepted = fields.Json()
     wait_duration_until_canceled = fields.Json()
@@ -332,7 +335,7 @@ class TaskReservation(Resource):
     to = fields.Str(update=True, write_only=True)
     from_ = fields.Str(update=True, write_only=True)
     status_callback = fields.Uri(update=True, write_only=True)
-    status_callback_method = fields.Enum(("GET", "POST"), update=True, write_only=True)
+    status_callback_method = fields.HttpMethod(update=True, write_only=True)
     status_callback_event = fields.List(
         fields.Enum(("initiated", "ringing", "answered", "completed")), update=True, write_only=True
     )
@@ -343,11 +346,11 @@ class TaskReservation(Resource):
     start_conference_on_enter = fields.Bool(update=True, write_only=True)
     end_conference_on_exit = fields.Bool(update=True, write_only=True)
     wait_url = fields.Uri(update=True, write_only=True)
-    wait_method = fields.Enum(("GET", "POST"), update=True, write_only=True)
+    wait_method = fields.HttpMethod(update=True, write_only=True)
     early_media = fields.Bool(update=True, write_only=True)
     max_participants = fields.Int(update=True, write_only=True)
     conference_status_callback = fields.Uri(update=True, write_only=True)
-    conference_status_callback_method = fields.Enum(("GET", "POST"), update=True, write_only=True)
+    conference_status_callback_method = fields.HttpMethod(update=True, write_only=True)
     conference_status_callback_event = fields.List(
         fields.Enum(("start", "end", "join", "leave", "mute", "hold", "speaker")), update=True, write_only=True
     )
@@ -355,9 +358,9 @@ class TaskReservation(Resource):
     conference_trim = fields.Str(update=True, write_only=True)
     recording_channels = fields.Str(update=True, write_only=True)
     recording_status_callback = fields.Uri(update=True, write_only=True)
-    recording_status_callback_method = fields.Enum(("GET", "POST"), update=True, write_only=True)
+    recording_status_callback_method = fields.HttpMethod(update=True, write_only=True)
     conference_recording_status_callback = fields.Uri(update=True, write_only=True)
-    conference_recording_status_callback_method = fields.Enum(("GET", "POST"), update=True, write_only=True)
+    conference_recording_status_callback_method = fields.HttpMethod(update=True, write_only=True)
     region = fields.Str(update=True, write_only=True)
     sip_auth_username = fields.Str(update=True, write_only=True)
     sip_auth_password = fields.Str(update=True, write_only=True)
@@ -383,7 +386,7 @@ class Worker(Resource):
     activity_name = fields.Str(filter=True)
     activity_sid = fields.Sid("WA", create=True, update=True, filter=True)
     attributes = fields.Str(create=True, update=True)
-    available = fields.Bool(filter=True)
+    available = fields.Bool(filter=True, request={"list": fields.Str()})
     date_created = fields.ISODateTime()
     date_status_changed = fields.ISODateTime()
     date_updated = fields.ISODateTime()
@@ -493,7 +496,7 @@ class WorkerReservation(Resource):
     to = fields.Str(update=True, write_only=True)
     from_ = fields.Str(update=True, write_only=True)
     status_callback = fields.Uri(update=True, write_only=True)
-    status_callback_method = fields.Enum(("GET", "POST"), update=True, write_only=True)
+    status_callback_method = fields.HttpMethod(update=True, write_only=True)
     status_callback_event = fields.List(
         fields.Enum(("initiated", "ringing", "answered", "completed")), update=True, write_only=True
     )
@@ -504,11 +507,11 @@ class WorkerReservation(Resource):
     start_conference_on_enter = fields.Bool(update=True, write_only=True)
     end_conference_on_exit = fields.Bool(update=True, write_only=True)
     wait_url = fields.Uri(update=True, write_only=True)
-    wait_method = fields.Enum(("GET", "POST"), update=True, write_only=True)
+    wait_method = fields.HttpMethod(update=True, write_only=True)
     early_media = fields.Bool(update=True, write_only=True)
     max_participants = fields.Int(update=True, write_only=True)
     conference_status_callback = fields.Uri(update=True, write_only=True)
-    conference_status_callback_method = fields.Enum(("GET", "POST"), update=True, write_only=True)
+    conference_status_callback_method = fields.HttpMethod(update=True, write_only=True)
     conference_status_callback_event = fields.List(
         fields.Enum(("start", "end", "join", "leave", "mute", "hold", "speaker")), update=True, write_only=True
     )
@@ -516,9 +519,9 @@ class WorkerReservation(Resource):
     conference_trim = fields.Str(update=True, write_only=True)
     recording_channels = fields.Str(update=True, write_only=True)
     recording_status_callback = fields.Uri(update=True, write_only=True)
-    recording_status_callback_method = fields.Enum(("GET", "POST"), update=True, write_only=True)
+    recording_status_callback_method = fields.HttpMethod(update=True, write_only=True)
     conference_recording_status_callback = fields.Uri(update=True, write_only=True)
-    conference_recording_status_callback_method = fields.Enum(("GET", "POST"), update=True, write_only=True)
+    conference_recording_status_callback_method = fields.HttpMethod(update=True, write_only=True)
     region = fields.Str(update=True, write_only=True)
     sip_auth_username = fields.Str(update=True, write_only=True)
     sip_auth_password = fields.Str(update=True, write_only=True)
@@ -640,7 +643,7 @@ class WorkflowCumulativeStatistics(Resource):
     reservations_timed_out = fields.Int()
     reservations_canceled = fields.Int()
     reservations_rescinded = fields.Int()
-    split_by_wait_time = fields.Json(fetch=True)
+    split_by_wait_time = fields.Json(fetch=True, request={"fetch": fields.Str()})
     wait_duration_until_accepted = fields.Json()
     wait_duration_until_canceled = fields.Json()
     tasks_canceled = fields.Int()
@@ -747,7 +750,7 @@ class WorkspaceCumulativeStatistics(Resource):
     reservations_timed_out = fields.Int()
     reservations_canceled = fields.Int()
     reservations_rescinded = fields.Int()
-    split_by_wait_time = fields.Json(fetch=True)
+    split_by_wait_time = fields.Json(fetch=True, request={"fetch": fields.Str()})
     wait_duration_until_accepted = fields.Json()
     wait_duration_until_canceled = fields.Json()
     tasks_canceled = fields.Int()

@@ -117,8 +117,10 @@ class ChallengePasskeys(Resource):
     links = fields.UriMap()
     options = fields.Object()
     id = fields.Str(update=REQUIRED, write_only=True)
-    raw_id = fields.Str(update=REQUIRED, write_only=True)
-    authenticator_attachment = fields.Enum(("platform", "cross-platform"), update=REQUIRED, write_only=True)
+    raw_id = fields.Str(update=REQUIRED, write_only=True, param="rawId")
+    authenticator_attachment = fields.Enum(
+        ("platform", "cross-platform"), update=REQUIRED, write_only=True, param="authenticatorAttachment"
+    )
     type = fields.Enum(("public-key",), update=True, write_only=True)
     response = fields.Object(update=REQUIRED, write_only=True)
 
@@ -277,7 +279,7 @@ class NewFactorPasskey(Resource):
     friendly_name = fields.Str(create=REQUIRED)
     status = fields.Enum(("unverified", "verified"))
     factor_type = fields.Enum(("push", "totp", "passkeys"))
-    config = fields.Json(create=True)
+    config = fields.Json(create=True, request={"create": fields.Object()})
     metadata = fields.Json()
     url = fields.Uri()
 
@@ -328,8 +330,10 @@ class PasskeysFactor(Resource):
     metadata = fields.Json()
     url = fields.Uri()
     id = fields.Str(update=True, write_only=True)
-    raw_id = fields.Str(update=True, write_only=True)
-    authenticator_attachment = fields.Enum(("platform", "cross-platform"), update=True, write_only=True)
+    raw_id = fields.Str(update=True, write_only=True, param="rawId")
+    authenticator_attachment = fields.Enum(
+        ("platform", "cross-platform"), update=True, write_only=True, param="authenticatorAttachment"
+    )
     type = fields.Enum(("public-key",), update=True, write_only=True)
     response = fields.Object(update=REQUIRED, write_only=True)
 
@@ -455,7 +459,7 @@ class Webhook(Resource):
     event_types = fields.List(fields.Str(), create=REQUIRED, update=True)
     status = fields.Enum(("enabled", "disabled"), create=True, update=True)
     version = fields.Enum(("v1", "v2"), create=True, update=True)
-    webhook_url = fields.Uri(create=REQUIRED, update=True)
+    webhook_url = fields.Uri(create=REQUIRED, update=True, request={"create": fields.Str(), "update": fields.Str()})
     webhook_method = fields.Enum(("GET", "POST"))
     date_created = fields.ISODateTime()
     date_updated = fields.ISODateTime()

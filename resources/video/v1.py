@@ -36,7 +36,7 @@ class Composition(Resource):
     duration = fields.Int()
     media_external_location = fields.Uri()
     status_callback = fields.Uri(create=True)
-    status_callback_method = fields.Enum(("GET", "POST"), create=True)
+    status_callback_method = fields.HttpMethod(create=True)
     url = fields.Uri()
     links = fields.UriMap()
     date_created_after = fields.ISODateTime(filter=True, write_only=True)
@@ -65,7 +65,7 @@ class CompositionHook(Resource):
     trim = fields.Bool(create=True, update=True)
     format = fields.Enum(("mp4", "webm"), create=True, update=True)
     status_callback = fields.Uri(create=True, update=True)
-    status_callback_method = fields.Enum(("GET", "POST"), create=True, update=True)
+    status_callback_method = fields.HttpMethod(create=True, update=True)
     url = fields.Uri()
     date_created_after = fields.ISODateTime(filter=True, write_only=True)
     date_created_before = fields.ISODateTime(filter=True, write_only=True)
@@ -117,7 +117,7 @@ class Recording(Resource):
     offset = fields.Int()
     media_external_location = fields.Uri()
     status_callback = fields.Uri()
-    status_callback_method = fields.Enum(("GET", "POST"))
+    status_callback_method = fields.HttpMethod()
     links = fields.UriMap()
     grouping_sid = fields.List(fields.Str(), filter=True, write_only=True)
     date_created_after = fields.ISODateTime(filter=True, write_only=True)
@@ -163,7 +163,7 @@ class Room(Resource):
     enable_turn = fields.Bool(create=True)
     unique_name = fields.Str(create=True, filter=True)
     status_callback = fields.Uri(create=True)
-    status_callback_method = fields.Enum(("GET", "POST"), create=True)
+    status_callback_method = fields.HttpMethod(create=True)
     end_time = fields.ISODateTime()
     duration = fields.Int()
     type = fields.Enum(("group", "go", "peer-to-peer", "group-small"), create=True)
@@ -268,7 +268,7 @@ class RoomParticipantSubscribeRule(Resource):
 
     participant_sid = fields.Sid("PA")
     room_sid = fields.Sid("RM")
-    rules = fields.List(fields.Object(), update=True)
+    rules = fields.List(fields.Object(), update=True, request={"update": fields.Json()})
     date_created = fields.ISODateTime()
     date_updated = fields.ISODateTime()
 
@@ -336,7 +336,7 @@ class RoomRecordingRule(Resource):
         free_text = ("room_sid",)
 
     room_sid = fields.Sid("RM")
-    rules = fields.List(fields.Object(), update=True)
+    rules = fields.List(fields.Object(), update=True, request={"update": fields.Json()})
     date_created = fields.ISODateTime()
     date_updated = fields.ISODateTime()
 

@@ -49,10 +49,34 @@ def load(file_name: str) -> dict[str, Any]:
     return document
 
 
+def shape(path: str) -> str:
+    """A path with every placeholder as ``{}``: the spec's ``{AccountSid}`` and our
+    ``{account_sid}`` alike."""
+    return re.sub(r"\{[^}]+\}", "{}", path)
+
+
+@cache
+def _documents_by_host_and_shape() -> dict[tuple[str, str], str]:
+    index: dict[tuple[str, str], str] = {}
+    for path in sorted(require_spec_dir().glob("twilio_*.json")):
+        document = load(path.name)
+        servers = {s["url"] for item in document["paths"].values() for s in item.get("servers", [])}
+        servers |= {s["url"] for s in document.get("servers", [])}
+        for server in servers:
+            host = server.removeprefix("https://").split(".")[0]
+            for spec_path in document["paths"]:
+                index.setdefault((host, shape(spec_path)), path.name)
+    return index
+
+
 def spec_file_for(domain: str, path: str) -> str:
-    """``api`` + ``/2010-04-01/...`` -> twilio_api_v2010.json; ``verify`` + ``/v2/...`` -> …"""
-    version = "v2010" if path.startswith("/2010-04-01/") else path.split("/")[1]
-    return f"twilio_{domain.replace('-', '_')}_{version}.json"
+    """The document that holds ``path`` on the host of ``domain`` (``flex-api`` is in
+    twilio_flex_v1.json, ``preview-iam`` in twilio_iam_organizations.json)."""
+    found = _documents_by_host_and_shape().get((domain, shape(path)))
+    if found is None:
+        version = "v2010" if path.startswith("/2010-04-01/") else path.split("/")[1]
+        return f"twilio_{domain.replace('-', '_')}_{version}.json"
+    return found
 
 
 def to_spec_path(template: str) -> str:
@@ -77,22 +101,29 @@ class Document:
     def __init__(self, file_name: str) -> None:
         self.file_name = file_name
         self.raw = load(file_name)
+        self.shapes = {shape(path): path for path in self.raw["paths"]}
+
+    def spec_path(self, path: str) -> str:
+        """The document's own spelling of ``path`` (its placeholder names may differ)."""
+        return path if path in self.raw["paths"] else self.shapes.get(shape(path), path)
 
     def resolve(self, node: dict[str, Any]) -> dict[str, Any]:
         while isinstance(node, dict) and "$ref" in node:
-            name = node["$ref"].rsplit("/", 1)[-1]
-            node = self.raw["components"]["schemas"][name]
+            target: Any = self.raw
+            for part in node["$ref"].removeprefix("#/").split("/"):
+                target = target[part]
+            node = target
         return node
 
     def operation(self, path: str, method: str) -> dict[str, Any] | None:
-        item = self.raw["paths"].get(path)
+        item = self.raw["paths"].get(self.spec_path(path))
         if item is None:
             return None
         op: dict[str, Any] | None = item.get(method.lower())
         return op
 
     def path_item(self, path: str) -> dict[str, Any] | None:
-        item: dict[str, Any] | None = self.raw["paths"].get(path)
+        item: dict[str, Any] | None = self.raw["paths"].get(self.spec_path(path))
         return item
 
     def query_params(self, path: str, method: str) -> dict[str, Param]:
@@ -135,10 +166,11 @@ class Document:
 
     def response_schema(self, path: str, method: str) -> dict[str, Any] | None:
         op = self.operation(path, method) or {}
-        for status in ("200", "201", "202"):
+        for status in ("200", "201", "202", "307", "302"):
             content = op.get("responses", {}).get(status, {}).get("content", {})
-            if "application/json" in content:
-                return self.resolve(content["application/json"].get("schema", {}))
+            media = next((v for k, v in content.items() if k.endswith("json")), None)
+            if media is not None:
+                return self.resolve(media.get("schema", {}))
         return None
 
     def list_key_and_item(self, list_path: str) -> tuple[str, dict[str, Any]] | None:
@@ -148,7 +180,10 @@ class Document:
         arrays = {
             name: prop
             for name, prop in schema.get("properties", {}).items()
-            if name not in ENVELOPE_2010 and name != "meta" and prop.get("type") == "array"
+            if name not in ENVELOPE_2010
+            and name != "meta"
+            and prop.get("type") == "array"
+            and self.resolve(prop.get("items", {})).get("type", "object") == "object"
         }
         assert len(arrays) == 1, f"{list_path}: cannot tell the list key among {list(arrays)}"
         key, prop = next(iter(arrays.items()))

@@ -306,7 +306,7 @@ class Api:
     def _list(self, match: Match, query: list[tuple[str, str]], principal: Principal) -> Reply:
         endpoint = match.endpoint
         meta = endpoint.meta
-        request = envelopes.page_request(query, meta.max_page_size)
+        request = envelopes.page_request(query, meta.max_page_size or envelopes.DEFAULT_PAGE_SIZE)
         predicates = compile_filters(meta, query)
         if endpoint.is_account and endpoint.identity_key:
             reachable, key = self.accounts.reachable(principal), endpoint.identity_key

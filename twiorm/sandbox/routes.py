@@ -129,7 +129,9 @@ class Endpoint:
         """True for a resource whose records are accounts (its identity is an AC SID)."""
         identity = self.meta.identity
         field_ = self.meta.fields.get(identity) if identity else None
-        return isinstance(field_, fields.Sid) and "AC" in field_.prefixes
+        # At the top of its API: an organization's accounts are listed below it, not accounts.
+        top = not self.meta.path_params
+        return top and isinstance(field_, fields.Sid) and "AC" in field_.prefixes
 
     def __repr__(self) -> str:
         return f"<Endpoint {self.name} {self.collection}>"
