@@ -21,6 +21,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from types import FrameType, ModuleType
 
 # mypy cannot see twiorm.resources in a checkout: it installs from the resources/ folder
@@ -136,6 +137,16 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"twiorm {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("demo", help="tour the library against a local sandbox, then exit")
+    coverage = commands.add_parser(
+        "coverage", help="compare the declared operations with Twilio's OpenAPI documents"
+    )
+    coverage.add_argument(
+        "--spec",
+        type=Path,
+        default=None,
+        help="the folder of twilio-oai's JSON documents (default: $TWIORM_SPEC_DIR, "
+        "else ../shared/twilio-oai beside the checkout)",
+    )
     sandbox = commands.add_parser(
         "sandbox", help="serve a local Twilio on 127.0.0.1 until interrupted"
     )
@@ -211,6 +222,20 @@ def _serve(
     return 0
 
 
+def _coverage(spec: Path | None) -> int:
+    from twiorm.coverage import default_spec_dir, measure, report
+
+    folder = spec or default_spec_dir()
+    if not folder.is_dir() or not any(folder.glob("twilio_*.json")):
+        print(
+            f"python -m twiorm coverage: no Twilio OpenAPI documents in {folder}", file=sys.stderr
+        )
+        return 2
+    found = measure(folder)
+    print(report(found))
+    return 1 if found.missing else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = _parser()
@@ -219,6 +244,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from twiorm.demo import main as demo
 
         return demo()
+    if args.command == "coverage":
+        return _coverage(args.spec)
     try:
         modules = _import_modules(args.module)
     except ImportError as exc:

@@ -121,9 +121,38 @@ class ListResource(Manager[R]):
         ordered = [self._path.get(p) for p in placeholders(meta.list_path)]
         return descend(mount, meta.domain, self.client, ordered)
 
-    def __call__(self, identity: str | None = None) -> InstanceResource[R]:
-        """Address one instance by identity; a singleton (``configuration()``) by nothing."""
+    def create(self, *args: Any, **kwargs: Any) -> R:
+        """Create an instance (one POST); required parameters may come positionally, in
+        their declared order, as the official helpers take them (``create("+1...", ...)``)."""
+        if args:
+            required = self.model._meta.operation("create").required()
+            if len(args) > len(required):
+                raise TypeError(
+                    f"{self.model.__name__} create takes {len(required)} positional "
+                    f"argument(s) ({', '.join(required) or 'none'}), got {len(args)}"
+                )
+            for name, value in zip(required, args, strict=False):
+                if name in kwargs:
+                    raise TypeError(f"{self.model.__name__} create got {name} twice")
+                kwargs[name] = value
+        return super().create(**kwargs)
+
+    def __call__(self, identity: str | None = None, **by_name: str) -> InstanceResource[R]:
+        """Address one instance by identity; a singleton (``configuration()``) by nothing.
+
+        The identity may be passed by its name, as the official helpers allow
+        (``services(sid="IS...")``).
+        """
         meta = self.model._meta
+        if by_name:
+            names = {meta.identity, "sid"} - {None}
+            unknown = sorted(set(by_name) - names)
+            if unknown or len(by_name) > 1 or identity is not None:
+                raise TypeError(
+                    f"{self.model.__name__}(...) takes its {meta.identity or 'nothing'}, "
+                    f"got {', '.join(sorted(by_name))}"
+                )
+            identity = next(iter(by_name.values()))
         if meta.identity is None:
             if identity is not None:
                 raise ValidationError(

@@ -31,6 +31,7 @@ __all__ = [
     "default_version",
     "list_children",
     "register",
+    "resources",
     "top_level",
     "version_of",
     "versions_of",
@@ -151,6 +152,11 @@ def below(domain: str, prefix: str) -> dict[str, Mount]:
 
 def _shape(template: str) -> str:
     return template_shape(template).removesuffix(".json")
+
+
+def resources() -> list[type[Resource]]:
+    """Every concrete resource class registered so far."""
+    return _snapshot()[1]
 
 
 def _snapshot() -> tuple[int, list[type[Resource]]]:

@@ -25,7 +25,14 @@ from twiorm.lists import InstanceResource, ListResource, descend
 if TYPE_CHECKING:
     from twiorm.base_client import BaseClient as Client
 
-__all__ = ["Domain", "InstanceResource", "ListResource", "Version", "load_declarations"]
+__all__ = [
+    "Domain",
+    "InstanceResource",
+    "ListResource",
+    "Version",
+    "load_declarations",
+    "load_every_declaration",
+]
 
 
 def load_declarations(attribute: str | None = None) -> str | None:
@@ -45,6 +52,13 @@ def load_declarations(attribute: str | None = None) -> str | None:
     for module in versions.values():
         importlib.import_module(module)
     return str(host)
+
+
+def load_every_declaration() -> None:
+    """Import every generated module (all of Twilio's documented operations, ~0.3 s)."""
+    index = importlib.import_module("twiorm.resources._index")
+    for attribute in index.DOMAINS:
+        load_declarations(attribute)
 
 
 class Domain:

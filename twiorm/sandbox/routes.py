@@ -31,6 +31,7 @@ from twiorm import fields
 from twiorm.options import Options
 from twiorm.paths import PLACEHOLDER, snake_case, template_shape
 from twiorm.resource import Resource
+from twiorm.rest import load_every_declaration
 
 __all__ = [
     "VERSION_2010",
@@ -165,6 +166,7 @@ class Router:
     def __init__(self, resources: Iterable[type[Resource]] | None = None) -> None:
         # With an explicit list the set is fixed; otherwise every declaration is served.
         self._discover = resources is None
+        self._loaded_everything = False
         self._endpoints: dict[type[Resource], Endpoint] = {}
         self._children: dict[Endpoint, dict[str, str]] = {}
         self._add(declared_resources() if resources is None else resources)
@@ -182,8 +184,17 @@ class Router:
         return added
 
     def refresh(self) -> bool:
-        """Pick up resources declared since; return whether any was new."""
-        return self._discover and self._add(declared_resources())
+        """Pick up resources declared since; return whether any was new.
+
+        The first time, every generated declaration is loaded too: a sandbox serving
+        "everything" serves every documented Twilio resource, loaded when first asked for.
+        """
+        if not self._discover:
+            return False
+        if not self._loaded_everything:
+            self._loaded_everything = True
+            load_every_declaration()
+        return self._add(declared_resources())
 
     @property
     def endpoints(self) -> list[Endpoint]:
