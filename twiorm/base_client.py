@@ -7,17 +7,21 @@ sends through; ``twiorm.Client`` (``twiorm.client``) adds the helper style's nav
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
+import weakref
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import SplitResult, unquote, urlsplit
 
+from twiorm.async_transport import AsyncTransport, HttpxTransport
 from twiorm.errors import ConfigurationError
 from twiorm.fields import WireValue
 from twiorm.redaction import redact_url
 from twiorm.request import RequestSpec
-from twiorm.requestor import DEFAULT_TIMEOUT, Requestor, Timeout
+from twiorm.requestor import DEFAULT_MAX_CONCURRENCY, DEFAULT_TIMEOUT, Requestor, Timeout
 from twiorm.retry import RetryPolicy
 from twiorm.transport import HTTPResponse, RequestsTransport, Transport, is_loopback
 
@@ -90,6 +94,8 @@ class BaseClient:
         retries: RetryPolicy | int | None = None,
         mask_phone_numbers: bool = False,
         max_connections: int | None = None,
+        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+        async_transport: AsyncTransport | None = None,
     ) -> None:
         env = os.environ if environ is None else environ
         if username is None and password is None:
@@ -147,12 +153,27 @@ class BaseClient:
                 "max_connections sizes twiorm's own transport; size the pool of the "
                 "transport you pass instead"
             )
+        if type(max_concurrency) is not int or max_concurrency < 1:
+            raise ConfigurationError(
+                f"max_concurrency is a number of requests >= 1, got {max_concurrency!r}"
+            )
         self.requestor = Requestor(
             transport or RequestsTransport(proxies=proxies, max_connections=max_connections),
             self.credentials,
             timeout=timeout,
             retries=retries,
             mask_phone_numbers=mask_phone_numbers,
+        )
+        self.requestor.max_concurrency = max_concurrency
+        # A client dropped without aclose() still closes its async connections.
+        weakref.finalize(self, _release_async, self.requestor)
+        # The async transport is made on first async use (httpx is the async extra).
+        self.requestor.async_transport_factory = (
+            (lambda: async_transport)
+            if async_transport is not None
+            else partial(
+                HttpxTransport, proxies=dict(proxies or {}), max_connections=max_connections
+            )
         )
 
     # -- hosts ---------------------------------------------------------------------------
@@ -190,6 +211,25 @@ class BaseClient:
         ``redirects`` takes a redirect as the answer instead of an error (never followed).
         """
         return self.requestor.send(
+            spec,
+            self.base_url(spec.domain),
+            timeout=timeout,
+            retries=retries,
+            decode=decode,
+            redirects=redirects,
+        )
+
+    async def asend(
+        self,
+        spec: RequestSpec,
+        *,
+        timeout: Timeout | None = None,
+        retries: RetryPolicy | int | None = None,
+        decode: Callable[[HTTPResponse, str], Any] | None = None,
+        redirects: bool = False,
+    ) -> Any:
+        """``send`` without blocking the event loop (the same retries, errors and logs)."""
+        return await self.requestor.asend(
             spec,
             self.base_url(spec.domain),
             timeout=timeout,
@@ -257,11 +297,24 @@ class BaseClient:
         if callable(close):
             close()
 
+    async def aclose(self) -> None:
+        """Close the sync and the async connections (the client stays usable)."""
+        self.close()
+        requestor = self.__dict__.get("requestor")
+        if isinstance(requestor, Requestor):
+            await requestor.aclose()
+
     def __enter__(self: _C) -> _C:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+    async def __aenter__(self: _C) -> _C:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
 
     def __repr__(self) -> str:
         # Read from __dict__: a client whose __init__ failed half-way still has a repr
@@ -283,6 +336,23 @@ class BaseClient:
 _USERNAME = re.compile(r"(?:AC|SK)[0-9a-fA-F]{32}")
 _ACCOUNT_SID = re.compile(r"AC[0-9a-fA-F]{32}")
 _HOST_LABEL = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+_closing: set[asyncio.Task[None]] = set()
+
+
+def _release_async(requestor: Requestor) -> None:
+    """Close a collected client's async connections, on its loop if one is running."""
+    if not requestor.has_async_connections:
+        return
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(requestor.aclose())  # no loop runs here: close them on a short one
+        return
+    task = loop.create_task(requestor.aclose())
+    _closing.add(task)  # kept until done: a task only weakly referenced may vanish
+    task.add_done_callback(_closing.discard)
 
 
 def _described(value: object) -> str:

@@ -12,7 +12,8 @@ called. The navigation from a client to these (``client.api.v2010.calls``) is
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import builtins
+from collections.abc import AsyncIterator, Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -60,18 +61,39 @@ class ListResource(Manager[R]):
         A stream stopped by an error goes on from where it stopped with the same
         arguments and ``resume_from=error`` (see ``QuerySet.iterator``).
         """
-        queryset = self.filter(**self._filters(filters))
-        if limit is not None:
-            if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
-                raise ValidationError(f"limit must be a non-negative integer, got {limit!r}")
-            queryset = queryset[:limit]
-        return queryset.iterator(page_size, resume_from=resume_from)
+        return self._limited(limit, filters).iterator(page_size, resume_from=resume_from)
 
     def list(
         self, limit: int | None = None, page_size: int | None = None, **filters: Any
     ) -> list[R]:
         """Return the records as a list (all of them unless ``limit`` says otherwise)."""
         return list(self.stream(limit, page_size, **filters))
+
+    async def stream_async(
+        self,
+        limit: int | None = None,
+        page_size: int | None = None,
+        *,
+        resume_from: TwiormError | StreamPosition | str | None = None,
+        **filters: Any,
+    ) -> AsyncIterator[R]:
+        """``stream`` for ``async for``: ``async for c in await calls.stream_async(...)``."""
+        return self._limited(limit, filters).aiterator(page_size, resume_from=resume_from)
+
+    async def list_async(
+        self, limit: int | None = None, page_size: int | None = None, **filters: Any
+    ) -> builtins.list[R]:
+        """``list`` without blocking the event loop."""
+        stream = await self.stream_async(limit, page_size, **filters)
+        return [record async for record in stream]
+
+    def _limited(self, limit: int | None, filters: dict[str, Any]) -> QuerySet[R]:
+        queryset = self.filter(**self._filters(filters))
+        if limit is not None:
+            if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
+                raise ValidationError(f"limit must be a non-negative integer, got {limit!r}")
+            queryset = queryset[:limit]
+        return queryset
 
     def page(
         self,
@@ -89,9 +111,25 @@ class ListResource(Manager[R]):
         queryset = self.filter(**self._filters(filters))
         return queryset.page(page_size, page_token=page_token, page_number=page_number)
 
+    async def page_async(
+        self,
+        page_size: int | None = None,
+        *,
+        page_token: str | None = None,
+        page_number: int | None = None,
+        **filters: Any,
+    ) -> ResultPage[R]:
+        """``page`` without blocking the event loop; ``next_page_async()`` follows it."""
+        queryset = self.filter(**self._filters(filters))
+        return await queryset.apage(page_size, page_token=page_token, page_number=page_number)
+
     def get_page(self, url: str) -> ResultPage[R]:
         """Fetch the page at ``url`` (a ``next_page_url`` kept from earlier) of this list."""
         return self.get_queryset().page_at(url)
+
+    async def get_page_async(self, url: str) -> ResultPage[R]:
+        """``get_page`` without blocking the event loop."""
+        return await self.get_queryset().apage_at(url)
 
     def _filters(self, given: dict[str, Any]) -> dict[str, Any]:
         """Accept the official helpers' date-range names beside twiorm's own.
@@ -124,6 +162,13 @@ class ListResource(Manager[R]):
     def create(self, *args: Any, **kwargs: Any) -> R:
         """Create an instance (one POST); required parameters may come positionally, in
         their declared order, as the official helpers take them (``create("+1...", ...)``)."""
+        return super().create(**self._positional(args, kwargs))
+
+    async def create_async(self, *args: Any, **kwargs: Any) -> R:
+        """``create`` without blocking the event loop (one POST, never retried blindly)."""
+        return await self.acreate(**self._positional(args, kwargs))
+
+    def _positional(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
         if args:
             required = self.model._meta.operation("create").required()
             if len(args) > len(required):
@@ -135,7 +180,7 @@ class ListResource(Manager[R]):
                 if name in kwargs:
                     raise TypeError(f"{self.model.__name__} create got {name} twice")
                 kwargs[name] = value
-        return super().create(**kwargs)
+        return kwargs
 
     def __call__(self, identity: str | None = None, **by_name: str) -> InstanceResource[R]:
         """Address one instance by identity; a singleton (``configuration()``) by nothing.
@@ -183,6 +228,18 @@ class ListResource(Manager[R]):
         """Delete a singleton (one DELETE)."""
         return self._singleton("delete").delete(**params)
 
+    async def fetch_async(self, **params: Any) -> R:
+        """``fetch`` of a singleton without blocking the event loop."""
+        return await self._singleton("fetch").fetch_async(**params)
+
+    async def update_async(self, **values: Any) -> R:
+        """``update`` of a singleton without blocking the event loop."""
+        return await self._singleton("update").update_async(**values)
+
+    async def delete_async(self, **params: Any) -> bool:
+        """``delete`` of a singleton without blocking the event loop."""
+        return await self._singleton("delete").delete_async(**params)
+
     def _singleton(self, verb: str) -> InstanceResource[R]:
         if self.model._meta.identity is not None:
             raise AttributeError(
@@ -227,6 +284,29 @@ class InstanceResource(Generic[R]):
         else:
             self._fetched = manager.get(self._identity, **self._path, **params)
         return self._fetched
+
+    async def fetch_async(self, **params: Any) -> R:
+        """``fetch`` without blocking the event loop."""
+        manager = Manager(self._model, self._client)
+        if self._identity is None:
+            self._fetched = await manager.aget(**self._path, **params)
+        else:
+            self._fetched = await manager.aget(self._identity, **self._path, **params)
+        return self._fetched
+
+    async def update_async(self, **values: Any) -> R:
+        """``update`` without blocking the event loop."""
+        instance = self._stub()
+        await instance.aupdate(client=self._client, **values)
+        if instance._raw:
+            self._fetched = instance
+        return instance
+
+    async def delete_async(self, **params: Any) -> bool:
+        """``delete`` without blocking the event loop."""
+        await self._stub().adelete(client=self._client, **params)
+        self._fetched = None
+        return True
 
     def update(self, **values: Any) -> R:
         """Send ``values`` as an update (one POST) and return the updated instance."""

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from twiorm.query import QuerySet
@@ -69,6 +69,32 @@ class Manager(Generic[R]):
     def iterator(self, page_size: int | None = None) -> Iterator[R]:
         """See ``QuerySet.iterator``."""
         return self.get_queryset().iterator(page_size)
+
+    # -- the same without blocking an event loop (Django's names) -------------------------
+
+    async def aget(self, identity: str | None = None, /, **kwargs: Any) -> R:
+        """See ``QuerySet.aget``."""
+        return await self.get_queryset().aget(identity, **kwargs)
+
+    async def acreate(self, **kwargs: Any) -> R:
+        """See ``QuerySet.acreate``."""
+        return await self.get_queryset().acreate(**kwargs)
+
+    async def afirst(self) -> R | None:
+        """See ``QuerySet.afirst``."""
+        return await self.get_queryset().afirst()
+
+    async def aexists(self) -> bool:
+        """See ``QuerySet.aexists``."""
+        return await self.get_queryset().aexists()
+
+    async def acount(self) -> int:
+        """See ``QuerySet.acount``."""
+        return await self.get_queryset().acount()
+
+    def aiterator(self, page_size: int | None = None) -> AsyncIterator[R]:
+        """See ``QuerySet.aiterator``."""
+        return self.get_queryset().aiterator(page_size)
 
     def __repr__(self) -> str:
         bound = f" using {self.client!r}" if self.client is not None else ""

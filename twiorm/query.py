@@ -9,7 +9,7 @@ returns a new query set and sends nothing. Evaluating (iterating, ``len``, ``cou
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from functools import partial
 from itertools import islice
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
@@ -24,7 +24,7 @@ from twiorm.errors import (
     TwiormError,
     ValidationError,
 )
-from twiorm.operations import Encoded
+from twiorm.operations import Encoded, Operation
 from twiorm.paging import Page, StreamedPage, StreamPosition, next_link_problem, parse_page
 from twiorm.paths import check_path_value
 from twiorm.request import RequestSpec, _pairs
@@ -219,11 +219,6 @@ class QuerySet(Generic[R]):
 
     # -- evaluating (sends requests) -----------------------------------------------------
 
-    def _fetch_page(self, client: Client, spec: RequestSpec) -> tuple[int, Page]:
-        """Send one list request and read its envelope; return the status with it."""
-        status, payload = client.send(spec, decode=read_answer)
-        return status, parse_page(payload, self._meta.list_key, client.url(spec), status)
-
     def _pages(
         self,
         page_size: int | None = None,
@@ -237,61 +232,26 @@ class QuerySet(Generic[R]):
         ``resume`` starts at a page of this list other than the first; ``progress`` is
         kept up to date with the page being read, for an error to say where it stopped.
         """
-        start = self._start if resume is None else max(self._start, resume.next_index)
-        if self._stop is not None and start >= self._stop:
-            return
-        client = self._resolve_client()
-        spec = self._list_request(client, page_size)
-        domain, list_key = self._meta.domain, self._meta.list_key
-        seen = empty_in_a_row = 0
-        if resume is not None:
-            problem = next_link_problem(resume.page_url, client.url(spec), domain)
-            if problem is not None:
-                raise ValidationError(
-                    f"cannot resume this {self._name} stream from another list: "
-                    f"{problem.replace('the next page link', 'the page')}",
-                    resource=self._name,
-                    expected=f"a page of {spec.path}",
-                )
-            spec = RequestSpec.from_url("GET", domain, resume.page_url)
-            seen = resume.page_offset
-        # Every page asked for so far: a link back to any of them (the first included)
-        # would repeat records, and a server bug could repeat them forever.
-        asked = {_page_key(spec)}
-        while True:
-            if progress is not None:
-                progress.at_page(client.base_url(domain) + spec.target, seen, max(start, seen))
-            page: StreamedPage = client.send(spec, decode=partial(StreamedPage.read, list_key))
-            first = max(start - seen, 0)
-            last = None if self._stop is None else self._stop - seen
-            yield client, islice(page.records(), first, last)
-            seen += page.count
-            next_url = page.next_url
-            if next_url is None or (last is not None and page.count >= last):
-                return
-            # An empty page may still link on (the official helpers follow it), but not
-            # without end.
-            empty_in_a_row = 0 if page.count else empty_in_a_row + 1
-            problem = next_link_problem(next_url, page.url, domain)
-            if problem is not None:
-                raise page.malformed(problem)
-            following = RequestSpec.from_url("GET", domain, next_url)
-            key = _page_key(following)
-            if key in asked or empty_in_a_row > _EMPTY_PAGES_FOLLOWED:
-                problem = (
-                    "repeats an earlier page"
-                    if key in asked
-                    else f"follows {empty_in_a_row} empty pages"
-                )
-                raise MalformedResponseError(
-                    f"{client.url(spec)}: the next page link {problem}: {next_url[:120]!r}",
-                    url=client.url(spec),
-                    method="GET",
-                    status=page.status,
-                )
-            asked.add(key)
-            del page  # one page body at a time
-            spec = following
+        pager = _Pager(self, page_size, resume, progress)
+        while pager.spec is not None:
+            page: StreamedPage = pager.client.send(pager.begin(), decode=pager.decode)
+            yield pager.client, pager.records(page)
+            pager.finish(page)
+            del page  # one page body at a time: freed before the next is fetched
+
+    async def _apages(
+        self,
+        page_size: int | None = None,
+        resume: StreamPosition | None = None,
+        progress: _Progress | None = None,
+    ) -> AsyncIterator[tuple[Client, Iterator[Any]]]:
+        """``_pages`` without blocking the event loop: the same pages, window and checks."""
+        pager = _Pager(self, page_size, resume, progress)
+        while pager.spec is not None:
+            page: StreamedPage = await pager.client.asend(pager.begin(), decode=pager.decode)
+            yield pager.client, pager.records(page)
+            pager.finish(page)
+            del page  # one page body at a time: freed before the next is fetched
 
     def iterator(
         self,
@@ -318,11 +278,33 @@ class QuerySet(Generic[R]):
                     progress.next_index += 1
                     yield instance
         except TwiormError as exc:
-            if progress.page_url is not None:
-                exc.stream_position = progress.position()
-                exc.next_page_url = progress.page_url
-                exc.records_read = max(progress.next_index - self._start, 0)
+            progress.mark(exc, self._start)
             raise
+
+    async def aiterator(
+        self,
+        page_size: int | None = None,
+        *,
+        resume_from: TwiormError | StreamPosition | str | None = None,
+    ) -> AsyncIterator[R]:
+        """``iterator`` for ``async for``: page by page, without blocking the event loop."""
+        resume = self._resume_position(resume_from)
+        context = dict(self._path)
+        load = self.model._from_record
+        progress = _Progress()
+        try:
+            async for client, records in self._apages(page_size, resume, progress):
+                for record in records:
+                    instance = load(record, client, context)
+                    progress.next_index += 1
+                    yield instance
+        except TwiormError as exc:
+            progress.mark(exc, self._start)
+            raise
+
+    def __aiter__(self) -> AsyncIterator[R]:
+        """``async for call in queryset``: lazy, a page at a time (nothing is cached)."""
+        return self.aiterator()
 
     def _resume_position(
         self, resume_from: TwiormError | StreamPosition | str | None
@@ -369,6 +351,11 @@ class QuerySet(Generic[R]):
         The first page, or the one ``page_token`` and ``page_number`` (Twilio's
         ``PageToken`` and ``Page``, from a page seen earlier) name.
         """
+        return ResultPage._fetch(self, *self._page_request(page_size, page_token, page_number))
+
+    def _page_request(
+        self, page_size: int | None, page_token: str | None, page_number: int | None
+    ) -> tuple[Client, RequestSpec]:
         if self._start or self._stop is not None:
             raise ValidationError(
                 f"page() reads Twilio's own pages and cannot start or stop at a slice's "
@@ -389,16 +376,34 @@ class QuerySet(Generic[R]):
         spec = self._list_request(client, page_size)
         extra = {"PageToken": page_token, "Page": None if page_number is None else str(page_number)}
         params = {**spec.params, **{k: v for k, v in extra.items() if v is not None}}
-        return ResultPage._fetch(self, client, spec._replace(params=params))
+        return client, spec._replace(params=params)
 
     def page_at(self, url: str) -> ResultPage[R]:
         """Fetch the page at ``url`` (a ``next_page_url`` kept from earlier) of this list."""
+        return ResultPage._fetch(self, *self._page_at_request(url))
+
+    async def apage(
+        self,
+        page_size: int | None = None,
+        *,
+        page_token: str | None = None,
+        page_number: int | None = None,
+    ) -> ResultPage[R]:
+        """``page`` without blocking the event loop."""
+        request = self._page_request(page_size, page_token, page_number)
+        return await ResultPage._afetch(self, *request)
+
+    async def apage_at(self, url: str) -> ResultPage[R]:
+        """``page_at`` without blocking the event loop."""
+        return await ResultPage._afetch(self, *self._page_at_request(url))
+
+    def _page_at_request(self, url: str) -> tuple[Client, RequestSpec]:
         client = self._resolve_client()
         spec = RequestSpec.from_url("GET", self._meta.domain, url)
         own = self._list_request(client, None).path
         if spec.path != own:
             raise ValidationError(f"{url!r} is not a page of {own}")
-        return ResultPage._fetch(self, client, spec)
+        return client, spec
 
     def _fetch_all(self) -> list[R]:
         if self._result_cache is None:
@@ -432,6 +437,29 @@ class QuerySet(Generic[R]):
             return self._result_cache[0] if self._result_cache else None
         return next(self[:1].iterator(), None)
 
+    async def acount(self) -> int:
+        """``count`` without blocking the event loop."""
+        if self._result_cache is not None:
+            return len(self._result_cache)
+        return sum([1 async for _, records in self._apages() for _ in records])
+
+    async def aexists(self) -> bool:
+        """``exists`` without blocking the event loop (one request for a page of one)."""
+        if self._result_cache is not None:
+            return bool(self._result_cache)
+        async for _, records in self[:1]._apages():
+            if any(True for _ in records):
+                return True
+        return False
+
+    async def afirst(self) -> R | None:
+        """``first`` without blocking the event loop."""
+        if self._result_cache is not None:
+            return self._result_cache[0] if self._result_cache else None
+        async for instance in self[:1].aiterator():
+            return instance
+        return None
+
     def get(self, identity: str | None = None, /, **kwargs: Any) -> R:
         """Fetch one instance by identity (one request), or the single match of filters.
 
@@ -439,6 +467,23 @@ class QuerySet(Generic[R]):
         ``Call.DoesNotExist``. ``Call.objects.get(to="+1...")`` lists with the filter and
         raises ``DoesNotExist`` or ``MultipleObjectsReturned`` unless exactly one matches.
         """
+        fetch, identity, kwargs = self._get_plan(identity, kwargs)
+        if fetch:
+            return self._fetch(identity, kwargs)
+        return self._only(list(self.filter(**kwargs)[:2].iterator()), kwargs)
+
+    async def aget(self, identity: str | None = None, /, **kwargs: Any) -> R:
+        """``get`` without blocking the event loop."""
+        fetch, identity, kwargs = self._get_plan(identity, kwargs)
+        if fetch:
+            return await self._afetch(identity, kwargs)
+        matches = [found async for found in self.filter(**kwargs)[:2].aiterator()]
+        return self._only(matches, kwargs)
+
+    def _get_plan(
+        self, identity: str | None, kwargs: dict[str, Any]
+    ) -> tuple[bool, str | None, dict[str, Any]]:
+        """Whether ``get`` fetches by identity (and with what) or lists with filters."""
         meta = self._meta
         if meta.identity is not None and meta.identity in kwargs:
             if identity is not None:
@@ -450,7 +495,7 @@ class QuerySet(Generic[R]):
                 raise ValidationError(
                     f"{self._name} is a singleton: get() takes no identity", resource=self._name
                 )
-            return self._fetch(None, kwargs)
+            return True, None, kwargs
         if identity is not None:
             if self._filters:
                 # A fetch by identity cannot apply list filters, and ignoring them would
@@ -461,12 +506,14 @@ class QuerySet(Generic[R]):
                     "or filter(...).get() without an identity",
                     resource=self._name,
                 )
-            return self._fetch(identity, kwargs)
+            return True, identity, kwargs
         if not kwargs and not self._filters:
             raise ValidationError(
                 f"{self._name}.get() needs an identity or filters", resource=self._name
             )
-        matches = list(self.filter(**kwargs)[:2].iterator())
+        return False, None, kwargs
+
+    def _only(self, matches: list[R], kwargs: dict[str, Any]) -> R:
         if not matches:
             raise self.model.DoesNotExist(
                 f"no {self._name} matches {self._describe_filters(kwargs)}"
@@ -482,6 +529,28 @@ class QuerySet(Generic[R]):
         return ", ".join(f"{k}={v!r}" for k, v in described.items()) or "the filters"
 
     def _fetch(self, identity: Any, kwargs: dict[str, Any]) -> R:
+        client, operation, spec, context = self._fetch_request(identity, kwargs)
+        try:
+            # A record without its identity (a list envelope, an error page) cannot be
+            # saved or deleted: refused now rather than handed back.
+            found: R = self.model._answer(client, operation, spec, context)
+            return found
+        except NotFoundError as exc:
+            missing = self._does_not_exist(exc)
+        raise missing
+
+    async def _afetch(self, identity: Any, kwargs: dict[str, Any]) -> R:
+        client, operation, spec, context = self._fetch_request(identity, kwargs)
+        try:
+            found: R = await self.model._aanswer(client, operation, spec, context)
+            return found
+        except NotFoundError as exc:
+            missing = self._does_not_exist(exc)
+        raise missing
+
+    def _fetch_request(
+        self, identity: Any, kwargs: dict[str, Any]
+    ) -> tuple[Client, Operation, RequestSpec, dict[str, str]]:
         meta = self._meta
         operation = meta.operation("fetch")
         path, rest = _split_path_parameters(meta, kwargs)
@@ -489,28 +558,29 @@ class QuerySet(Generic[R]):
         values = {**self._path, **path}
         if meta.identity is not None:
             values[meta.identity] = identity
-        spec = operation.request(client, values, rest)
-        try:
-            # A record without its identity (a list envelope, an error page) cannot be
-            # saved or deleted: refused now rather than handed back.
-            found: R = self.model._answer(client, operation, spec, {**self._path, **path})
-            return found
-        except NotFoundError as exc:
-            raise self.model.DoesNotExist(
-                exc.message,
-                status=exc.status,
-                code=exc.code,
-                more_info=exc.more_info,
-                details=exc.details,
-                method=exc.method,
-                url=exc.url,
-                headers=exc.headers,
-            ) from None
+        return client, operation, operation.request(client, values, rest), {**self._path, **path}
+
+    def _does_not_exist(self, exc: NotFoundError) -> NotFoundError:
+        return self.model.DoesNotExist(
+            exc.message,
+            status=exc.status,
+            code=exc.code,
+            more_info=exc.more_info,
+            details=exc.details,
+            method=exc.method,
+            url=exc.url,
+            headers=exc.headers,
+        )
 
     def create(self, **kwargs: Any) -> R:
         """Create an instance with Twilio (one POST, never retried blindly) and return it."""
         path, values = _split_path_parameters(self._meta, kwargs)
         return self.model._create(self._resolve_client(), {**self._path, **path}, values)
+
+    async def acreate(self, **kwargs: Any) -> R:
+        """``create`` without blocking the event loop (one POST, never retried blindly)."""
+        path, values = _split_path_parameters(self._meta, kwargs)
+        return await self.model._acreate(self._resolve_client(), {**self._path, **path}, values)
 
 
 def _split_path_parameters(
@@ -531,6 +601,98 @@ def _split_path_parameters(
 _EMPTY_PAGES_FOLLOWED = 10
 
 
+class _Pager:
+    """Where a stream of pages stands: the page to ask for next, and what to make of one.
+
+    The sync and the async loops both drive it: ``begin()`` before sending, ``records()``
+    for the page's records cut to the window, ``finish()`` after the page was read, which
+    leaves ``spec`` as the next page's request, or ``None`` at the end. A link to another
+    list or host, or back to a page already read, raises.
+    """
+
+    def __init__(
+        self,
+        queryset: QuerySet[Any],
+        page_size: int | None,
+        resume: StreamPosition | None,
+        progress: _Progress | None,
+    ) -> None:
+        self.queryset = queryset
+        self.progress = progress
+        self.start = queryset._start if resume is None else max(queryset._start, resume.next_index)
+        self.stop = queryset._stop
+        self.spec: RequestSpec | None = None
+        if self.stop is not None and self.start >= self.stop:
+            return
+        self.client = client = queryset._resolve_client()
+        meta = queryset._meta
+        self.domain = meta.domain
+        self.decode = partial(StreamedPage.read, meta.list_key)
+        spec = queryset._list_request(client, page_size)
+        self.seen = self.empty_in_a_row = 0
+        if resume is not None:
+            problem = next_link_problem(resume.page_url, client.url(spec), self.domain)
+            if problem is not None:
+                raise ValidationError(
+                    f"cannot resume this {queryset._name} stream from another list: "
+                    f"{problem.replace('the next page link', 'the page')}",
+                    resource=queryset._name,
+                    expected=f"a page of {spec.path}",
+                )
+            spec = RequestSpec.from_url("GET", self.domain, resume.page_url)
+            self.seen = resume.page_offset
+        self.spec = spec
+        # Every page asked for so far: a link back to any of them (the first included)
+        # would repeat records, and a server bug could repeat them forever.
+        self.asked = {_page_key(spec)}
+
+    def begin(self) -> RequestSpec:
+        spec = self.spec
+        assert spec is not None
+        if self.progress is not None:
+            url = self.client.base_url(self.domain) + spec.target
+            self.progress.at_page(url, self.seen, max(self.start, self.seen))
+        return spec
+
+    def records(self, page: StreamedPage) -> Iterator[Any]:
+        first = max(self.start - self.seen, 0)
+        last = None if self.stop is None else self.stop - self.seen
+        return islice(page.records(), first, last)
+
+    def finish(self, page: StreamedPage) -> None:
+        spec = self.spec
+        assert spec is not None
+        last = None if self.stop is None else self.stop - self.seen
+        self.seen += page.count
+        next_url = page.next_url
+        self.spec = None
+        if next_url is None or (last is not None and page.count >= last):
+            return
+        # An empty page may still link on (the official helpers follow it), but not
+        # without end.
+        self.empty_in_a_row = 0 if page.count else self.empty_in_a_row + 1
+        problem = next_link_problem(next_url, page.url, self.domain)
+        if problem is not None:
+            raise page.malformed(problem)
+        following = RequestSpec.from_url("GET", self.domain, next_url)
+        key = _page_key(following)
+        if key in self.asked or self.empty_in_a_row > _EMPTY_PAGES_FOLLOWED:
+            problem = (
+                "repeats an earlier page"
+                if key in self.asked
+                else f"follows {self.empty_in_a_row} empty pages"
+            )
+            url = self.client.url(spec)
+            raise MalformedResponseError(
+                f"{url}: the next page link {problem}: {next_url[:120]!r}",
+                url=url,
+                method="GET",
+                status=page.status,
+            )
+        self.asked.add(key)
+        self.spec = following
+
+
 class _Progress:
     """How far a stream has gone: the page being read and the next record to hand over."""
 
@@ -547,6 +709,13 @@ class _Progress:
     def position(self) -> StreamPosition:
         assert self.page_url is not None
         return StreamPosition(self.page_url, self.page_offset, self.next_index)
+
+    def mark(self, exc: TwiormError, start: int) -> None:
+        """Say on the error that stopped the stream where it stopped."""
+        if self.page_url is not None:
+            exc.stream_position = self.position()
+            exc.next_page_url = self.page_url
+            exc.records_read = max(self.next_index - start, 0)
 
 
 def _page_key(spec: RequestSpec) -> tuple[str, tuple[tuple[str, str], ...]]:
@@ -577,11 +746,31 @@ class ResultPage(Generic[R]):
 
     @classmethod
     def _fetch(cls, queryset: QuerySet[R], client: Client, spec: RequestSpec) -> ResultPage[R]:
-        status, page = queryset._fetch_page(client, spec)
+        status, payload = client.send(spec, decode=read_answer)
+        page = parse_page(payload, queryset._meta.list_key, client.url(spec), status)
+        return cls(queryset, client, page, client.url(spec), status)
+
+    @classmethod
+    async def _afetch(
+        cls, queryset: QuerySet[R], client: Client, spec: RequestSpec
+    ) -> ResultPage[R]:
+        status, payload = await client.asend(spec, decode=read_answer)
+        page = parse_page(payload, queryset._meta.list_key, client.url(spec), status)
         return cls(queryset, client, page, client.url(spec), status)
 
     def next_page(self) -> ResultPage[R] | None:
         """Fetch the next page (one request), or return ``None`` on the last one."""
+        following = self._following()
+        return None if following is None else ResultPage._fetch(self._queryset, *following)
+
+    async def next_page_async(self) -> ResultPage[R] | None:
+        """``next_page`` without blocking the event loop."""
+        following = self._following()
+        if following is None:
+            return None
+        return await ResultPage._afetch(self._queryset, *following)
+
+    def _following(self) -> tuple[Client, RequestSpec] | None:
         if self.next_page_url is None or not self.records:
             return None
         domain = self._queryset.model._meta.domain
@@ -592,7 +781,7 @@ class ResultPage(Generic[R]):
             )
         spec = RequestSpec.from_url("GET", domain, self.next_page_url)
         client = self._client or self._queryset._resolve_client()  # None once unpickled
-        return ResultPage._fetch(self._queryset, client, spec)
+        return client, spec
 
     def __iter__(self) -> Iterator[R]:
         return iter(self.records)

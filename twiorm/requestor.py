@@ -16,13 +16,14 @@ What may be sent again depends on whether the request can have taken effect:
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import math
 import sys
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote_plus
 
 from twiorm.errors import (
@@ -53,9 +54,13 @@ from twiorm.redaction import (
 from twiorm.request import RequestSpec, _pairs
 from twiorm.retry import SAFE_METHODS, RetryPolicy, as_policy, parse_retry_after
 from twiorm.transport import HTTPRequest, HTTPResponse, Transport
+
+if TYPE_CHECKING:
+    from twiorm.async_transport import AsyncTransport
 from twiorm.version import __version__
 
 __all__ = [
+    "DEFAULT_MAX_CONCURRENCY",
     "DEFAULT_TIMEOUT",
     "Requestor",
     "Timeout",
@@ -67,6 +72,10 @@ __all__ = [
 Timeout = float | tuple[float, float]
 #: Seconds to connect and to wait for an answer; Twilio answers REST calls in well under both.
 DEFAULT_TIMEOUT: Timeout = (10.0, 60.0)
+#: Async requests one client keeps in flight at once: well under the concurrency Twilio
+#: allows an account (it answers 429, error 20429, beyond it), leaving room for the
+#: account's other processes.
+DEFAULT_MAX_CONCURRENCY = 32
 
 logger = logging.getLogger("twiorm")
 _USER_AGENT = f"twiorm/{__version__} ({sys.platform}) Python/{sys.version.split()[0]}"
@@ -93,6 +102,13 @@ class Requestor:
         self.timeout = check_timeout(timeout)
         self.retries = as_policy(retries)
         self.mask_phone_numbers = mask_phone_numbers
+        #: Makes the async transport on first async use (``twiorm.Client`` sets it).
+        self.async_transport_factory: Callable[[], AsyncTransport] | None = None
+        #: How many async requests may be in flight at once (``Client(max_concurrency=)``).
+        self.max_concurrency = DEFAULT_MAX_CONCURRENCY
+        self._async: tuple[asyncio.AbstractEventLoop, AsyncTransport, asyncio.Semaphore] | None
+        self._async = None
+        self._stale: list[AsyncTransport] = []
 
     def send(
         self,
@@ -111,42 +127,75 @@ class Requestor:
         ``redirects`` takes a redirect status as the answer (it is never followed here:
         that would send the credentials to another host).
         """
-        policy = as_policy(retries, self.retries)
-        limit = self.timeout if timeout is None else check_timeout(timeout)
-        url = base_url + spec.path
-        started = policy.clock()
-        attempt = 0
-        maybe_applied = False  # did an earlier attempt perhaps take effect?
+        call = _Call(self, spec, base_url, timeout, retries, decode, redirects)
         while True:
-            attempt += 1
-            outcome, retry_after = self._attempt(spec, url, limit, decode or parse_body, redirects)
-            if isinstance(outcome, _Success):
-                return outcome.value
-            failure = outcome
-            if maybe_applied and spec.method == "DELETE" and _status(failure) == 404:
-                # The earlier attempt deleted it and its answer was lost: what the caller
-                # asked for is done.
-                logger.debug("%s %s: gone after a retry; deleted", spec.method, self._shown(spec))
-                return None
-            if not self._retryable(failure, policy):
-                raise failure
-            maybe_applied = maybe_applied or not (
-                isinstance(failure, ConnectError) or _status(failure) == 429
-            )
-            wait = policy.next_wait(attempt, started, retry_after)
-            if wait is None:
-                raise failure
-            if logger.isEnabledFor(logging.DEBUG):
-                logger.debug(
-                    "%s %s: %s; retry %d of %d in %.2f s",
-                    spec.method,
-                    self._shown(spec),
-                    _summary(failure),
-                    attempt,
-                    policy.retries,
-                    wait,
-                )
-            policy.sleep(wait)
+            started = time.perf_counter()
+            try:
+                answer: HTTPResponse | TransportError = self.transport.send(call.request())
+            except TransportError as exc:
+                answer = exc
+            step = call.settle(answer, started)
+            if isinstance(step, _Success):
+                return step.value
+            call.policy.sleep(step)
+
+    async def asend(
+        self,
+        spec: RequestSpec,
+        base_url: str,
+        *,
+        timeout: Timeout | None = None,
+        retries: RetryPolicy | int | None = None,
+        decode: Callable[[HTTPResponse, str], Any] | None = None,
+        redirects: bool = False,
+    ) -> Any:
+        """``send`` without blocking the event loop: the same retries, errors and logs.
+
+        At most ``max_concurrency`` requests of this requestor are in flight at once; the
+        others wait for a place (a wait that is not an attempt and costs no retry).
+        """
+        transport, places = self._async_state()
+        call = _Call(self, spec, base_url, timeout, retries, decode, redirects)
+        while True:
+            async with places:
+                started = time.perf_counter()
+                try:
+                    answer: HTTPResponse | TransportError = await transport.send(call.request())
+                except TransportError as exc:
+                    answer = exc
+            step = call.settle(answer, started)
+            if isinstance(step, _Success):
+                return step.value
+            if call.policy.sleep is time.sleep:
+                await asyncio.sleep(step)
+            else:  # a policy whose sleep was replaced (tests): its own clock, not the loop's
+                call.policy.sleep(step)
+
+    def _async_state(self) -> tuple[AsyncTransport, asyncio.Semaphore]:
+        """The async transport and the concurrency cap, made for the running event loop."""
+        loop = asyncio.get_running_loop()
+        if self._async is None or self._async[0] is not loop:
+            if self._async is not None:
+                # Made on another loop (a test's, an earlier asyncio.run): its connections
+                # belong to that loop and cannot be reused here.
+                self._stale.append(self._async[1])
+            factory = self.async_transport_factory
+            if factory is None:
+                raise ConfigurationError("this requestor has no async transport")
+            self._async = (loop, factory(), asyncio.Semaphore(self.max_concurrency))
+        return self._async[1], self._async[2]
+
+    @property
+    def has_async_connections(self) -> bool:
+        """Whether an async transport was made (and not closed since)."""
+        return self._async is not None or bool(self._stale)
+
+    async def aclose(self) -> None:
+        """Close the async transport's connections (the requestor stays usable)."""
+        transports = [*self._stale, *([self._async[1]] if self._async is not None else [])]
+        self._async, self._stale = None, []
+        for transport in transports:
+            await transport.aclose()
 
     def download(self, url: str, *, timeout: Timeout | None = None) -> HTTPResponse:
         """GET ``url`` outside Twilio's API (where a redirect points) without credentials.
@@ -163,34 +212,16 @@ class Requestor:
             raise error_from_response(response._replace(url=redact_url(url)), "GET")
         return response
 
-    def _attempt(
+    def _interpret(
         self,
         spec: RequestSpec,
         url: str,
-        timeout: Timeout,
+        response: HTTPResponse,
         decode: Callable[[HTTPResponse, str], Any],
-        redirects: bool = False,
+        redirects: bool,
+        started: float,
     ) -> tuple[_Success | TwiormError, float | None]:
-        """Send once; return the parsed answer, or the error with any Retry-After."""
-        started = time.perf_counter()
-        try:
-            # Credentials go straight into the request: no local variable holds the
-            # secret, so no traceback can show it.
-            response = self.transport.send(
-                HTTPRequest(
-                    method=spec.method,
-                    url=url,
-                    params=_pairs(spec.params),
-                    data=_pairs(spec.data),
-                    content=None if spec.json is None else json.dumps(spec.json).encode(),
-                    headers=_headers(spec),
-                    auth=self._credentials.basic_auth(),
-                    timeout=timeout,
-                )
-            )
-        except TransportError as exc:
-            self._log(spec, type(exc).__name__, started)
-            return self._unsent_or_unknown(exc, spec, url), None
+        """Read one answer: the parsed success, or the typed error with any Retry-After."""
         if response.url != url:  # errors name the URL asked for, whatever the transport said
             response = response._replace(url=url)
         self._log(spec, response.status, started)
@@ -281,6 +312,103 @@ def _query_value(value: str) -> str:
 
 
 _ENCODED_HIDDEN = quote_plus(HIDDEN)
+
+
+class _Call:
+    """One request and its retries: what to send, and what each answer leads to.
+
+    The sync and the async loops both drive it: ``request()`` before each attempt,
+    ``settle()`` after, which returns the result, or how long to wait before trying again,
+    or raises the typed error when there is to be no other attempt.
+    """
+
+    __slots__ = (
+        "attempt",
+        "decode",
+        "limit",
+        "maybe_applied",
+        "policy",
+        "redirects",
+        "requestor",
+        "spec",
+        "started",
+        "url",
+    )
+
+    def __init__(
+        self,
+        requestor: Requestor,
+        spec: RequestSpec,
+        base_url: str,
+        timeout: Timeout | None,
+        retries: RetryPolicy | int | None,
+        decode: Callable[[HTTPResponse, str], Any] | None,
+        redirects: bool,
+    ) -> None:
+        self.requestor = requestor
+        self.spec = spec
+        self.url = base_url + spec.path
+        self.policy = as_policy(retries, requestor.retries)
+        self.limit = requestor.timeout if timeout is None else check_timeout(timeout)
+        self.decode = decode or parse_body
+        self.redirects = redirects
+        self.started = self.policy.clock()
+        self.attempt = 0
+        self.maybe_applied = False  # did an earlier attempt perhaps take effect?
+
+    def request(self) -> HTTPRequest:
+        """The next attempt's request (credentials go straight into it, in no local)."""
+        self.attempt += 1
+        spec = self.spec
+        return HTTPRequest(
+            method=spec.method,
+            url=self.url,
+            params=_pairs(spec.params),
+            data=_pairs(spec.data),
+            content=None if spec.json is None else json.dumps(spec.json).encode(),
+            headers=_headers(spec),
+            auth=self.requestor._credentials.basic_auth(),
+            timeout=self.limit,
+        )
+
+    def settle(self, answer: HTTPResponse | TransportError, started: float) -> _Success | float:
+        """The result, or the seconds to wait before the next attempt; raise when none."""
+        requestor, spec = self.requestor, self.spec
+        if isinstance(answer, TransportError):
+            requestor._log(spec, type(answer).__name__, started)
+            outcome: _Success | TwiormError = requestor._unsent_or_unknown(answer, spec, self.url)
+            retry_after = None
+        else:
+            outcome, retry_after = requestor._interpret(
+                spec, self.url, answer, self.decode, self.redirects, started
+            )
+        if isinstance(outcome, _Success):
+            return outcome
+        failure = outcome
+        if self.maybe_applied and spec.method == "DELETE" and _status(failure) == 404:
+            # The earlier attempt deleted it and its answer was lost: what the caller asked
+            # for is done.
+            logger.debug("%s %s: gone after a retry; deleted", spec.method, requestor._shown(spec))
+            return _Success(None)
+        if not requestor._retryable(failure, self.policy):
+            raise failure
+        self.maybe_applied = self.maybe_applied or not (
+            isinstance(failure, ConnectError) or _status(failure) == 429
+        )
+        wait = self.policy.next_wait(self.attempt, self.started, retry_after)
+        if wait is None:
+            raise failure
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "%s %s: %s; retry %d of %d in %.2f s",
+                spec.method,
+                requestor._shown(spec),
+                _summary(failure),
+                self.attempt,
+                self.policy.retries,
+                wait,
+            )
+        return wait
 
 
 class _Success:

@@ -12,14 +12,14 @@ sends only what changed.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar
 
 from twiorm import errors, registry
-from twiorm.answers import read_answer, read_redirect
+from twiorm.answers import Answer, read_answer, read_redirect
 from twiorm.dates import format_datetime
 from twiorm.defaults import get_default_client
 from twiorm.errors import DeclarationError, MalformedResponseError, ValidationError
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     import marshmallow as ma
 
     from twiorm.base_client import BaseClient as Client
+    from twiorm.transport import HTTPResponse
 
 __all__ = ["Resource", "ResourceMeta"]
 
@@ -206,12 +207,33 @@ class Resource(metaclass=ResourceMeta):
         if operation.answer == "none":
             client.send(spec)
             return None
+        model, decode, redirects, identified = cls._reading(operation)
+        status, payload = client.send(spec, decode=decode, redirects=redirects)
+        return model._record_from_answer(client, spec, status, payload, context, identified)
+
+    @classmethod
+    async def _aanswer(
+        cls, client: Client, operation: Operation, spec: RequestSpec, context: dict[str, str]
+    ) -> Any:
+        """``_answer`` without blocking the event loop."""
+        if operation.answer == "none":
+            await client.asend(spec)
+            return None
+        model, decode, redirects, identified = cls._reading(operation)
+        status, payload = await client.asend(spec, decode=decode, redirects=redirects)
+        return model._record_from_answer(client, spec, status, payload, context, identified)
+
+    @classmethod
+    def _reading(
+        cls, operation: Operation
+    ) -> tuple[type[Resource], Callable[[HTTPResponse, str], Answer], bool, bool]:
+        """How an operation's answer is read: as which resource, and whether it redirects."""
         model: type[Resource] = operation.returns or cls
         if operation.answer == "redirect":
-            status, payload = client.send(spec, decode=read_redirect, redirects=True)
-            return model._record_from_answer(client, spec, status, payload, context)
+            return model, read_redirect, True, False
+        # A record without its identity cannot be saved or deleted: refused on arrival.
         identified = operation.name in ("create", "fetch") and model is cls
-        return model._send_for_record(client, spec, context, identified=identified)
+        return model, read_answer, False, identified
 
     @classmethod
     def _create(
@@ -225,6 +247,20 @@ class Resource(metaclass=ResourceMeta):
         operation = cls._meta.operation("create")
         spec = operation.request(client, context, values, cleaned=cleaned)
         created: R = cls._answer(client, operation, spec, dict(context))
+        return created
+
+    @classmethod
+    async def _acreate(
+        cls: type[R],
+        client: Client,
+        context: dict[str, str],
+        values: Mapping[str, Any],
+        *,
+        cleaned: bool = False,
+    ) -> R:
+        operation = cls._meta.operation("create")
+        spec = operation.request(client, context, values, cleaned=cleaned)
+        created: R = await cls._aanswer(client, operation, spec, dict(context))
         return created
 
     @classmethod
@@ -362,6 +398,22 @@ class Resource(metaclass=ResourceMeta):
         """Send instance operation ``name``; an answer of this resource becomes its state."""
         operation, spec = self._instance_request(name, client, arguments, cleaned=cleaned)
         answer = type(self)._answer(client, operation, spec, self._context)
+        return self._take(answer, operation, client)
+
+    async def _arun(
+        self,
+        name: str,
+        client: Client,
+        arguments: Mapping[str, Any] | None = None,
+        *,
+        cleaned: bool = False,
+    ) -> Any:
+        """``_run`` without blocking the event loop."""
+        operation, spec = self._instance_request(name, client, arguments, cleaned=cleaned)
+        answer = await type(self)._aanswer(client, operation, spec, self._context)
+        return self._take(answer, operation, client)
+
+    def _take(self, answer: Any, operation: Operation, client: Client) -> Any:
         if isinstance(answer, type(self)) and operation.returns is None:
             self._replace_record(answer._raw, client)
             return self
@@ -388,13 +440,20 @@ class Resource(metaclass=ResourceMeta):
         instance is returned); another resource's record is returned as that resource;
         no answer returns ``None``.
         """
+        return self._run(self._action(action), self._bound_client(client), arguments)
+
+    async def aperform(self, action: str, *, client: Client | None = None, **arguments: Any) -> Any:
+        """``perform`` without blocking the event loop."""
+        return await self._arun(self._action(action), self._bound_client(client), arguments)
+
+    def _action(self, action: str) -> str:
         if action not in self._meta.actions:
             known = ", ".join(self._meta.actions) or "none"
             raise AttributeError(
                 f"{type(self).__name__} has no action {action!r}"
                 f"{did_you_mean(action, self._meta.actions)}; its actions: {known}"
             )
-        return self._run(action, self._bound_client(client), arguments)
+        return action
 
     def _replace_record(self, record: dict[str, Any], client: Client) -> None:
         """Hold ``record`` as Twilio's latest word: forget converted and unsaved values."""
@@ -441,6 +500,18 @@ class Resource(metaclass=ResourceMeta):
         if self._dirty:
             self._run("update", client, self._changes(), cleaned=True)
 
+    async def asave(self, *, client: Client | None = None) -> None:
+        """``save`` without blocking the event loop."""
+        client = self._bound_client(client)
+        if not self._persisted:
+            created = await type(self)._acreate(
+                client, self._context, self._changes(), cleaned=True
+            )
+            self._replace_record(created._raw, client)
+            return
+        if self._dirty:
+            await self._arun("update", client, self._changes(), cleaned=True)
+
     def _changes(self) -> dict[str, Any]:
         return {name: self.__dict__[name] for name in self._dirty}
 
@@ -452,6 +523,37 @@ class Resource(metaclass=ResourceMeta):
         when nothing changed. Afterwards the instance holds what Twilio answered.
         """
         client = self._bound_client(client)
+        undo = self._stage(values)
+        try:
+            if self._dirty:
+                self._run("update", client, self._changes(), cleaned=True)
+            else:
+                undo(False)
+        except BaseException:
+            undo(True)
+            raise
+        return self
+
+    async def aupdate(self: R, *, client: Client | None = None, **values: Any) -> R:
+        """``update`` without blocking the event loop."""
+        client = self._bound_client(client)
+        undo = self._stage(values)
+        try:
+            if self._dirty:
+                await self._arun("update", client, self._changes(), cleaned=True)
+            else:
+                undo(False)
+        except BaseException:
+            undo(True)
+            raise
+        return self
+
+    def _stage(self, values: dict[str, Any]) -> Callable[[bool], None]:
+        """Assign ``values`` for an update; return what undoes it (all of it, or the dirt).
+
+        Refused before sending, or failed on the way, the instance stays as it was, with
+        the values given neither applied nor left pending.
+        """
         operation = self._instance_operation("update")
         unknown = sorted(set(values) - set(operation.parameters))
         if unknown:  # even with None: a misspelt name is a mistake whatever its value
@@ -462,22 +564,21 @@ class Resource(metaclass=ResourceMeta):
         before = {name: state[name] for name in values if name in state}
         dirty_before = self._dirty
         self._dirty = set(dirty_before)
+
+        def undo(everything: bool) -> None:
+            if everything:
+                for name in values:
+                    state.pop(name, None)
+                state.update(before)
+            self._dirty = dirty_before
+
         try:
             for name, value in values.items():
                 setattr(self, name, value)
-            if self._dirty:
-                self._run("update", client, self._changes(), cleaned=True)
-            else:
-                self._dirty = dirty_before
         except BaseException:
-            # Refused before sending, or failed on the way: the instance stays as it was,
-            # with the values given here neither applied nor left pending.
-            for name in values:
-                state.pop(name, None)
-            state.update(before)
-            self._dirty = dirty_before
+            undo(True)
             raise
-        return self
+        return undo
 
     def refresh(self: R, *, client: Client | None = None, **params: Any) -> R:
         """Fetch the instance again, dropping unsaved changes; return self.
@@ -486,6 +587,15 @@ class Resource(metaclass=ResourceMeta):
         """
         self._run("fetch", self._bound_client(client), params)
         return self
+
+    async def arefresh(self: R, *, client: Client | None = None, **params: Any) -> R:
+        """``refresh`` without blocking the event loop."""
+        await self._arun("fetch", self._bound_client(client), params)
+        return self
+
+    async def afetch(self: R, *, client: Client | None = None, **params: Any) -> R:
+        """``fetch`` without blocking the event loop."""
+        return await self.arefresh(client=client, **params)
 
     def fetch(self: R, *, client: Client | None = None, **params: Any) -> R:
         """``refresh()`` under the official helpers' name; returns self."""
@@ -497,6 +607,12 @@ class Resource(metaclass=ResourceMeta):
         ``params`` are the resource's delete parameters, if it has any.
         """
         self._run("delete", self._bound_client(client), params)
+        self._persisted = False
+        return True
+
+    async def adelete(self, *, client: Client | None = None, **params: Any) -> bool:
+        """``delete`` without blocking the event loop."""
+        await self._arun("delete", self._bound_client(client), params)
         self._persisted = False
         return True
 
