@@ -145,9 +145,13 @@ def probe(code: str, env: dict[str, str]) -> str:
 
 
 @contextmanager
-def serving(total: int, spec: Path, cpu: int | None) -> Iterator[str]:
-    """Run server.py holding total Calls; yield its base URL."""
+def serving(
+    total: int, spec: Path, cpu: int | None, delay: float = 0.0, warm: int = 0
+) -> Iterator[str]:
+    """Run server.py holding total Calls (answering after ``delay`` s, the first ``warm``
+    rendered for fetches up front); yield its base URL."""
     argv = [PYTHON, str(BENCH / "server.py"), "--total", str(total), "--spec", str(spec)]
+    argv += ["--delay", str(delay), "--warm", str(warm)]
     server = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
     try:
         if cpu is not None:
@@ -373,6 +377,71 @@ def print_gets(
         )
 
 
+FETCH_OUTPUT = re.compile(r"fetches=(\d+) seconds=([\d.]+)")
+ASYNC_FETCHES, ASYNC_IN_FLIGHT, ASYNC_DELAY = 200, 20, 0.05
+ASYNC_SIZES = (1000, 20000)
+
+
+def time_async(
+    spec: Path, env: dict[str, str], cpu: int | None, rounds: int, fail: Callable[[str], None]
+) -> dict[str, list[float]]:
+    """Seconds per run: 200 fetches sync and async against a slow server, and the sync and
+    async streams of all fields at each of ASYNC_SIZES."""
+    found: dict[str, list[float]] = defaultdict(list)
+    sids = [make_sid("CA", i) for i in range(ASYNC_FETCHES)]
+    script = str(BENCH / "twiorm_fetches.py")
+    with serving(1000, spec, cpu, delay=ASYNC_DELAY, warm=ASYNC_FETCHES) as url:
+        for round_ in range(rounds):
+            progress(f"async fetches: round {round_ + 1}/{rounds}")
+            for mode in ("sync", "async"):
+                argv = [PYTHON, script, "--url", url, "--mode", mode]
+                argv += ["--in-flight", str(ASYNC_IN_FLIGHT)]
+                for sid in sids:
+                    argv += ["--sid", sid]
+                run = measure(argv, env)
+                match = FETCH_OUTPUT.search(run.stdout)
+                if run.exit_code or match is None:
+                    fail(f"fetches {mode}: {run.failure() or run.stdout.strip()!r}")
+                    continue
+                found[f"fetch {mode}"].append(float(match[2]))
+    for n in ASYNC_SIZES:
+        with serving(n, spec, cpu) as url:
+            for round_ in range(rounds):
+                progress(f"async stream N={n:,}: round {round_ + 1}/{rounds}")
+                for name, script_name in (
+                    ("sync", "twiorm_stream.py"),
+                    ("async", "twiorm_astream.py"),
+                ):
+                    argv = [PYTHON, str(BENCH / script_name), "--url", url, "--n", str(n)]
+                    run = measure([*argv, "--mode", "all"], env)
+                    if run.exit_code:
+                        fail(f"stream {name} N={n}: {run.failure()}")
+                        continue
+                    found[f"stream {name} {n}"].append(run.seconds)
+    return found
+
+
+def print_async(found: dict[str, list[float]], rounds: int) -> None:
+    sync, asyn = median(found.get("fetch sync", [])), median(found.get("fetch async", []))
+    print(f"\n== twiorm async, median of {rounds} runs ==\n")
+    print(
+        f"{ASYNC_FETCHES} Calls fetched, the server waiting {ASYNC_DELAY * 1000:.0f} ms before "
+        f"each answer: one by one (sync) {fmt(sync, '.2f')} s, {ASYNC_IN_FLIGHT} in flight "
+        f"(async) {fmt(asyn, '.2f')} s: async takes {ratio(asyn, sync)} the time"
+    )
+    small, large = ASYNC_SIZES
+    marginal = {}
+    for name in ("sync", "async"):
+        a = median(found.get(f"stream {name} {small}", []))
+        b = median(found.get(f"stream {name} {large}", []))
+        marginal[name] = None if a is None or b is None else (b - a) / (large - small) * 1e6
+    print(
+        f"streaming all fields, µs per record from N={small:,} to N={large:,}: sync "
+        f"{fmt(marginal['sync'], '.2f')}, async {fmt(marginal['async'], '.2f')}: "
+        f"async/sync {ratio(marginal['async'], marginal['sync'])}"
+    )
+
+
 def describe_machine() -> str:
     cpu = platform.processor() or platform.machine()
     cpuinfo = Path("/proc/cpuinfo")
@@ -402,6 +471,7 @@ def main() -> None:
     parser.add_argument("--get-count", type=int, default=200, help="fetches per process")
     parser.add_argument("--skip-imports", action="store_true")
     parser.add_argument("--skip-gets", action="store_true")
+    parser.add_argument("--skip-async", action="store_true", help="skip twiorm's async runs")
     parser.add_argument("--no-pin", action="store_true", help="do not split CPUs server/clients")
     args = parser.parse_args()
     sizes = sorted({int(size) for size in args.sizes.split(",")})
@@ -446,6 +516,9 @@ def main() -> None:
                 gets = time_gets(
                     url, sid, env, get_clients, args.rounds, args.get_count, report.fail
                 )
+    asyncs: dict[str, list[float]] = {}
+    if not args.skip_async and "twiorm" not in unavailable:
+        asyncs = time_async(spec, env, server_cpu, min(args.rounds, 3), report.fail)
     import_names = ["python -c pass", *(c for c in ("sdk", "twiorm") if c not in unavailable)]
     imports = {}
     if not args.skip_imports:
@@ -457,6 +530,8 @@ def main() -> None:
         print_imports(imports, import_names, args.import_rounds)
     if gets:
         print_gets(gets, get_clients, args.rounds, args.get_count)
+    if asyncs:
+        print_async(asyncs, min(args.rounds, 3))
     report.check_checksums()
     for name in unavailable:
         print("twiorm: not importable" if name == "twiorm" else "sdk: twilio not installed")

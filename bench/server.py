@@ -20,6 +20,7 @@ import hashlib
 import json
 import re
 import sys
+import time
 from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
@@ -171,6 +172,7 @@ class CallCatalog:
         pages = range((total + page_size - 1) // page_size)
         self._pages = {(page_size, page): self.render_page(page_size, page) for page in pages}
         self._instances: dict[int, bytes] = {}
+        self.delay = 0.0
 
     def page_uri(self, size: int, page: int) -> str:
         """Return the relative URI of a page, with the token Twilio would put in it."""
@@ -238,6 +240,9 @@ class CallServer(ThreadingHTTPServer):
     """A threaded server holding the catalog its handlers answer from."""
 
     daemon_threads = True
+    # Many clients connect at once in the async runs: a short backlog would drop their SYNs
+    # and make them wait a second to send them again.
+    request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], catalog: CallCatalog) -> None:
         super().__init__(address, CallHandler)
@@ -253,6 +258,8 @@ class CallHandler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         catalog = cast(CallServer, self.server).catalog
+        if catalog.delay:  # a slow network, for the async benchmark (threads wait apart)
+            time.sleep(catalog.delay)
         url = urlsplit(self.path)
         if match := LIST_ROUTE.fullmatch(url.path):
             status, body = self.check_account(match[1]) or catalog.list_page(url.query)
@@ -284,6 +291,10 @@ def main() -> None:
     parser.add_argument("--page-size", type=int, default=PAGE_SIZE, help="page size to pre-render")
     parser.add_argument("--account", default=ACCOUNT_SID, help="the AccountSid served")
     parser.add_argument("--spec", type=Path, default=DEFAULT_SPEC, help="twilio_api_v2010.json")
+    parser.add_argument("--delay", type=float, default=0.0, help="seconds before each answer")
+    parser.add_argument(
+        "--warm", type=int, default=0, help="render the first WARM Calls for fetches up front"
+    )
     args = parser.parse_args()
 
     if not args.spec.is_file():
@@ -293,6 +304,9 @@ def main() -> None:
     if unvaried := factory.unvaried_fields():
         print(f"kept as in the spec example: {', '.join(sorted(unvaried))}", file=sys.stderr)
     catalog = CallCatalog(factory, args.total, args.page_size)
+    catalog.delay = args.delay
+    for index in range(min(args.warm, args.total)):  # so a fetch costs a lookup, not a render
+        catalog.instance(make_sid("CA", index))
 
     with CallServer(("127.0.0.1", args.port), catalog) as server:
         print(f"port={server.server_address[1]}", flush=True)

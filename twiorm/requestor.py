@@ -109,6 +109,7 @@ class Requestor:
         self._async: tuple[asyncio.AbstractEventLoop, AsyncTransport, asyncio.Semaphore] | None
         self._async = None
         self._stale: list[AsyncTransport] = []
+        self._building: tuple[asyncio.AbstractEventLoop, asyncio.Lock] | None = None
 
     def send(
         self,
@@ -154,7 +155,7 @@ class Requestor:
         At most ``max_concurrency`` requests of this requestor are in flight at once; the
         others wait for a place (a wait that is not an attempt and costs no retry).
         """
-        transport, places = self._async_state()
+        transport, places = await self._async_state()
         call = _Call(self, spec, base_url, timeout, retries, decode, redirects)
         while True:
             async with places:
@@ -171,19 +172,34 @@ class Requestor:
             else:  # a policy whose sleep was replaced (tests): its own clock, not the loop's
                 call.policy.sleep(step)
 
-    def _async_state(self) -> tuple[AsyncTransport, asyncio.Semaphore]:
-        """The async transport and the concurrency cap, made for the running event loop."""
+    async def _async_state(self) -> tuple[AsyncTransport, asyncio.Semaphore]:
+        """The async transport and the concurrency cap, made for the running event loop.
+
+        The transport is built in a worker thread: building TLS contexts reads the CA
+        bundle from disk, which must not happen on the loop.
+        """
         loop = asyncio.get_running_loop()
-        if self._async is None or self._async[0] is not loop:
-            if self._async is not None:
+        state = self._async
+        if state is not None and state[0] is loop:
+            return state[1], state[2]
+        factory = self.async_transport_factory
+        if factory is None:
+            raise ConfigurationError("this requestor has no async transport")
+        # One task builds it; the others, arriving together on a fresh client, wait for it.
+        if self._building is None or self._building[0] is not loop:
+            self._building = (loop, asyncio.Lock())
+        async with self._building[1]:
+            state = self._async
+            if state is not None and state[0] is loop:
+                return state[1], state[2]
+            transport = await asyncio.to_thread(factory)
+            if state is not None:
                 # Made on another loop (a test's, an earlier asyncio.run): its connections
                 # belong to that loop and cannot be reused here.
-                self._stale.append(self._async[1])
-            factory = self.async_transport_factory
-            if factory is None:
-                raise ConfigurationError("this requestor has no async transport")
-            self._async = (loop, factory(), asyncio.Semaphore(self.max_concurrency))
-        return self._async[1], self._async[2]
+                self._stale.append(state[1])
+            places = asyncio.Semaphore(self.max_concurrency)
+            self._async = (loop, transport, places)
+        return transport, places
 
     @property
     def has_async_connections(self) -> bool:

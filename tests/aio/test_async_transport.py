@@ -170,3 +170,19 @@ async def test_httpx_clients_closed_or_collected_leave_no_warning(
 def test_a_bad_max_concurrency_is_refused() -> None:
     with pytest.raises(twiorm.ConfigurationError, match="max_concurrency"):
         twiorm.Client(ACCOUNT, TOKEN, max_concurrency=0)
+
+
+async def test_tasks_arriving_together_share_one_transport() -> None:
+    script = Script()
+    made: list[AsyncFunctionTransport] = []
+
+    def factory() -> AsyncFunctionTransport:
+        made.append(AsyncFunctionTransport(script))
+        return made[-1]
+
+    client = twiorm.Client(ACCOUNT, TOKEN, retries=0)
+    client.requestor.async_transport_factory = factory
+    calls = Call.objects.using(client)
+    await asyncio.gather(*(calls.aget(CALL["sid"]) for _ in range(50)))
+    assert len(made) == 1
+    assert len(script.sent) == 50
