@@ -40,6 +40,7 @@ _REFUSED_CATEGORIES = frozenset({"Cc", "Cs", "Zl", "Zp"})
 # Bidirectional overrides and isolates, which make a value display as something else.
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _SEPARATORS = re.compile(r"[/\\]")
+_PLAIN = re.compile(r"[A-Za-z0-9_+\-]+")
 _FREE_TEXT_EXPECTED = (
     "a non-empty string without control characters whose parts between slashes are "
     "neither empty nor '.' or '..' (even percent-encoded)"
@@ -50,6 +51,8 @@ def path_text_problem(value: Any) -> str | None:
     """Say why ``value`` cannot stand for a path segment, or return ``None`` if it can."""
     if not isinstance(value, str):
         return f"not a string but {type(value).__name__}"
+    if _PLAIN.fullmatch(value):
+        return None  # letters, digits, "_", "-", "+" only (a SID, a number): nothing to read
     if value == "":
         return "empty"
     for char in value:
