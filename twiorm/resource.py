@@ -244,8 +244,7 @@ class Resource(metaclass=ResourceMeta):
         *,
         cleaned: bool = False,
     ) -> R:
-        operation = cls._meta.operation("create")
-        spec = operation.request(client, context, values, cleaned=cleaned)
+        operation, spec = cls._create_request(client, context, values, cleaned)
         created: R = cls._answer(client, operation, spec, dict(context))
         return created
 
@@ -258,10 +257,16 @@ class Resource(metaclass=ResourceMeta):
         *,
         cleaned: bool = False,
     ) -> R:
-        operation = cls._meta.operation("create")
-        spec = operation.request(client, context, values, cleaned=cleaned)
+        operation, spec = cls._create_request(client, context, values, cleaned)
         created: R = await cls._aanswer(client, operation, spec, dict(context))
         return created
+
+    @classmethod
+    def _create_request(
+        cls, client: Client, context: dict[str, str], values: Mapping[str, Any], cleaned: bool
+    ) -> tuple[Operation, RequestSpec]:
+        operation = cls._meta.operation("create")
+        return operation, operation.request(client, context, values, cleaned=cleaned)
 
     @classmethod
     def schema(cls, operation: str | None = None) -> ma.Schema:
