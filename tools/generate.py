@@ -121,6 +121,13 @@ class Document:
         host = sorted(servers)[0].removeprefix("https://").split(".")[0]
         self.domain = host  # flex-api, api, conversations …
         self.package = host.replace("-", "_")
+        #: The names the official library gives sub-resources (x-twilio dependentProperties:
+        #: a call's "recordings", a user's "user_channels"), by their list URL's shape.
+        self.dependent_names: dict[str, str] = {}
+        for item in self.data["paths"].values():
+            dependents = (item.get("x-twilio") or {}).get("dependentProperties") or {}
+            for name, dependent in sorted(dependents.items()):
+                self.dependent_names.setdefault(shape(dependent["resource_url"]), name)
 
     def resolve(self, node: Any) -> Any:
         while isinstance(node, dict) and "$ref" in node:
@@ -430,8 +437,15 @@ def declare(doc: Document, group: Group) -> Declaration:
             maximum = doc.resolve(param.get("schema", {})).get("maximum")
             if isinstance(maximum, int) and maximum != 1000:
                 meta["max_page_size"] = repr(maximum)
-    mount = group_mount(ops)
-    if mount:
+    listed_at = meta_list_path(meta, path)
+    dependent = doc.dependent_names.get(shape(listed_at))
+    # A URL two resources share (SigningKeys.json: listed, and created as NewSigningKey)
+    # gives the name to the one it names.
+    if dependent is not None and dependent not in {snake(group.name) + e for e in ("", "s", "es")}:
+        dependent = None
+    mount = group_mount(ops) or dependent
+    last = [s for s in listed_at.split("/") if s and not s.startswith("{")][-1]
+    if mount and mount != snake(last.removesuffix(".json")):  # only where it says more
         meta["mount"] = repr(mount)
     # -- path parameters: a field each, free text where the document has no pattern
     free: list[str] = []
@@ -533,6 +547,11 @@ def merge_sid(kind: str, path_kind: str) -> str:
         return path_kind
     prefixes = dict.fromkeys(re.findall(r"'([A-Z]{2})'", kind + path_kind))
     return f"Sid({', '.join(repr(p) for p in prefixes)})"
+
+
+def shape(template: str) -> str:
+    """A URL with every placeholder as ``{}``: documents name them variously."""
+    return re.sub(r"\{[^}]+\}", "{}", template)
 
 
 def group_mount(ops: list[Op]) -> str | None:

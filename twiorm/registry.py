@@ -138,10 +138,14 @@ def below(domain: str, prefix: str) -> dict[str, Mount]:
                 if not template or tail == _shape(template) or "{}" in tail:
                     continue
                 segments = tail.split("/")
-                if len(segments) == 1 and (template == meta.list_path or meta.identity is None):
+                listed = template == meta.list_path or meta.identity is None
+                named = meta.mount is not None and meta.mount != snake_case(segments[-1])
+                if listed and (len(segments) == 1 or named):
+                    # One segment below; or deeper, under the name it declares (a
+                    # transcript's "encrypted_sentences" at Sentences/Encrypted).
                     name = _mount_name(model)
                     mounts.setdefault(name, Mount(name, model))
-                elif len(segments) > 1:
+                if len(segments) > 1:
                     name = snake_case(segments[0])
                     namespaces.setdefault(name, Mount(name, None, f"{prefix}/{segments[0]}"))
         for name, namespace in namespaces.items():

@@ -177,3 +177,22 @@ def test_generated_classes_are_resources() -> None:
     assert issubclass(Day, Resource)
     assert Day._meta.operations["fetch"].answer == "redirect"
     assert json.dumps(Day._meta.identity) == '"day"'
+
+
+@pytest.mark.parametrize(
+    ("path", "model"),
+    [
+        ("api.v2010.account.signing_keys", "SigningKey"),
+        ("api.v2010.account.new_signing_keys", "NewSigningKey"),
+        ("api.v2010.account.validation_requests", "ValidationRequest"),
+        ("api.v2010.account.outgoing_caller_ids", "OutgoingCallerId"),
+        ("bulkexports.v1.exports('Calls').export_custom_jobs", "ExportCustomJob"),
+        ("intelligence.v2.transcripts('GT' + 'a' * 32).encrypted_sentences", "EncryptedSentences"),
+        ("chat.v2.services('IS' + 'a' * 32).users('US' + 'a' * 32).user_channels", "UserChannel"),
+    ],
+)
+def test_sub_resources_have_the_official_names(path: str, model: str) -> None:
+    # The names are the documents' own (x-twilio mountName and dependentProperties).
+    client = twiorm.Client(ACCOUNT_SID, AUTH_TOKEN)
+    listing = eval(f"client.{path}", {"client": client})
+    assert listing.model.__name__ == model
