@@ -285,6 +285,27 @@ class Options:
         """List the filter keywords for an error message."""
         return ", ".join(self.filters) or "none (this list takes no filters)"
 
+    def describe(self) -> str:
+        """What the declaration says, as ``help()`` shows it below a class's docstring:
+        its operations, the parameters each takes (with their types and choices), its
+        filters and the properties of its records."""
+        if self.abstract:
+            return ""
+        lines = ["Operations:"]
+        for operation in self.operations.values():
+            lines.append(f"    {operation.name}: {operation.describe()}")
+            for name, parameter in operation.parameters.items():
+                if operation.is_list:
+                    continue
+                need = "required, " if parameter.required else ""
+                lines.append(f"        {name} ({need}{parameter.field.expected})")
+        if self.filters:
+            lines.append("Filters: " + ", ".join(self.filters))
+        shown = ", ".join(f"{name}: {field.expected}" for name, field in self.properties.items())
+        if shown:
+            lines.append(f"Properties: {shown}")
+        return "\n".join(lines)
+
     def __repr__(self) -> str:
         return f"<Options for {self.resource_name}>"
 

@@ -48,6 +48,17 @@ R = TypeVar("R", bound="Resource")
 class ResourceMeta(type):
     """Collect fields, build ``_meta``, attach the per-class exceptions."""
 
+    @property
+    def __doc__(cls) -> str | None:  # type: ignore[override]
+        # help(Call) shows the declaration's structure below the class's own docstring,
+        # written when asked for, not when the class is built.
+        own = vars(cls).get("__doc__")
+        meta = vars(cls).get("_meta")
+        if not isinstance(meta, Options) or meta.abstract:
+            return own if isinstance(own, str) else None
+        described = meta.describe()
+        return f"{own.strip()}\n\n{described}" if isinstance(own, str) else described
+
     def __new__(
         mcs, name: str, bases: tuple[type, ...], namespace: dict[str, Any], **kwargs: Any
     ) -> ResourceMeta:

@@ -196,3 +196,17 @@ def test_sub_resources_have_the_official_names(path: str, model: str) -> None:
     client = twiorm.Client(ACCOUNT_SID, AUTH_TOKEN)
     listing = eval(f"client.{path}", {"client": client})
     assert listing.model.__name__ == model
+
+
+def test_help_shows_what_the_declaration_says() -> None:
+    import pydoc
+
+    from twiorm.resources.conversations.v1 import Conversation
+
+    text = pydoc.render_doc(Conversation, renderer=pydoc.plaintext)
+    assert "create: POST /v1/Conversations" in text
+    assert "state (one of initializing, inactive, active, closed)" in text
+    assert "Filters: " in text or "list: GET /v1/Conversations" in text
+    from twiorm.resources import Call
+
+    assert "to (required, an E.164 phone number" in (Call.__doc__ or "")
