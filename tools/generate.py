@@ -443,10 +443,24 @@ def declare(doc: Document, group: Group) -> Declaration:
     # gives the name to the one it names.
     if dependent is not None and dependent not in {snake(group.name) + e for e in ("", "s", "es")}:
         dependent = None
-    mount = group_mount(ops) or dependent
+    mount = overrides.MOUNTS.get((group.module, group.name)) or group_mount(ops) or dependent
     last = [s for s in listed_at.split("/") if s and not s.startswith("{")][-1]
     if mount and mount != snake(last.removesuffix(".json")):  # only where it says more
         meta["mount"] = repr(mount)
+    # Where the official library reaches it from (x-twilio parent): the version's top, or
+    # the URL of an instance, a list or a group (/SIP.json) below the version.
+    primary = next((op for op in ops if op.verb in ("list", "create")), ops[0])
+    parent = to_template((primary.item.get("x-twilio") or {}).get("parent") or "")
+    version = "/" + primary.path.split("/")[1]
+    below = shape(to_template(primary.path)).startswith(
+        shape(version + parent).removesuffix(".json")
+    )
+    if parent and parent.removesuffix(".json").endswith("}") and not below:
+        # The documents name a parent the URL is not below (workers' statistics name a
+        # worker, at Workers/CumulativeStatistics): reached from where the URL is, as the
+        # official helpers reach it (the list of workers).
+        parent = to_template(primary.path).removeprefix(version).rsplit("/", 1)[0]
+    meta["parent"] = repr(parent)
     # -- path parameters: a field each, free text where the document has no pattern
     free: list[str] = []
     for op in ops:
@@ -555,12 +569,13 @@ def shape(template: str) -> str:
 
 
 def group_mount(ops: list[Op]) -> str | None:
-    for op in ops:
-        x = op.item.get("x-twilio") or {}
-        if x.get("mountName"):
-            return str(x["mountName"])
-        if (op.spec.get("x-twilio") or {}).get("mountName"):
-            return str(op.spec["x-twilio"]["mountName"])
+    """The name the documents give: an operation's own first (two resources may share a
+    path: /v1/Keys is get_api_keys to list and new_api_key to create), then its path's."""
+    for level in ("operation", "path"):
+        for op in ops:
+            x = (op.spec if level == "operation" else op.item).get("x-twilio") or {}
+            if x.get("mountName"):
+                return snake(str(x["mountName"]))  # lookupOverrides → lookup_overrides
     return None
 
 
@@ -704,7 +719,23 @@ def render_module(module: str, decls: list[Declaration], file: str, source: str)
     return "\n".join(out) + "\n"
 
 
-def render_index(modules: dict[str, str]) -> str:
+def namespaces(doc: Document) -> Iterator[tuple[str, str, str, str]]:
+    """(version segment, path, name, parent) of every path without operations: a group
+    such as an account's ``sip`` or ``usage``, reached by name like a list."""
+    for path, item in doc.data["paths"].items():
+        if any(method in item for method in ("get", "post", "put", "patch", "delete")):
+            continue
+        x = item.get("x-twilio") or {}
+        segment = path.split("/")[1]
+        relative = to_template(path.removeprefix("/" + segment))
+        last = [s for s in path.split("/") if s and not s.startswith("{")][-1]
+        name = x.get("mountName") or snake(last.removesuffix(".json"))
+        yield segment, relative, str(name), to_template(x.get("parent") or "")
+
+
+def render_index(
+    modules: dict[str, str], groups_: dict[str, list[tuple[str, str, str, str]]]
+) -> str:
     by_domain: dict[str, dict[str, str]] = defaultdict(dict)
     hosts: dict[str, str] = {}
     for module, host in sorted(modules.items()):
@@ -722,6 +753,25 @@ def render_index(modules: dict[str, str]) -> str:
             f"    {package!r}: ({hosts[package]!r}, {dict(sorted(by_domain[package].items()))!r}),"
         )
     lines.append("}")
+    lines.append("")
+    lines.append("#: host prefix -> {name: version}: shortcuts that are not the newest version's")
+    lines.append("SHORTCUTS: dict[str, dict[str, str]] = {")
+    shortcuts: dict[str, dict[str, str]] = defaultdict(dict)
+    for (attribute, name), version in sorted(overrides.SHORTCUT_VERSIONS.items()):
+        shortcuts[hosts[attribute]][name] = version
+    for host in sorted(shortcuts):
+        lines.append(f"    {host!r}: {shortcuts[host]!r},")
+    lines.append("}")
+    lines.append("")
+    lines.append(
+        "#: host prefix -> (version, path below it, name, parent path below it) of each group"
+    )
+    lines.append("NAMESPACES: dict[str, tuple[tuple[str, str, str, str], ...]] = {")
+    for host in sorted(groups_):
+        entries = sorted(set(groups_[host]))
+        if entries:
+            lines.append(f"    {host!r}: {tuple(entries)!r},")
+    lines.append("}")
     return "\n".join(lines) + "\n"
 
 
@@ -735,7 +785,9 @@ def generate(target: Path) -> list[Path]:
     by_module: dict[str, list[Declaration]] = defaultdict(list)
     files: dict[str, str] = {}
     hosts: dict[str, str] = {}
+    groups_by_host: dict[str, list[tuple[str, str, str, str]]] = defaultdict(list)
     for doc in docs:
+        groups_by_host[doc.domain].extend(namespaces(doc))
         for group in groups(doc):
             by_module[group.module].append(declare(doc, group))
             files.setdefault(group.module, doc.file_name)
@@ -754,7 +806,7 @@ def generate(target: Path) -> list[Path]:
         path.write_text(render_module(module, decls, files[module], source_line()))
         written += [init, path]
     index = target / "_index.py"
-    index.write_text(render_index(hosts))
+    index.write_text(render_index(hosts, groups_by_host))
     written.append(index)
     config = ["--config", str(ROOT / "resources" / "ruff.toml")]
     files = [str(p) for p in written]

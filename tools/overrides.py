@@ -38,3 +38,20 @@ ALIASES: dict[tuple[str, str], str] = {
 
 #: Field types the documents leave as plain strings: (module, class, field) -> field type.
 FIELD_TYPES: dict[tuple[str, str, str], str] = {}
+
+#: The official library's domain shortcuts that do not resolve to the newest version having
+#: the name (``client.lookups.phone_numbers`` is v1's): (client attribute, name) -> version.
+SHORTCUT_VERSIONS: dict[tuple[str, str], str] = {
+    ("content", "contents"): "v1",
+    ("content", "content_and_approvals"): "v1",
+    ("lookups", "phone_numbers"): "v1",
+    ("messaging", "domain_certs"): "v1",
+    ("oauth", "token"): "v1",
+}
+
+#: Names the official library reaches a resource by where the documents give none:
+#: (module, class) -> mount name.
+MOUNTS: dict[tuple[str, str], str] = {
+    ("insights.v2", "InboundPhoneNumbersReport"): "inbound_reports",
+    ("insights.v2", "OutboundPhoneNumbersReport"): "outbound_reports",
+}

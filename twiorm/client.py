@@ -35,6 +35,7 @@ class Client(BaseClient):
         if registry.default_version(domain) is not None:
             return Domain(self, domain)
         # client.messages, client.calls …: the official SDK's shortcuts to the account's lists.
+        load_declarations("api")
         account = getattr(Domain(self, "api"), "account", None)
         shortcuts = registry.children(account._model) if account is not None else {}
         if name in shortcuts:

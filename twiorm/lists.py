@@ -182,37 +182,49 @@ class ListResource(Manager[R]):
                 kwargs[name] = value
         return kwargs
 
-    def __call__(self, identity: str | None = None, **by_name: str) -> InstanceResource[R]:
-        """Address one instance by identity; a singleton (``configuration()``) by nothing.
+    def __call__(self, *values: str, **by_name: str) -> InstanceResource[R]:
+        """Address one instance: by its identity (``calls("CA...")``), a singleton by
+        nothing (``configuration()``), or, where the URL has other values this list does
+        not know yet, by those first (``archived_calls("2026-01-01", "CA...")``,
+        ``export_configuration("Calls")``), as the official helpers take them.
 
-        The identity may be passed by its name, as the official helpers allow
-        (``services(sid="IS...")``).
+        The identity may be passed by its name (``services(sid="IS...")``).
         """
         meta = self.model._meta
+        name = self.model.__name__
+        identity: str | None = None
         if by_name:
             names = {meta.identity, "sid"} - {None}
             unknown = sorted(set(by_name) - names)
-            if unknown or len(by_name) > 1 or identity is not None:
+            if unknown or len(by_name) > 1 or (meta.identity is not None and len(values) > 0):
                 raise TypeError(
-                    f"{self.model.__name__}(...) takes its {meta.identity or 'nothing'}, "
-                    f"got {', '.join(sorted(by_name))}"
+                    f"{name}(...) takes its {meta.identity or 'URL values'} "
+                    f"positionally or by name, got {', '.join(sorted(by_name)) or values}"
                 )
             identity = next(iter(by_name.values()))
+        elif values and meta.identity is not None:
+            *values_list, identity = values
+            values = tuple(values_list)
+        # The URL's other values this list does not know (the client's account aside).
+        unknown_values = [p for p in meta.path_params if p not in self._path and p != "account_sid"]
+        if len(values) > len(unknown_values):
+            takes = [*unknown_values, *([meta.identity] if meta.identity else [])]
+            raise ValidationError(
+                f"{name}(...) takes {', '.join(takes) or 'nothing'}, "
+                f"got {len(values) + (identity is not None)} value(s)",
+                resource=name,
+            )
+        path = dict(self._path)
+        for parameter, value in zip(unknown_values, values, strict=False):
+            path[parameter] = check_path_value(meta, parameter, value)
         if meta.identity is None:
-            if identity is not None:
-                raise ValidationError(
-                    f"{self.model.__name__} is a singleton: call it without an identity",
-                    resource=self.model.__name__,
-                )
-            return InstanceResource(self.model, self.client, self._path, None)
+            return InstanceResource(self.model, self.client, path, None)
         if identity is None:
             raise ValidationError(
-                f"{self.model.__name__}(...) needs its {meta.identity}",
-                resource=self.model.__name__,
-                field=meta.identity,
+                f"{name}(...) needs its {meta.identity}", resource=name, field=meta.identity
             )
         check_path_value(meta, meta.identity, identity)
-        return InstanceResource(self.model, self.client, self._path, identity)
+        return InstanceResource(self.model, self.client, path, identity)
 
     # A singleton's list is its instance too, as the official helpers have it
     # (``accounts("AC...").balance.fetch()``).

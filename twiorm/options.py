@@ -50,6 +50,8 @@ META_OPTIONS: Final = {
     "identity_aliases": "per verb, names Twilio takes in place of the identity "
     "(e.g. Twilio.CURRENT)",
     "mount": "the name it is reached by from its parent (default from the path)",
+    "parent": "the URL, below the version, that it is reached from ('' for the version's top; "
+    "default: derived from the path)",
     "abstract": "a base for other resources, with no URL of its own",
 }
 _PATH = re.compile(r"(?:/(?:[A-Za-z0-9_.\-]|\{[a-z_][a-z0-9_]*\})+)+")
@@ -91,6 +93,13 @@ class Options:
         self.verbs: frozenset[str] = frozenset(self.declared.get("verbs", ()))
         self.path: str = self.declared.get("path", "")
         self.mount: str | None = self.declared.get("mount")
+        self.parent: str | None = self.declared.get("parent")
+        if self.parent is not None and not (
+            self.parent == "" or (isinstance(self.parent, str) and _PATH.fullmatch(self.parent))
+        ):
+            raise self.fail(
+                f"'parent' is '' or a path like '/Accounts/{{sid}}.json', got {self.parent!r}"
+            )
         self.actions: dict[str, str] = dict(self.declared.get("actions") or {})
         if self.abstract:
             self.list_path = self.instance_path = ""

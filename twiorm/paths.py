@@ -34,6 +34,8 @@ __all__ = ["check_path_value", "fill_path", "path_text_problem", "placeholders"]
 #: A ``{name}`` in a URL template.
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+# An acronym's end before a word: OAuthApps → O_Auth_Apps, as the official helpers name it.
+_ACRONYM_END = re.compile(r"(?<=[A-Z])(?=[A-Z][a-z])")
 # Unicode categories refused outright: controls, lone surrogates (not encodable as
 # UTF-8), line and paragraph separators.
 _REFUSED_CATEGORIES = frozenset({"Cc", "Cs", "Zl", "Zp"})
@@ -147,8 +149,9 @@ def template_shape(template: str) -> str:
 
 
 def snake_case(segment: str) -> str:
-    """``IncomingPhoneNumbers`` → ``incoming_phone_numbers``: a collection's Python name."""
-    return _CAMEL_BOUNDARY.sub("_", segment).lower()
+    """``IncomingPhoneNumbers`` → ``incoming_phone_numbers``: a collection's Python name
+    (``OAuthApps`` → ``o_auth_apps``, as the official helper library spells it)."""
+    return _ACRONYM_END.sub("_", _CAMEL_BOUNDARY.sub("_", segment)).lower()
 
 
 def _show(value: Any) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, NamedTuple
 
 from twiorm.paths import snake_case, template_shape
@@ -31,7 +32,10 @@ __all__ = [
     "default_version",
     "list_children",
     "register",
+    "register_namespaces",
+    "register_shortcuts",
     "resources",
+    "shortcut_version",
     "top_level",
     "version_of",
     "versions_of",
@@ -41,6 +45,8 @@ __all__ = [
 _lock = threading.Lock()
 _resources: list[type[Resource]] = []
 _cache: dict[object, object] = {}
+_namespaces: dict[str, tuple[tuple[str, str, str, str], ...]] = {}
+_shortcuts: dict[str, dict[str, str]] = {}
 # Bumped by each registration: a mount table computed from an older list of resources is
 # not cached (a class may be defined in another thread while one is computed).
 _generation = 0
@@ -53,6 +59,27 @@ class Mount(NamedTuple):
     name: str
     model: type[Resource] | None
     prefix: str = ""
+
+
+def register_shortcuts(domain: str, versions: dict[str, str]) -> None:
+    """Record which version a domain's shortcut names resolve to, where not the newest."""
+    with _lock:
+        _shortcuts[domain] = dict(versions)
+
+
+def shortcut_version(domain: str, name: str) -> str | None:
+    """The version ``client.<domain>.<name>`` resolves to, if declared so."""
+    return _shortcuts.get(domain, {}).get(name)
+
+
+def register_namespaces(domain: str, entries: Iterable[tuple[str, str, str, str]]) -> None:
+    """Record a domain's groups: (version segment, path, name, parent path) each, the paths
+    below the version (``/Accounts/{sid}/SIP.json`` is an account's ``sip``)."""
+    global _generation
+    with _lock:
+        _namespaces[domain] = tuple(entries)
+        _cache.clear()
+        _generation += 1
 
 
 def register(model: type[Resource]) -> None:
@@ -129,9 +156,21 @@ def below(domain: str, prefix: str) -> dict[str, Mount]:
         generation, models = _snapshot()
         mounts: dict[str, Mount] = {}
         namespaces: dict[str, Mount] = {}
+        # Declared parents first (generated resources name where the official helpers
+        # reach them), then groups, then what the URL alone says for the others.
         for model in models:
             meta = model._meta
-            if meta.domain != domain:
+            if meta.domain == domain and meta.parent is not None:
+                segment = "/" + meta.path.split("/")[1]
+                if _shape(segment + meta.parent) == prefix:
+                    name = _mount_name(model)
+                    mounts.setdefault(name, Mount(name, model))
+        for segment, path, name, parent in _namespaces.get(domain, ()):
+            if _shape(f"/{segment}{parent}") == prefix:
+                namespaces.setdefault(name, Mount(name, None, _shape(f"/{segment}{path}")))
+        for model in models:
+            meta = model._meta
+            if meta.domain != domain or meta.parent is not None:
                 continue
             for template in dict.fromkeys((meta.list_path, meta.instance_path)):
                 tail = _shape(template).removeprefix(prefix + "/")
@@ -141,8 +180,7 @@ def below(domain: str, prefix: str) -> dict[str, Mount]:
                 listed = template == meta.list_path or meta.identity is None
                 named = meta.mount is not None and meta.mount != snake_case(segments[-1])
                 if listed and (len(segments) == 1 or named):
-                    # One segment below; or deeper, under the name it declares (a
-                    # transcript's "encrypted_sentences" at Sentences/Encrypted).
+                    # One segment below; or deeper, under the name it declares.
                     name = _mount_name(model)
                     mounts.setdefault(name, Mount(name, model))
                 if len(segments) > 1:

@@ -51,6 +51,8 @@ def load_declarations(attribute: str | None = None) -> str | None:
     host, versions = entry
     for module in versions.values():
         importlib.import_module(module)
+    registry.register_namespaces(host, index.NAMESPACES.get(host, ()))
+    registry.register_shortcuts(host, index.SHORTCUTS.get(host, {}))
     return str(host)
 
 
@@ -85,6 +87,9 @@ class Domain:
                 f"{self._name} has no version {name!r} with declared resources; "
                 f"its newest is {versions[0]}"
             )
+        chosen = registry.shortcut_version(self._name, name)
+        if chosen in versions:
+            return getattr(Version(self._client, self._name, chosen), name)
         for version in versions:
             if name in registry.top_level(self._name, version) or (
                 name == "account" and "accounts" in registry.top_level(self._name, version)

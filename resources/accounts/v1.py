@@ -17,6 +17,7 @@ class AuthTokenPromotion(Resource):
         verbs = ("update",)
         identity = None
         mount = "auth_token_promotion"
+        parent = ""
 
     account_sid = fields.Sid("AC")
     auth_token = fields.Str()
@@ -34,6 +35,7 @@ class BulkConsents(Resource):
         verbs = ("create",)
         identity = None
         mount = "bulk_consents"
+        parent = ""
 
     items = fields.Json(create=REQUIRED, request={"create": fields.List(fields.Json())})
 
@@ -47,6 +49,7 @@ class BulkContacts(Resource):
         verbs = ("create",)
         identity = None
         mount = "bulk_contacts"
+        parent = ""
 
     items = fields.Json(create=REQUIRED, request={"create": fields.List(fields.Json())})
 
@@ -59,6 +62,7 @@ class CredentialAws(Resource):
         domain = "accounts"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "credentials"
+        parent = "/Credentials"
 
     sid = fields.Sid("CR")
     account_sid = fields.Sid("AC", create=True)
@@ -78,6 +82,7 @@ class CredentialPublicKey(Resource):
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "credentials"
         mount = "public_key"
+        parent = "/Credentials"
 
     sid = fields.Sid("CR")
     account_sid = fields.Sid("AC", create=True)
@@ -98,6 +103,7 @@ class MessagingGeopermissions(Resource):
         identity = None
         methods = {"update": "PATCH"}
         mount = "messaging_geopermissions"
+        parent = ""
 
     permissions = fields.Json(update=REQUIRED, request={"update": fields.List(fields.Json())})
     country_code = fields.Str(fetch=True, write_only=True)
@@ -112,6 +118,7 @@ class Safelist(Resource):
         verbs = ("create", "fetch", "delete")
         identity = None
         mount = "safelist"
+        parent = ""
 
     sid = fields.Sid("GN")
     phone_number = fields.Str(create=REQUIRED, fetch=True, delete=True)
@@ -126,6 +133,7 @@ class SecondaryAuthToken(Resource):
         verbs = ("create", "delete")
         identity = None
         mount = "secondary_auth_token"
+        parent = ""
 
     account_sid = fields.Sid("AC")
     date_created = fields.ISODateTime()

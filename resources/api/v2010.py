@@ -24,6 +24,7 @@ class Address(Resource):
         domain = "api"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "addresses"
+        parent = "/Accounts/{sid}.json"
 
     account_sid = fields.Sid("AC")
     city = fields.Str(create=REQUIRED, update=True)
@@ -52,6 +53,7 @@ class Application(Resource):
         domain = "api"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "applications"
+        parent = "/Accounts/{sid}.json"
 
     account_sid = fields.Sid("AC")
     api_version = fields.Str(create=True, update=True)
@@ -85,6 +87,7 @@ class AuthorizedConnectApp(Resource):
         verbs = ("list", "fetch")
         identity = "connect_app_sid"
         list_key = "authorized_connect_apps"
+        parent = "/Accounts/{sid}.json"
 
     account_sid = fields.Sid("AC")
     connect_app_company_name = fields.Str()
@@ -105,6 +108,7 @@ class AvailablePhoneNumberCountry(Resource):
         verbs = ("list", "fetch")
         identity = "country_code"
         list_key = "countries"
+        parent = "/Accounts/{sid}.json"
         free_text = ("country_code",)
 
     country_code = fields.Str()
@@ -124,6 +128,7 @@ class AvailablePhoneNumberLocal(Resource):
         verbs = ("list",)
         identity = None
         list_key = "available_phone_numbers"
+        parent = "/Accounts/{account_sid}/AvailablePhoneNumbers/{country_code}.json"
         free_text = ("country_code",)
 
     friendly_name = fields.PhoneNumber()
@@ -169,6 +174,7 @@ class AvailablePhoneNumberMachineToMachine(Resource):
         verbs = ("list",)
         identity = None
         list_key = "available_phone_numbers"
+        parent = "/Accounts/{account_sid}/AvailablePhoneNumbers/{country_code}.json"
         free_text = ("country_code",)
 
     friendly_name = fields.PhoneNumber()
@@ -214,6 +220,7 @@ class AvailablePhoneNumberMobile(Resource):
         verbs = ("list",)
         identity = None
         list_key = "available_phone_numbers"
+        parent = "/Accounts/{account_sid}/AvailablePhoneNumbers/{country_code}.json"
         free_text = ("country_code",)
 
     friendly_name = fields.PhoneNumber()
@@ -259,6 +266,7 @@ class AvailablePhoneNumberNational(Resource):
         verbs = ("list",)
         identity = None
         list_key = "available_phone_numbers"
+        parent = "/Accounts/{account_sid}/AvailablePhoneNumbers/{country_code}.json"
         free_text = ("country_code",)
 
     friendly_name = fields.PhoneNumber()
@@ -304,6 +312,7 @@ class AvailablePhoneNumberSharedCost(Resource):
         verbs = ("list",)
         identity = None
         list_key = "available_phone_numbers"
+        parent = "/Accounts/{account_sid}/AvailablePhoneNumbers/{country_code}.json"
         free_text = ("country_code",)
 
     friendly_name = fields.PhoneNumber()
@@ -349,6 +358,7 @@ class AvailablePhoneNumberTollFree(Resource):
         verbs = ("list",)
         identity = None
         list_key = "available_phone_numbers"
+        parent = "/Accounts/{account_sid}/AvailablePhoneNumbers/{country_code}.json"
         free_text = ("country_code",)
 
     friendly_name = fields.PhoneNumber()
@@ -394,6 +404,7 @@ class AvailablePhoneNumberVoip(Resource):
         verbs = ("list",)
         identity = None
         list_key = "available_phone_numbers"
+        parent = "/Accounts/{account_sid}/AvailablePhoneNumbers/{country_code}.json"
         free_text = ("country_code",)
 
     friendly_name = fields.PhoneNumber()
@@ -438,6 +449,7 @@ class Balance(Resource):
         domain = "api"
         verbs = ("fetch",)
         identity = None
+        parent = "/Accounts/{sid}.json"
 
     account_sid = fields.Sid("AC")
     balance = fields.Str()
@@ -453,6 +465,7 @@ class CallEvent(Resource):
         verbs = ("list",)
         identity = None
         list_key = "events"
+        parent = "/Accounts/{account_sid}/Calls/{sid}.json"
 
     request = fields.Json()
     response = fields.Json()
@@ -468,6 +481,7 @@ class CallNotification(Resource):
         domain = "api"
         verbs = ("list", "fetch")
         list_key = "notifications"
+        parent = "/Accounts/{account_sid}/Calls/{sid}.json"
 
     account_sid = fields.Sid("AC")
     api_version = fields.Str()
@@ -496,6 +510,7 @@ class ConnectApp(Resource):
         domain = "api"
         verbs = ("list", "fetch", "update", "delete")
         list_key = "connect_apps"
+        parent = "/Accounts/{sid}.json"
 
     account_sid = fields.Sid("AC")
     authorize_redirect_url = fields.Uri(update=True)
@@ -519,6 +534,7 @@ class DependentPhoneNumber(Resource):
         verbs = ("list",)
         identity = None
         list_key = "dependent_phone_numbers"
+        parent = "/Accounts/{account_sid}/Addresses/{sid}.json"
 
     sid = fields.Sid("PN")
     account_sid = fields.Sid("AC")
@@ -557,6 +573,7 @@ class IncomingPhoneNumberAssignedAddOn(Resource):
         domain = "api"
         verbs = ("list", "create", "fetch", "delete")
         list_key = "assigned_add_ons"
+        parent = "/Accounts/{account_sid}/IncomingPhoneNumbers/{sid}.json"
 
     sid = fields.Sid("XE")
     account_sid = fields.Sid("AC")
@@ -580,6 +597,7 @@ class IncomingPhoneNumberAssignedAddOnExtension(Resource):
         domain = "api"
         verbs = ("list", "fetch")
         list_key = "extensions"
+        parent = "/Accounts/{account_sid}/IncomingPhoneNumbers/{resource_sid}/AssignedAddOns/{sid}.json"
 
     sid = fields.Sid("XF")
     account_sid = fields.Sid("AC")
@@ -601,6 +619,7 @@ class IncomingPhoneNumberLocal(Resource):
         verbs = ("list", "create")
         identity = None
         list_key = "incoming_phone_numbers"
+        parent = "/Accounts/{account_sid}/IncomingPhoneNumbers.json"
 
     account_sid = fields.Sid("AC")
     address_sid = fields.Sid("AD", create=True)
@@ -656,6 +675,7 @@ class IncomingPhoneNumberMobile(Resource):
         verbs = ("list", "create")
         identity = None
         list_key = "incoming_phone_numbers"
+        parent = "/Accounts/{account_sid}/IncomingPhoneNumbers.json"
 
     account_sid = fields.Sid("AC")
     address_sid = fields.Sid("AD", create=True)
@@ -711,6 +731,7 @@ class IncomingPhoneNumberTollFree(Resource):
         verbs = ("list", "create")
         identity = None
         list_key = "incoming_phone_numbers"
+        parent = "/Accounts/{account_sid}/IncomingPhoneNumbers.json"
 
     account_sid = fields.Sid("AC")
     address_sid = fields.Sid("AD", create=True)
@@ -765,6 +786,7 @@ class Key(Resource):
         domain = "api"
         verbs = ("list", "fetch", "update", "delete")
         list_key = "keys"
+        parent = "/Accounts/{sid}.json"
 
     sid = fields.Sid("SK")
     friendly_name = fields.Str(update=True)
@@ -781,6 +803,7 @@ class Media(Resource):
         domain = "api"
         verbs = ("list", "fetch", "delete")
         list_key = "media_list"
+        parent = "/Accounts/{account_sid}/Messages/{sid}.json"
 
     account_sid = fields.Sid("AC")
     content_type = fields.Str()
@@ -801,6 +824,7 @@ class Member(Resource):
         verbs = ("list", "fetch", "update")
         identity = "call_sid"
         list_key = "queue_members"
+        parent = "/Accounts/{account_sid}/Queues/{sid}.json"
         free_text = ("call_sid",)
 
     call_sid = fields.Sid("CA")
@@ -822,6 +846,7 @@ class MessageFeedback(Resource):
         domain = "api"
         verbs = ("create",)
         identity = None
+        parent = "/Accounts/{account_sid}/Messages/{sid}.json"
 
     account_sid = fields.Sid("AC")
     message_sid = fields.Sid("SM", "MM")
@@ -840,6 +865,7 @@ class NewKey(Resource):
         verbs = ("create",)
         identity = None
         mount = "new_keys"
+        parent = "/Accounts/{sid}.json"
 
     sid = fields.Sid("SK")
     friendly_name = fields.Str(create=True)
@@ -858,6 +884,7 @@ class NewSigningKey(Resource):
         verbs = ("create",)
         identity = None
         mount = "new_signing_keys"
+        parent = "/Accounts/{sid}.json"
 
     sid = fields.Sid("SK")
     friendly_name = fields.Str(create=True)
@@ -875,6 +902,7 @@ class Notification(Resource):
         domain = "api"
         verbs = ("list", "fetch")
         list_key = "notifications"
+        parent = "/Accounts/{sid}.json"
 
     account_sid = fields.Sid("AC")
     api_version = fields.Str()
@@ -902,6 +930,7 @@ class Payments(Resource):
         path = "/2010-04-01/Accounts/{account_sid}/Calls/{call_sid}/Payments/{sid}.json"
         domain = "api"
         verbs = ("create", "update")
+        parent = "/Accounts/{account_sid}/Calls/{sid}.json"
 
     account_sid = fields.Sid("AC")
     call_sid = fields.Sid("CA")
@@ -956,6 +985,7 @@ class Queue(Resource):
         domain = "api"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "queues"
+        parent = "/Accounts/{sid}.json"
 
     date_updated = fields.RFC2822DateTime()
     current_size = fields.Int()
@@ -975,6 +1005,7 @@ class RealtimeTranscription(Resource):
         path = "/2010-04-01/Accounts/{account_sid}/Calls/{call_sid}/Transcriptions/{sid}.json"
         domain = "api"
         verbs = ("create", "update")
+        parent = "/Accounts/{account_sid}/Calls/{sid}.json"
         free_text = ("sid",)
 
     sid = fields.Sid("GT")
@@ -1011,6 +1042,7 @@ class RecordingAddOnResult(Resource):
         domain = "api"
         verbs = ("list", "fetch", "delete")
         list_key = "add_on_results"
+        parent = "/Accounts/{account_sid}/Recordings/{sid}.json"
 
     sid = fields.Sid("XR")
     account_sid = fields.Sid("AC")
@@ -1032,6 +1064,7 @@ class RecordingAddOnResultPayload(Resource):
         domain = "api"
         verbs = ("list", "fetch", "delete")
         list_key = "payloads"
+        parent = "/Accounts/{account_sid}/Recordings/{reference_sid}/AddOnResults/{sid}.json"
 
     sid = fields.Sid("XH")
     add_on_result_sid = fields.Sid("XR")
@@ -1055,6 +1088,9 @@ class RecordingAddOnResultPayloadData(Resource):
         verbs = ("fetch",)
         identity = None
         answers = {"fetch": "redirect"}
+        parent = (
+            "/Accounts/{account_sid}/Recordings/{reference_sid}/AddOnResults/{add_on_result_sid}/Payloads/{sid}.json"
+        )
 
     redirect_to = fields.Uri()
     account_sid = fields.Sid("AC", write_only=True)
@@ -1071,6 +1107,7 @@ class RecordingTranscription(Resource):
         domain = "api"
         verbs = ("list", "fetch", "delete")
         list_key = "transcriptions"
+        parent = "/Accounts/{account_sid}/Recordings/{sid}.json"
 
     account_sid = fields.Sid("AC")
     api_version = fields.Str()
@@ -1095,6 +1132,7 @@ class ShortCode(Resource):
         domain = "api"
         verbs = ("list", "fetch", "update")
         list_key = "short_codes"
+        parent = "/Accounts/{sid}.json"
 
     account_sid = fields.Sid("AC")
     api_version = fields.Str(update=True)
@@ -1118,6 +1156,7 @@ class SigningKey(Resource):
         domain = "api"
         verbs = ("list", "fetch", "update", "delete")
         list_key = "signing_keys"
+        parent = "/Accounts/{sid}.json"
 
     sid = fields.Sid("SK")
     friendly_name = fields.Str(update=True)
@@ -1136,6 +1175,7 @@ class SipAuthCallsCredentialListMapping(Resource):
         domain = "api"
         verbs = ("list", "create", "fetch", "delete")
         list_key = "contents"
+        parent = "/Accounts/{account_sid}/SIP/Domains/{domain_sid}/Auth/Calls.json"
 
     account_sid = fields.Sid("AC")
     date_created = fields.RFC2822DateTime()
@@ -1154,6 +1194,7 @@ class SipAuthCallsIpAccessControlListMapping(Resource):
         domain = "api"
         verbs = ("list", "create", "fetch", "delete")
         list_key = "contents"
+        parent = "/Accounts/{account_sid}/SIP/Domains/{domain_sid}/Auth/Calls.json"
 
     account_sid = fields.Sid("AC")
     date_created = fields.RFC2822DateTime()
@@ -1172,6 +1213,7 @@ class SipAuthRegistrationsCredentialListMapping(Resource):
         domain = "api"
         verbs = ("list", "create", "fetch", "delete")
         list_key = "contents"
+        parent = "/Accounts/{account_sid}/SIP/Domains/{domain_sid}/Auth/Registrations.json"
 
     account_sid = fields.Sid("AC")
     date_created = fields.RFC2822DateTime()
@@ -1190,6 +1232,7 @@ class SipCredential(Resource):
         domain = "api"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "credentials"
+        parent = "/Accounts/{account_sid}/SIP/CredentialLists/{sid}.json"
 
     sid = fields.Sid("CR")
     account_sid = fields.Sid("AC")
@@ -1209,6 +1252,7 @@ class SipCredentialList(Resource):
         domain = "api"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "credential_lists"
+        parent = "/Accounts/{account_sid}/SIP.json"
 
     account_sid = fields.Sid("AC")
     date_created = fields.RFC2822DateTime()
@@ -1227,6 +1271,7 @@ class SipCredentialListMapping(Resource):
         domain = "api"
         verbs = ("list", "create", "fetch", "delete")
         list_key = "credential_list_mappings"
+        parent = "/Accounts/{account_sid}/SIP/Domains/{sid}.json"
 
     account_sid = fields.Sid("AC")
     date_created = fields.RFC2822DateTime()
@@ -1246,6 +1291,7 @@ class SipDomain(Resource):
         domain = "api"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "domains"
+        parent = "/Accounts/{account_sid}/SIP.json"
 
     account_sid = fields.Sid("AC")
     api_version = fields.Str()
@@ -1278,6 +1324,7 @@ class SipIpAccessControlList(Resource):
         domain = "api"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "ip_access_control_lists"
+        parent = "/Accounts/{account_sid}/SIP.json"
 
     sid = fields.Sid("AL")
     account_sid = fields.Sid("AC")
@@ -1296,6 +1343,7 @@ class SipIpAccessControlListMapping(Resource):
         domain = "api"
         verbs = ("list", "create", "fetch", "delete")
         list_key = "ip_access_control_list_mappings"
+        parent = "/Accounts/{account_sid}/SIP/Domains/{sid}.json"
 
     account_sid = fields.Sid("AC")
     date_created = fields.RFC2822DateTime()
@@ -1315,6 +1363,7 @@ class SipIpAddress(Resource):
         domain = "api"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "ip_addresses"
+        parent = "/Accounts/{account_sid}/SIP/IpAccessControlLists/{sid}.json"
 
     sid = fields.Sid("IP")
     account_sid = fields.Sid("AC")
@@ -1334,6 +1383,7 @@ class Siprec(Resource):
         path = "/2010-04-01/Accounts/{account_sid}/Calls/{call_sid}/Siprec/{sid}.json"
         domain = "api"
         verbs = ("create", "update")
+        parent = "/Accounts/{account_sid}/Calls/{sid}.json"
         free_text = ("sid",)
 
     sid = fields.Sid("SR")
@@ -1554,6 +1604,7 @@ class Stream(Resource):
         path = "/2010-04-01/Accounts/{account_sid}/Calls/{call_sid}/Streams/{sid}.json"
         domain = "api"
         verbs = ("create", "update")
+        parent = "/Accounts/{account_sid}/Calls/{sid}.json"
         free_text = ("sid",)
 
     sid = fields.Sid("MZ")
@@ -1775,6 +1826,7 @@ class Token(Resource):
         domain = "api"
         verbs = ("create",)
         identity = None
+        parent = "/Accounts/{sid}.json"
 
     account_sid = fields.Sid("AC")
     date_created = fields.RFC2822DateTime()
@@ -1793,6 +1845,7 @@ class Transcription(Resource):
         domain = "api"
         verbs = ("list", "fetch", "delete")
         list_key = "transcriptions"
+        parent = "/Accounts/{sid}.json"
 
     account_sid = fields.Sid("AC")
     api_version = fields.Str()
@@ -1818,6 +1871,7 @@ class UsageRecord(Resource):
         verbs = ("list",)
         identity = None
         list_key = "usage_records"
+        parent = "/Accounts/{account_sid}/Usage.json"
 
     account_sid = fields.Sid("AC")
     api_version = fields.Str()
@@ -1846,6 +1900,7 @@ class UsageRecordAllTime(Resource):
         verbs = ("list",)
         identity = None
         list_key = "usage_records"
+        parent = "/Accounts/{account_sid}/Usage/Records.json"
 
     account_sid = fields.Sid("AC")
     api_version = fields.Str()
@@ -1874,6 +1929,7 @@ class UsageRecordDaily(Resource):
         verbs = ("list",)
         identity = None
         list_key = "usage_records"
+        parent = "/Accounts/{account_sid}/Usage/Records.json"
 
     account_sid = fields.Sid("AC")
     api_version = fields.Str()
@@ -1902,6 +1958,7 @@ class UsageRecordLastMonth(Resource):
         verbs = ("list",)
         identity = None
         list_key = "usage_records"
+        parent = "/Accounts/{account_sid}/Usage/Records.json"
 
     account_sid = fields.Sid("AC")
     api_version = fields.Str()
@@ -1930,6 +1987,7 @@ class UsageRecordMonthly(Resource):
         verbs = ("list",)
         identity = None
         list_key = "usage_records"
+        parent = "/Accounts/{account_sid}/Usage/Records.json"
 
     account_sid = fields.Sid("AC")
     api_version = fields.Str()
@@ -1958,6 +2016,7 @@ class UsageRecordThisMonth(Resource):
         verbs = ("list",)
         identity = None
         list_key = "usage_records"
+        parent = "/Accounts/{account_sid}/Usage/Records.json"
 
     account_sid = fields.Sid("AC")
     api_version = fields.Str()
@@ -1986,6 +2045,7 @@ class UsageRecordToday(Resource):
         verbs = ("list",)
         identity = None
         list_key = "usage_records"
+        parent = "/Accounts/{account_sid}/Usage/Records.json"
 
     account_sid = fields.Sid("AC")
     api_version = fields.Str()
@@ -2014,6 +2074,7 @@ class UsageRecordYearly(Resource):
         verbs = ("list",)
         identity = None
         list_key = "usage_records"
+        parent = "/Accounts/{account_sid}/Usage/Records.json"
 
     account_sid = fields.Sid("AC")
     api_version = fields.Str()
@@ -2042,6 +2103,7 @@ class UsageRecordYesterday(Resource):
         verbs = ("list",)
         identity = None
         list_key = "usage_records"
+        parent = "/Accounts/{account_sid}/Usage/Records.json"
 
     account_sid = fields.Sid("AC")
     api_version = fields.Str()
@@ -2069,6 +2131,7 @@ class UsageTrigger(Resource):
         domain = "api"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "usage_triggers"
+        parent = "/Accounts/{account_sid}/Usage.json"
 
     account_sid = fields.Sid("AC")
     api_version = fields.Str()
@@ -2096,6 +2159,7 @@ class UserDefinedMessage(Resource):
         domain = "api"
         verbs = ("create",)
         identity = None
+        parent = "/Accounts/{account_sid}/Calls/{sid}.json"
 
     account_sid = fields.Sid("AC")
     call_sid = fields.Sid("CA")
@@ -2112,6 +2176,7 @@ class UserDefinedMessageSubscription(Resource):
         path = "/2010-04-01/Accounts/{account_sid}/Calls/{call_sid}/UserDefinedMessageSubscriptions/{sid}.json"
         domain = "api"
         verbs = ("create", "delete")
+        parent = "/Accounts/{account_sid}/Calls/{sid}.json"
 
     account_sid = fields.Sid("AC")
     call_sid = fields.Sid("CA")
@@ -2132,6 +2197,7 @@ class ValidationRequest(Resource):
         verbs = ("create",)
         identity = None
         mount = "validation_requests"
+        parent = "/Accounts/{sid}.json"
 
     account_sid = fields.Sid("AC")
     call_sid = fields.Sid("CA")

@@ -18,6 +18,7 @@ class Assistant(Resource):
         identity = "id"
         methods = {"update": "PUT"}
         body = "json"
+        parent = ""
         free_text = ("id",)
 
     account_sid = fields.Sid("AC")
@@ -45,6 +46,7 @@ class AssistantKnowledgeAttachment(Resource):
         identity = None
         answers = {"create": "none"}
         mount = "assistants_knowledge"
+        parent = "/Assistants/{id}"
         free_text = ("assistant_id", "id")
 
     assistant_id = fields.Str(write_only=True)
@@ -61,6 +63,7 @@ class AssistantToolAttachment(Resource):
         identity = None
         answers = {"create": "none"}
         mount = "assistants_tools"
+        parent = "/Assistants/{id}"
         free_text = ("assistant_id", "id")
 
     assistant_id = fields.Str(write_only=True)
@@ -76,6 +79,7 @@ class Assistants(Resource):
         verbs = ("list",)
         identity = None
         list_key = "assistants"
+        parent = ""
 
     account_sid = fields.Sid("AC")
     customer_ai = fields.Object()
@@ -99,6 +103,7 @@ class Feedback(Resource):
         identity = None
         body = "json"
         list_key = "feedbacks"
+        parent = "/Assistants/{id}"
         free_text = ("id",)
 
     assistant_id = fields.Str()
@@ -124,6 +129,7 @@ class Knowledge(Resource):
         methods = {"update": "PUT"}
         body = "json"
         list_key = "knowledge"
+        parent = ""
         free_text = ("id",)
 
     description = fields.Str(create=True, update=True)
@@ -151,6 +157,7 @@ class KnowledgeByAssistant(Resource):
         identity = None
         list_key = "knowledge"
         mount = "assistants_knowledge"
+        parent = "/Assistants/{id}"
         free_text = ("assistant_id",)
 
     description = fields.Str()
@@ -176,6 +183,7 @@ class KnowledgeChunks(Resource):
         verbs = ("list",)
         identity = None
         list_key = "chunks"
+        parent = "/Knowledge/{id}"
         free_text = ("id",)
 
     account_sid = fields.Sid("AC")
@@ -195,6 +203,7 @@ class KnowledgeStatus(Resource):
         verbs = ("fetch",)
         identity = None
         mount = "knowledge_status"
+        parent = "/Knowledge/{id}"
         free_text = ("id",)
 
     account_sid = fields.Sid("AC")
@@ -213,6 +222,7 @@ class Message(Resource):
         verbs = ("create",)
         identity = None
         body = "json"
+        parent = "/Assistants/{id}"
         free_text = ("id",)
 
     status = fields.Str()
@@ -237,6 +247,7 @@ class Messages(Resource):
         verbs = ("list",)
         identity = None
         list_key = "messages"
+        parent = "/Sessions/{id}"
         free_text = ("session_id",)
 
     id = fields.Str()
@@ -260,6 +271,7 @@ class Policies(Resource):
         verbs = ("list",)
         identity = None
         list_key = "policies"
+        parent = ""
 
     id = fields.Str()
     name = fields.Str()
@@ -282,6 +294,7 @@ class Session(Resource):
         domain = "assistants"
         verbs = ("fetch",)
         identity = "id"
+        parent = ""
         free_text = ("id",)
 
     id = fields.Str()
@@ -302,6 +315,7 @@ class Sessions(Resource):
         verbs = ("list",)
         identity = None
         list_key = "sessions"
+        parent = ""
 
     id = fields.Str()
     account_sid = fields.Sid("AC")
@@ -322,6 +336,7 @@ class Tool(Resource):
         identity = "id"
         methods = {"update": "PUT"}
         body = "json"
+        parent = ""
         free_text = ("id",)
 
     account_sid = fields.Sid("AC")
@@ -349,6 +364,7 @@ class Tools(Resource):
         verbs = ("list",)
         identity = None
         list_key = "tools"
+        parent = ""
 
     account_sid = fields.Sid("AC")
     description = fields.Str()
@@ -374,6 +390,7 @@ class ToolsByAssistant(Resource):
         identity = None
         list_key = "tools"
         mount = "assistants_tools"
+        parent = "/Assistants/{id}"
         free_text = ("assistant_id",)
 
     account_sid = fields.Sid("AC")

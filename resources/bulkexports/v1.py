@@ -19,6 +19,7 @@ class Day(Resource):
         answers = {"fetch": "redirect"}
         list_key = "days"
         max_page_size = 400
+        parent = "/Exports/{resource_type}"
         free_text = ("resource_type", "day")
 
     redirect_to = fields.Uri()
@@ -34,6 +35,7 @@ class Export(Resource):
         domain = "bulkexports"
         verbs = ("fetch",)
         identity = "resource_type"
+        parent = ""
         free_text = ("resource_type",)
 
     resource_type = fields.Str()
@@ -50,6 +52,7 @@ class ExportConfiguration(Resource):
         verbs = ("fetch", "update")
         identity = None
         mount = "export_configuration"
+        parent = ""
         free_text = ("resource_type",)
 
     enabled = fields.Bool(update=True)
@@ -69,6 +72,7 @@ class ExportCustomJob(Resource):
         identity = None
         list_key = "jobs"
         mount = "export_custom_jobs"
+        parent = "/Exports/{resource_type}"
         free_text = ("resource_type",)
 
     friendly_name = fields.Str(create=REQUIRED)
@@ -92,6 +96,7 @@ class Job(Resource):
         domain = "bulkexports"
         verbs = ("fetch", "delete")
         identity = "job_sid"
+        parent = "/Exports"
 
     resource_type = fields.Str()
     friendly_name = fields.Str()

@@ -17,6 +17,7 @@ class Binding(Resource):
         verbs = ("list", "fetch", "delete")
         list_key = "bindings"
         max_page_size = 50
+        parent = "/Services/{sid}"
 
     sid = fields.Sid("BS")
     account_sid = fields.Sid("AC")
@@ -43,6 +44,7 @@ class Channel(Resource):
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "channels"
         max_page_size = 100
+        parent = "/Services/{sid}"
         free_text = ("sid",)
 
     sid = fields.Sid("CH")
@@ -84,6 +86,7 @@ class ChannelWebhook(Resource):
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "webhooks"
         max_page_size = 5
+        parent = "/Services/{service_sid}/Channels/{sid}"
         free_text = ("channel_sid",)
 
     sid = fields.Sid("WH")
@@ -117,6 +120,7 @@ class Credential(Resource):
         domain = "chat"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "credentials"
+        parent = ""
 
     sid = fields.Sid("CR")
     account_sid = fields.Sid("AC")
@@ -141,6 +145,7 @@ class Invite(Resource):
         verbs = ("list", "create", "fetch", "delete")
         list_key = "invites"
         max_page_size = 100
+        parent = "/Services/{service_sid}/Channels/{sid}"
         free_text = ("channel_sid",)
 
     sid = fields.Sid("IN")
@@ -164,6 +169,7 @@ class Member(Resource):
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "members"
         max_page_size = 100
+        parent = "/Services/{service_sid}/Channels/{sid}"
         free_text = ("channel_sid", "sid")
 
     sid = fields.Sid("MB")
@@ -198,6 +204,7 @@ class Message(Resource):
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "messages"
         max_page_size = 100
+        parent = "/Services/{service_sid}/Channels/{sid}"
         free_text = ("channel_sid",)
 
     sid = fields.Sid("IM")
@@ -238,6 +245,7 @@ class Role(Resource):
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "roles"
         max_page_size = 100
+        parent = "/Services/{sid}"
 
     sid = fields.Sid("RL")
     account_sid = fields.Sid("AC")
@@ -260,6 +268,7 @@ class Service(Resource):
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "services"
         max_page_size = 100
+        parent = ""
 
     sid = fields.Sid("IS")
     account_sid = fields.Sid("AC")
@@ -336,6 +345,7 @@ class User(Resource):
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "users"
         max_page_size = 100
+        parent = "/Services/{sid}"
         free_text = ("sid",)
 
     sid = fields.Sid("US")
@@ -367,6 +377,7 @@ class UserBinding(Resource):
         list_key = "bindings"
         max_page_size = 50
         mount = "user_bindings"
+        parent = "/Services/{service_sid}/Users/{sid}"
         free_text = ("user_sid",)
 
     sid = fields.Sid("BS")
@@ -396,6 +407,7 @@ class UserChannel(Resource):
         list_key = "channels"
         max_page_size = 50
         mount = "user_channels"
+        parent = "/Services/{service_sid}/Users/{sid}"
         free_text = ("user_sid", "channel_sid")
 
     account_sid = fields.Sid("AC")

@@ -14,6 +14,7 @@ class Channel(Resource):
         path = "/v3/Services/{service_sid}/Channels/{sid}"
         domain = "chat"
         verbs = ("update",)
+        parent = ""
         free_text = ("sid",)
 
     sid = fields.Sid("CH")

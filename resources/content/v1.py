@@ -18,6 +18,7 @@ class ApprovalCreate(Resource):
         identity = None
         body = "json"
         mount = "approval_create"
+        parent = "/Content/{sid}"
 
     name = fields.Str(create=REQUIRED)
     category = fields.Str(create=REQUIRED)
@@ -37,6 +38,7 @@ class ApprovalFetch(Resource):
         verbs = ("fetch",)
         identity = None
         mount = "approval_fetch"
+        parent = "/Content/{sid}"
 
     sid = fields.Sid("HX")
     account_sid = fields.Sid("AC")
@@ -55,6 +57,7 @@ class Content(Resource):
         body = "json"
         list_key = "contents"
         mount = "contents"
+        parent = ""
 
     date_created = fields.ISODateTime()
     date_updated = fields.ISODateTime()
@@ -77,6 +80,7 @@ class ContentAndApprovals(Resource):
         verbs = ("list",)
         identity = None
         list_key = "contents"
+        parent = ""
 
     date_created = fields.ISODateTime()
     date_updated = fields.ISODateTime()
@@ -99,6 +103,7 @@ class LegacyContent(Resource):
         identity = None
         list_key = "contents"
         mount = "legacy_contents"
+        parent = ""
 
     date_created = fields.ISODateTime()
     date_updated = fields.ISODateTime()

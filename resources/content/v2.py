@@ -17,6 +17,7 @@ class Content(Resource):
         identity = None
         list_key = "contents"
         mount = "contents"
+        parent = ""
 
     date_created = fields.ISODateTime()
     date_updated = fields.ISODateTime()
@@ -47,6 +48,7 @@ class ContentAndApprovals(Resource):
         verbs = ("list",)
         identity = None
         list_key = "contents"
+        parent = ""
 
     date_created = fields.ISODateTime()
     date_updated = fields.ISODateTime()

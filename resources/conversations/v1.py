@@ -16,6 +16,7 @@ class Configuration(Resource):
         domain = "conversations"
         verbs = ("fetch", "update")
         identity = None
+        parent = ""
 
     account_sid = fields.Sid("AC")
     default_chat_service_sid = fields.Sid("IS", update=True)
@@ -36,6 +37,7 @@ class ConfigurationAddress(Resource):
         list_key = "address_configurations"
         max_page_size = 50
         mount = "address_configurations"
+        parent = ""
         free_text = ("sid",)
 
     sid = fields.Sid("IG")
@@ -80,6 +82,7 @@ class ConfigurationWebhook(Resource):
         domain = "conversations"
         verbs = ("fetch", "update")
         identity = None
+        parent = "/Configuration"
 
     account_sid = fields.Sid("AC")
     method = fields.Enum(("GET", "POST"), update=True, request={"update": fields.Str()})
@@ -99,6 +102,7 @@ class Conversation(Resource):
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "conversations"
         max_page_size = 100
+        parent = ""
         free_text = ("sid",)
 
     account_sid = fields.Sid("AC")
@@ -141,6 +145,7 @@ class ConversationMessage(Resource):
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "messages"
         max_page_size = 100
+        parent = "/Conversations/{sid}"
         free_text = ("conversation_sid",)
 
     account_sid = fields.Sid("AC")
@@ -183,6 +188,7 @@ class ConversationMessageReceipt(Resource):
         list_key = "delivery_receipts"
         max_page_size = 50
         mount = "delivery_receipts"
+        parent = "/Conversations/{conversation_sid}/Messages/{sid}"
         free_text = ("conversation_sid",)
 
     account_sid = fields.Sid("AC")
@@ -207,6 +213,7 @@ class ConversationParticipant(Resource):
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "participants"
         max_page_size = 100
+        parent = "/Conversations/{sid}"
         free_text = ("conversation_sid", "sid")
 
     account_sid = fields.Sid("AC")
@@ -248,6 +255,7 @@ class ConversationScopedWebhook(Resource):
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "webhooks"
         max_page_size = 5
+        parent = "/Conversations/{sid}"
         free_text = ("conversation_sid",)
 
     sid = fields.Sid("WH")
@@ -280,6 +288,7 @@ class ConversationWithParticipants(Resource):
         domain = "conversations"
         verbs = ("create",)
         identity = None
+        parent = ""
 
     account_sid = fields.Sid("AC")
     chat_service_sid = fields.Sid("IS")
@@ -314,6 +323,7 @@ class Credential(Resource):
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "credentials"
         max_page_size = 100
+        parent = ""
 
     sid = fields.Sid("CR")
     account_sid = fields.Sid("AC")
@@ -339,6 +349,7 @@ class ParticipantConversation(Resource):
         identity = None
         list_key = "conversations"
         max_page_size = 50
+        parent = ""
 
     account_sid = fields.Sid("AC")
     chat_service_sid = fields.Sid("IS")
@@ -369,6 +380,7 @@ class Role(Resource):
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "roles"
         max_page_size = 50
+        parent = ""
 
     sid = fields.Sid("RL")
     account_sid = fields.Sid("AC")
@@ -391,6 +403,7 @@ class Service(Resource):
         verbs = ("list", "create", "fetch", "delete")
         list_key = "services"
         max_page_size = 100
+        parent = ""
 
     account_sid = fields.Sid("AC")
     sid = fields.Sid("IS")
@@ -410,6 +423,7 @@ class ServiceBinding(Resource):
         verbs = ("list", "fetch", "delete")
         list_key = "bindings"
         max_page_size = 100
+        parent = "/Services/{sid}"
 
     sid = fields.Sid("BS")
     account_sid = fields.Sid("AC")
@@ -436,6 +450,7 @@ class ServiceConfiguration(Resource):
         domain = "conversations"
         verbs = ("fetch", "update")
         identity = None
+        parent = "/Services/{sid}"
 
     chat_service_sid = fields.Sid("IS")
     default_conversation_creator_role_sid = fields.Sid("RL", update=True)
@@ -455,6 +470,7 @@ class ServiceConversation(Resource):
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "conversations"
         max_page_size = 100
+        parent = "/Services/{sid}"
         free_text = ("sid",)
 
     account_sid = fields.Sid("AC")
@@ -497,6 +513,7 @@ class ServiceConversationMessage(Resource):
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "messages"
         max_page_size = 100
+        parent = "/Services/{chat_service_sid}/Conversations/{sid}"
         free_text = ("conversation_sid",)
 
     account_sid = fields.Sid("AC")
@@ -540,6 +557,7 @@ class ServiceConversationMessageReceipt(Resource):
         list_key = "delivery_receipts"
         max_page_size = 50
         mount = "delivery_receipts"
+        parent = "/Services/{chat_service_sid}/Conversations/{conversation_sid}/Messages/{sid}"
         free_text = ("conversation_sid",)
 
     account_sid = fields.Sid("AC")
@@ -565,6 +583,7 @@ class ServiceConversationParticipant(Resource):
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "participants"
         max_page_size = 100
+        parent = "/Services/{chat_service_sid}/Conversations/{sid}"
         free_text = ("conversation_sid", "sid")
 
     account_sid = fields.Sid("AC")
@@ -607,6 +626,7 @@ class ServiceConversationScopedWebhook(Resource):
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "webhooks"
         max_page_size = 5
+        parent = "/Services/{chat_service_sid}/Conversations/{sid}"
         free_text = ("conversation_sid",)
 
     sid = fields.Sid("WH")
@@ -640,6 +660,7 @@ class ServiceConversationWithParticipants(Resource):
         domain = "conversations"
         verbs = ("create",)
         identity = None
+        parent = "/Services/{sid}"
 
     account_sid = fields.Sid("AC")
     chat_service_sid = fields.Sid("IS")
@@ -673,6 +694,7 @@ class ServiceNotification(Resource):
         domain = "conversations"
         verbs = ("fetch", "update")
         identity = None
+        parent = "/Services/{chat_service_sid}/Configuration"
 
     account_sid = fields.Sid("AC")
     chat_service_sid = fields.Sid("IS")
@@ -709,6 +731,7 @@ class ServiceParticipantConversation(Resource):
         identity = None
         list_key = "conversations"
         max_page_size = 50
+        parent = "/Services/{sid}"
 
     account_sid = fields.Sid("AC")
     chat_service_sid = fields.Sid("IS")
@@ -739,6 +762,7 @@ class ServiceRole(Resource):
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "roles"
         max_page_size = 50
+        parent = "/Services/{sid}"
 
     sid = fields.Sid("RL")
     account_sid = fields.Sid("AC")
@@ -761,6 +785,7 @@ class ServiceUser(Resource):
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "users"
         max_page_size = 50
+        parent = "/Services/{sid}"
         free_text = ("sid",)
 
     sid = fields.Sid("US")
@@ -798,6 +823,7 @@ class ServiceUserConversation(Resource):
         list_key = "conversations"
         max_page_size = 50
         mount = "user_conversations"
+        parent = "/Services/{chat_service_sid}/Users/{sid}"
         free_text = ("user_sid", "conversation_sid")
 
     account_sid = fields.Sid("AC")
@@ -829,6 +855,7 @@ class ServiceWebhookConfiguration(Resource):
         domain = "conversations"
         verbs = ("fetch", "update")
         identity = None
+        parent = "/Services/{chat_service_sid}/Configuration"
 
     account_sid = fields.Sid("AC")
     chat_service_sid = fields.Sid("IS")
@@ -848,6 +875,7 @@ class User(Resource):
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "users"
         max_page_size = 50
+        parent = ""
         free_text = ("sid",)
 
     sid = fields.Sid("US")
@@ -885,6 +913,7 @@ class UserConversation(Resource):
         list_key = "conversations"
         max_page_size = 50
         mount = "user_conversations"
+        parent = "/Users/{sid}"
         free_text = ("user_sid", "conversation_sid")
 
     account_sid = fields.Sid("AC")

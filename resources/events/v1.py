@@ -18,6 +18,7 @@ class EventType(Resource):
         identity = "type"
         list_key = "types"
         mount = "event_types"
+        parent = ""
         free_text = ("type",)
 
     type = fields.Str()
@@ -39,6 +40,7 @@ class Schema(Resource):
         domain = "events"
         verbs = ("fetch",)
         identity = "id"
+        parent = ""
         free_text = ("id",)
 
     id = fields.Str()
@@ -57,6 +59,7 @@ class SchemaVersion(Resource):
         verbs = ("list", "fetch")
         identity = "schema_version"
         list_key = "schema_versions"
+        parent = "/Schemas/{id}"
         free_text = ("id", "schema_version")
 
     id = fields.Str()
@@ -74,6 +77,7 @@ class Sink(Resource):
         domain = "events"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "sinks"
+        parent = ""
 
     date_created = fields.ISODateTime()
     date_updated = fields.ISODateTime()
@@ -96,6 +100,7 @@ class SinkTest(Resource):
         verbs = ("create",)
         identity = None
         mount = "sink_test"
+        parent = "/Sinks/{sid}"
 
     result = fields.Str()
     sid = fields.Sid("DG", write_only=True)
@@ -110,6 +115,7 @@ class SinkValidate(Resource):
         verbs = ("create",)
         identity = None
         mount = "sink_validate"
+        parent = "/Sinks/{sid}"
 
     result = fields.Str()
     sid = fields.Sid("DG", write_only=True)
@@ -125,6 +131,7 @@ class SubscribedEvent(Resource):
         verbs = ("list", "create", "fetch", "update", "delete")
         identity = "type"
         list_key = "types"
+        parent = "/Subscriptions/{sid}"
         free_text = ("type",)
 
     account_sid = fields.Sid("AC")
@@ -142,6 +149,7 @@ class Subscription(Resource):
         domain = "events"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "subscriptions"
+        parent = ""
 
     account_sid = fields.Sid("AC")
     sid = fields.Sid("DF")

@@ -17,6 +17,7 @@ class Channel(Resource):
         verbs = ("list", "create", "fetch", "delete")
         list_key = "flex_chat_channels"
         mount = "channel"
+        parent = ""
 
     account_sid = fields.Sid("AC")
     flex_flow_sid = fields.Sid("FO", create=REQUIRED)
@@ -45,6 +46,7 @@ class Configuration(Resource):
         verbs = ("fetch", "update")
         identity = None
         body = "json"
+        parent = ""
 
     account_sid = fields.Sid("AC")
     date_created = fields.ISODateTime()
@@ -106,6 +108,7 @@ class ConfiguredPlugin(Resource):
         verbs = ("list", "fetch")
         identity = "plugin_sid"
         list_key = "plugins"
+        parent = "/PluginService/Configurations/{sid}"
         free_text = ("configuration_sid", "plugin_sid")
 
     account_sid = fields.Sid("AC")
@@ -136,6 +139,7 @@ class FlexFlow(Resource):
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "flex_flows"
         mount = "flex_flow"
+        parent = ""
 
     account_sid = fields.Sid("AC")
     date_created = fields.ISODateTime()
@@ -177,6 +181,7 @@ class InsightsAssessments(Resource):
         verbs = ("list", "create", "update")
         identity = "assessment_sid"
         list_key = "assessments"
+        parent = ""
 
     account_sid = fields.Sid("AC")
     assessment_sid = fields.Sid("FM")
@@ -210,6 +215,7 @@ class InsightsAssessmentsComment(Resource):
         identity = None
         list_key = "comments"
         mount = "insights_assessments_comment"
+        parent = ""
 
     account_sid = fields.Sid("AC")
     assessment_sid = fields.Sid("FM")
@@ -238,6 +244,7 @@ class InsightsConversations(Resource):
         identity = None
         list_key = "conversations"
         mount = "insights_conversations"
+        parent = ""
 
     account_id = fields.Str()
     conversation_id = fields.Str()
@@ -256,6 +263,7 @@ class InsightsQuestionnaires(Resource):
         identity = "questionnaire_sid"
         list_key = "questionnaires"
         mount = "insights_questionnaires"
+        parent = ""
 
     account_sid = fields.Sid("AC")
     questionnaire_sid = fields.Sid("GM")
@@ -279,6 +287,7 @@ class InsightsQuestionnairesCategory(Resource):
         identity = "category_sid"
         list_key = "categories"
         mount = "insights_questionnaires_category"
+        parent = ""
 
     account_sid = fields.Sid("AC")
     category_sid = fields.Sid("FY")
@@ -297,6 +306,7 @@ class InsightsQuestionnairesQuestion(Resource):
         identity = "question_sid"
         list_key = "questions"
         mount = "insights_questionnaires_question"
+        parent = ""
 
     account_sid = fields.Sid("AC")
     question_sid = fields.Sid("GE")
@@ -329,6 +339,7 @@ class InsightsSegments(Resource):
         identity = None
         list_key = "segments"
         mount = "insights_segments"
+        parent = ""
 
     segment_id = fields.Str(filter=True)
     external_id = fields.Str()
@@ -364,6 +375,7 @@ class InsightsSession(Resource):
         verbs = ("create",)
         identity = None
         mount = "insights_session"
+        parent = ""
 
     workspace_id = fields.Str()
     session_expiry = fields.Str()
@@ -382,6 +394,7 @@ class InsightsSettingsAnswersets(Resource):
         verbs = ("fetch",)
         identity = None
         mount = "insights_settings_answer_sets"
+        parent = ""
 
     account_sid = fields.Sid("AC")
     answer_sets = fields.Json()
@@ -400,6 +413,7 @@ class InsightsSettingsComment(Resource):
         verbs = ("fetch",)
         identity = None
         mount = "insights_settings_comment"
+        parent = ""
 
     account_sid = fields.Sid("AC")
     comments = fields.Json()
@@ -416,6 +430,7 @@ class InsightsUserRoles(Resource):
         verbs = ("fetch",)
         identity = None
         mount = "insights_user_roles"
+        parent = ""
 
     roles = fields.List(fields.Str())
     url = fields.Uri()
@@ -430,6 +445,7 @@ class Interaction(Resource):
         domain = "flex-api"
         verbs = ("create", "fetch", "update")
         mount = "interaction"
+        parent = ""
 
     sid = fields.Sid("KD")
     channel = fields.Json(create=REQUIRED)
@@ -448,6 +464,7 @@ class InteractionChannel(Resource):
         domain = "flex-api"
         verbs = ("list", "fetch", "update")
         list_key = "channels"
+        parent = "/Interactions/{sid}"
 
     sid = fields.Sid("UO")
     interaction_sid = fields.Sid("KD")
@@ -473,6 +490,7 @@ class InteractionChannelInvite(Resource):
         verbs = ("list", "create")
         identity = None
         list_key = "invites"
+        parent = "/Interactions/{interaction_sid}/Channels/{sid}"
 
     sid = fields.Sid("KG")
     interaction_sid = fields.Sid("KD")
@@ -489,6 +507,7 @@ class InteractionChannelParticipant(Resource):
         domain = "flex-api"
         verbs = ("list", "create", "update")
         list_key = "participants"
+        parent = "/Interactions/{interaction_sid}/Channels/{sid}"
 
     sid = fields.Sid("UT")
     type = fields.Enum(("supervisor", "customer", "external", "agent", "unknown"), create=REQUIRED)
@@ -508,6 +527,7 @@ class InteractionTransfer(Resource):
         domain = "flex-api"
         verbs = ("create", "fetch", "update")
         body = "json"
+        parent = "/Interactions/{interaction_sid}/Channels/{sid}"
 
     sid = fields.Sid("UX")
     instance_sid = fields.Sid("GO")
@@ -534,6 +554,7 @@ class Plugin(Resource):
         domain = "flex-api"
         verbs = ("list", "create", "fetch", "update")
         list_key = "plugins"
+        parent = ""
         free_text = ("sid",)
 
     sid = fields.Sid("FP")
@@ -560,6 +581,7 @@ class PluginArchive(Resource):
         verbs = ("update",)
         identity = None
         mount = "plugin_archive"
+        parent = ""
         free_text = ("sid",)
 
     sid = fields.Sid("FP")
@@ -583,6 +605,7 @@ class PluginConfiguration(Resource):
         verbs = ("list", "create", "fetch")
         list_key = "configurations"
         mount = "plugin_configurations"
+        parent = ""
 
     sid = fields.Sid("FJ")
     account_sid = fields.Sid("AC")
@@ -605,6 +628,7 @@ class PluginConfigurationArchive(Resource):
         verbs = ("update",)
         identity = None
         mount = "plugin_configuration_archive"
+        parent = ""
 
     sid = fields.Sid("FJ")
     account_sid = fields.Sid("AC")
@@ -625,6 +649,7 @@ class PluginRelease(Resource):
         verbs = ("list", "create", "fetch")
         list_key = "releases"
         mount = "plugin_releases"
+        parent = ""
         free_text = ("sid",)
 
     sid = fields.Sid("FK")
@@ -645,6 +670,7 @@ class PluginVersion(Resource):
         verbs = ("list", "create", "fetch")
         list_key = "plugin_versions"
         mount = "plugin_versions"
+        parent = "/PluginService/Plugins/{sid}"
         free_text = ("plugin_sid", "sid")
 
     sid = fields.Sid("FV")
@@ -672,6 +698,7 @@ class PluginVersionArchive(Resource):
         verbs = ("update",)
         identity = None
         mount = "plugin_version_archive"
+        parent = ""
         free_text = ("plugin_sid", "sid")
 
     sid = fields.Sid("FV")
@@ -696,6 +723,7 @@ class ProvisioningStatus(Resource):
         verbs = ("fetch",)
         identity = None
         mount = "provisioning_status"
+        parent = ""
 
     status = fields.Enum(("active", "in-progress", "not-configured", "failed"))
     url = fields.Uri()
@@ -710,6 +738,7 @@ class WebChannel(Resource):
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "flex_chat_channels"
         mount = "web_channel"
+        parent = ""
 
     account_sid = fields.Sid("AC")
     flex_flow_sid = fields.Sid("FO", create=REQUIRED)

@@ -17,6 +17,7 @@ class FlexUser(Resource):
         verbs = ("fetch", "update")
         identity = "flex_user_sid"
         mount = "flex_user"
+        parent = ""
 
     account_sid = fields.Sid("AC")
     instance_sid = fields.Sid("GO")
@@ -44,6 +45,7 @@ class WebChannel(Resource):
         verbs = ("create",)
         identity = None
         mount = "web_channels"
+        parent = ""
 
     conversation_sid = fields.Sid("CH")
     identity = fields.Str(create=True)

@@ -14,6 +14,7 @@ class User(Resource):
         path = "/v1/Users/{sid}"
         domain = "frontline-api"
         verbs = ("fetch", "update")
+        parent = ""
         free_text = ("sid",)
 
     sid = fields.Sid("US")

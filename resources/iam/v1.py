@@ -18,6 +18,7 @@ class GetKeys(Resource):
         identity = None
         list_key = "keys"
         mount = "get_api_keys"
+        parent = ""
 
     sid = fields.Sid("SK")
     friendly_name = fields.Str()
@@ -35,6 +36,7 @@ class Key(Resource):
         domain = "iam"
         verbs = ("fetch", "update", "delete")
         mount = "api_key"
+        parent = ""
 
     sid = fields.Sid("SK")
     friendly_name = fields.Str(update=True)
@@ -51,7 +53,8 @@ class NewKey(Resource):
         domain = "iam"
         verbs = ("create",)
         identity = None
-        mount = "get_api_keys"
+        mount = "new_api_key"
+        parent = ""
 
     sid = fields.Sid("SK")
     friendly_name = fields.Str(create=True)
@@ -72,6 +75,7 @@ class OauthAppAccount(Resource):
         verbs = ("create", "update", "delete")
         methods = {"update": "PUT"}
         body = "json"
+        parent = ""
         free_text = ("sid",)
 
     type = fields.Str(create=True, update=True)
@@ -99,6 +103,7 @@ class RolePermission(Resource):
         list_key = "permissions"
         max_page_size = 100
         mount = "role_permission"
+        parent = "/Roles/{role_sid}"
 
     sid = fields.Sid("IZ")
     namespace = fields.Str()
@@ -117,6 +122,7 @@ class Token(Resource):
         domain = "iam"
         verbs = ("create",)
         identity = None
+        parent = ""
 
     access_token = fields.Str()
     refresh_token = fields.Str(create=True, param="refresh_token")

@@ -15,6 +15,7 @@ class AccountSettings(Resource):
         domain = "insights"
         verbs = ("fetch", "update")
         identity = None
+        parent = ""
 
     account_sid = fields.Sid("AC")
     advanced_features = fields.Bool(update=True)
@@ -31,6 +32,7 @@ class Annotation(Resource):
         domain = "insights"
         verbs = ("fetch", "update")
         identity = None
+        parent = "/Voice/{sid}"
 
     call_sid = fields.Sid("CA")
     account_sid = fields.Sid("AC")
@@ -62,6 +64,7 @@ class Call(Resource):
         domain = "insights"
         verbs = ("fetch",)
         mount = "calls"
+        parent = ""
 
     sid = fields.Sid("CA")
     url = fields.Uri()
@@ -78,6 +81,7 @@ class CallSummaries(Resource):
         identity = None
         list_key = "call_summaries"
         mount = "call_summaries"
+        parent = ""
 
     account_sid = fields.Sid("AC")
     call_sid = fields.Sid("CA")
@@ -152,6 +156,7 @@ class Conference(Resource):
         verbs = ("list", "fetch")
         identity = "conference_sid"
         list_key = "conferences"
+        parent = ""
 
     conference_sid = fields.Sid("CF", filter=True)
     account_sid = fields.Sid("AC")
@@ -224,6 +229,7 @@ class ConferenceParticipant(Resource):
         identity = "participant_sid"
         list_key = "participants"
         mount = "conference_participants"
+        parent = "/Conferences/{conference_sid}"
 
     participant_sid = fields.Sid("CP", filter=True)
     label = fields.Str(filter=True)
@@ -263,6 +269,7 @@ class Event(Resource):
         verbs = ("list",)
         identity = None
         list_key = "events"
+        parent = "/Voice/{sid}"
 
     timestamp = fields.Str()
     call_sid = fields.Sid("CA")
@@ -286,6 +293,7 @@ class Metric(Resource):
         verbs = ("list",)
         identity = None
         list_key = "metrics"
+        parent = "/Voice/{sid}"
 
     timestamp = fields.Str()
     call_sid = fields.Sid("CA")
@@ -306,6 +314,7 @@ class Summary(Resource):
         domain = "insights"
         verbs = ("fetch",)
         identity = None
+        parent = "/Voice/{sid}"
 
     account_sid = fields.Sid("AC")
     call_sid = fields.Sid("CA")
@@ -343,6 +352,7 @@ class VideoParticipantSummary(Resource):
         verbs = ("list", "fetch")
         identity = "participant_sid"
         list_key = "participants"
+        parent = "/Video/Rooms/{room_sid}"
         free_text = ("room_sid", "participant_sid")
 
     participant_sid = fields.Sid("PA")
@@ -375,6 +385,7 @@ class VideoRoomSummary(Resource):
         verbs = ("list", "fetch")
         identity = "room_sid"
         list_key = "rooms"
+        parent = ""
         free_text = ("room_sid",)
 
     account_sid = fields.Sid("AC")

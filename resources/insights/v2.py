@@ -16,6 +16,7 @@ class AccountReport(Resource):
         verbs = ("create", "fetch")
         identity = "report_id"
         body = "json"
+        parent = ""
         free_text = ("report_id",)
 
     account_sid = fields.Sid("AC")
@@ -39,6 +40,8 @@ class InboundPhoneNumbersReport(Resource):
         paths = {"create": "/v2/Voice/Reports/PhoneNumbers/Inbound"}
         body = "json"
         list_key = "reports"
+        mount = "inbound_reports"
+        parent = ""
         free_text = ("report_id",)
 
     account_sid = fields.Sid("AC")
@@ -62,6 +65,8 @@ class OutboundPhoneNumbersReport(Resource):
         paths = {"create": "/v2/Voice/Reports/PhoneNumbers/Outbound"}
         body = "json"
         list_key = "reports"
+        mount = "outbound_reports"
+        parent = ""
         free_text = ("report_id",)
 
     account_sid = fields.Sid("AC")

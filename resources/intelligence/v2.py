@@ -17,6 +17,7 @@ class CustomOperator(Resource):
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "operators"
         mount = "custom_operators"
+        parent = ""
 
     account_sid = fields.Sid("AC")
     sid = fields.Sid("LY")
@@ -45,6 +46,7 @@ class EncryptedOperatorResults(Resource):
         verbs = ("fetch",)
         identity = None
         mount = "encrypted_operator_results"
+        parent = "/Transcripts/{sid}"
 
     locations = fields.List(fields.Uri())
     transcript_sid = fields.Sid("GT")
@@ -61,6 +63,7 @@ class EncryptedSentences(Resource):
         verbs = ("fetch",)
         identity = None
         mount = "encrypted_sentences"
+        parent = "/Transcripts/{sid}"
 
     location = fields.Uri()
     transcript_sid = fields.Sid("GT")
@@ -76,6 +79,7 @@ class Media(Resource):
         domain = "intelligence"
         verbs = ("fetch",)
         identity = None
+        parent = "/Transcripts/{sid}"
 
     account_sid = fields.Sid("AC")
     media_url = fields.Uri()
@@ -93,6 +97,7 @@ class Operator(Resource):
         domain = "intelligence"
         verbs = ("list", "fetch")
         list_key = "operators"
+        parent = ""
 
     account_sid = fields.Sid("AC")
     sid = fields.Sid("LY")
@@ -120,6 +125,7 @@ class OperatorAttachment(Resource):
         verbs = ("create", "delete")
         identity = None
         mount = "operator_attachment"
+        parent = ""
 
     service_sid = fields.Sid("GA")
     operator_sid = fields.Sid("LY")
@@ -135,6 +141,7 @@ class OperatorAttachments(Resource):
         verbs = ("fetch",)
         identity = None
         mount = "operator_attachments"
+        parent = ""
 
     service_sid = fields.Sid("GA", "LY")
     operator_sids = fields.List(fields.Sid("LY"))
@@ -150,6 +157,7 @@ class OperatorResult(Resource):
         verbs = ("list", "fetch")
         identity = "operator_sid"
         list_key = "operator_results"
+        parent = "/Transcripts/{sid}"
 
     operator_type = fields.Enum(
         (
@@ -189,6 +197,7 @@ class OperatorType(Resource):
         verbs = ("list", "fetch")
         list_key = "operator_types"
         mount = "operator_type"
+        parent = ""
         free_text = ("sid",)
 
     name = fields.Str()
@@ -219,6 +228,7 @@ class PrebuiltOperator(Resource):
         verbs = ("list", "fetch")
         list_key = "operators"
         mount = "prebuilt_operators"
+        parent = ""
 
     account_sid = fields.Sid("AC")
     sid = fields.Sid("LY")
@@ -245,6 +255,7 @@ class Sentence(Resource):
         identity = None
         list_key = "sentences"
         max_page_size = 5000
+        parent = "/Transcripts/{sid}"
 
     media_channel = fields.Int()
     sentence_index = fields.Int()
@@ -267,6 +278,7 @@ class Service(Resource):
         domain = "intelligence"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "services"
+        parent = ""
         free_text = ("sid",)
 
     account_sid = fields.Sid("AC")
@@ -297,6 +309,7 @@ class Transcript(Resource):
         domain = "intelligence"
         verbs = ("list", "create", "fetch", "delete")
         list_key = "transcripts"
+        parent = ""
 
     account_sid = fields.Sid("AC")
     service_sid = fields.Sid("GA", create=REQUIRED, filter=True)

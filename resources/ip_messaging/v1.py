@@ -16,6 +16,7 @@ class Channel(Resource):
         domain = "ip-messaging"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "channels"
+        parent = "/Services/{sid}"
         free_text = ("sid",)
 
     sid = fields.Sid("CH")
@@ -47,6 +48,7 @@ class Credential(Resource):
         domain = "ip-messaging"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "credentials"
+        parent = ""
 
     sid = fields.Sid("CR")
     account_sid = fields.Sid("AC")
@@ -70,6 +72,7 @@ class Invite(Resource):
         domain = "ip-messaging"
         verbs = ("list", "create", "fetch", "delete")
         list_key = "invites"
+        parent = "/Services/{service_sid}/Channels/{sid}"
         free_text = ("channel_sid",)
 
     sid = fields.Sid("IN")
@@ -92,6 +95,7 @@ class Member(Resource):
         domain = "ip-messaging"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "members"
+        parent = "/Services/{service_sid}/Channels/{sid}"
         free_text = ("channel_sid",)
 
     sid = fields.Sid("MB")
@@ -115,6 +119,7 @@ class Message(Resource):
         domain = "ip-messaging"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "messages"
+        parent = "/Services/{service_sid}/Channels/{sid}"
 
     sid = fields.Sid("IM")
     account_sid = fields.Sid("AC")
@@ -140,6 +145,7 @@ class Role(Resource):
         domain = "ip-messaging"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "roles"
+        parent = "/Services/{sid}"
 
     sid = fields.Sid("RL")
     account_sid = fields.Sid("AC")
@@ -162,6 +168,7 @@ class Service(Resource):
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "services"
         max_page_size = 100
+        parent = ""
 
     sid = fields.Sid("IS")
     account_sid = fields.Sid("AC")
@@ -284,6 +291,7 @@ class User(Resource):
         domain = "ip-messaging"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "users"
+        parent = "/Services/{sid}"
         free_text = ("sid",)
 
     sid = fields.Sid("US")
@@ -312,6 +320,7 @@ class UserChannel(Resource):
         identity = None
         list_key = "channels"
         mount = "user_channels"
+        parent = "/Services/{service_sid}/Users/{sid}"
         free_text = ("user_sid",)
 
     account_sid = fields.Sid("AC")

@@ -19,6 +19,7 @@ class Knowledge(Resource):
         methods = {"update": "PUT"}
         body = "json"
         list_key = "knowledge"
+        parent = ""
         free_text = ("id",)
 
     description = fields.Str(create=True, update=True)
@@ -45,6 +46,7 @@ class KnowledgeChunks(Resource):
         verbs = ("list",)
         identity = None
         list_key = "chunks"
+        parent = "/Knowledge/{id}"
         free_text = ("id",)
 
     account_sid = fields.Sid("AC")
@@ -64,6 +66,7 @@ class KnowledgeStatus(Resource):
         verbs = ("fetch",)
         identity = None
         mount = "knowledge_status"
+        parent = "/Knowledge/{id}"
         free_text = ("id",)
 
     account_sid = fields.Sid("AC")

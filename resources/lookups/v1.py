@@ -15,6 +15,7 @@ class PhoneNumber(Resource):
         domain = "lookups"
         verbs = ("fetch",)
         identity = "phone_number"
+        parent = ""
         free_text = ("phone_number",)
 
     caller_name = fields.Json()

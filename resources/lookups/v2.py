@@ -17,6 +17,7 @@ class BulkLookup(Resource):
         verbs = ("create",)
         identity = None
         body = "json"
+        parent = ""
 
     phone_numbers = fields.List(fields.Object(), create=True)
 
@@ -29,6 +30,7 @@ class LookupAccountRateLimits(Resource):
         domain = "lookups"
         verbs = ("fetch",)
         identity = None
+        parent = ""
 
     rate_limits = fields.List(fields.Object())
     fields_ = fields.List(fields.Str(), fetch=True, write_only=True)
@@ -44,7 +46,8 @@ class LookupPhoneNumberOverrides(Resource):
         identity = None
         methods = {"update": "PUT"}
         body = "json"
-        mount = "lookupOverrides"
+        mount = "lookup_overrides"
+        parent = ""
         free_text = ("field", "phone_number")
 
     phone_number = fields.Str()
@@ -116,6 +119,7 @@ class LookupRateLimit(Resource):
         identity = "bucket"
         methods = {"update": "PUT"}
         body = "json"
+        parent = ""
         free_text = ("field", "bucket")
 
     field = fields.Str()

@@ -16,6 +16,7 @@ class AvailableAddOn(Resource):
         domain = "marketplace"
         verbs = ("list", "fetch")
         list_key = "available_add_ons"
+        parent = ""
 
     sid = fields.Sid("XB")
     friendly_name = fields.Str()
@@ -34,6 +35,7 @@ class AvailableAddOnExtension(Resource):
         domain = "marketplace"
         verbs = ("list", "fetch")
         list_key = "extensions"
+        parent = "/AvailableAddOns/{sid}"
 
     sid = fields.Sid("XF")
     available_add_on_sid = fields.Sid("XB")
@@ -52,6 +54,7 @@ class BillingUsage(Resource):
         verbs = ("create",)
         identity = None
         body = "json"
+        parent = "/InstalledAddOns/{sid}"
 
     total_submitted = fields.Float(create=True)
     billable_items = fields.List(fields.Object(), create=REQUIRED)
@@ -66,6 +69,7 @@ class InstalledAddOn(Resource):
         domain = "marketplace"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "installed_add_ons"
+        parent = ""
 
     sid = fields.Sid("XE")
     account_sid = fields.Sid("AC")
@@ -89,6 +93,7 @@ class InstalledAddOnExtension(Resource):
         domain = "marketplace"
         verbs = ("list", "fetch", "update")
         list_key = "extensions"
+        parent = "/InstalledAddOns/{sid}"
 
     sid = fields.Sid("XF")
     installed_add_on_sid = fields.Sid("XE")
@@ -108,6 +113,7 @@ class ModuleData(Resource):
         verbs = ("create",)
         identity = None
         mount = "module_data"
+        parent = ""
 
     url = fields.Uri()
     sid = fields.Sid("XB")
@@ -129,6 +135,7 @@ class ModuleDataForListingOwner(Resource):
         verbs = ("fetch",)
         identity = None
         mount = "module_data"
+        parent = ""
 
     listings = fields.List(fields.Object())
 
@@ -141,6 +148,7 @@ class ModuleDataManagement(Resource):
         domain = "marketplace"
         verbs = ("fetch", "update")
         mount = "module_data_management"
+        parent = ""
 
     url = fields.Uri()
     sid = fields.Sid("XB")
@@ -162,6 +170,7 @@ class ReferralConversion(Resource):
         verbs = ("create",)
         identity = None
         body = "json"
+        parent = ""
 
     converted_account_sid = fields.Sid("AC")
     referral_account_sid = fields.Sid("AC", create=True, write_only=True)

@@ -17,6 +17,7 @@ class AlphaSender(Resource):
         domain = "messaging"
         verbs = ("list", "create", "fetch", "delete")
         list_key = "alpha_senders"
+        parent = "/Services/{sid}"
         free_text = ("sid",)
 
     sid = fields.Sid("AI")
@@ -38,6 +39,7 @@ class BrandRegistrationOtp(Resource):
         verbs = ("create",)
         identity = None
         mount = "brand_registration_otps"
+        parent = "/a2p/BrandRegistrations/{sid}"
 
     account_sid = fields.Sid("AC")
     brand_registration_sid = fields.Sid("BN")
@@ -51,6 +53,7 @@ class BrandRegistrations(Resource):
         domain = "messaging"
         verbs = ("list", "create", "fetch", "update")
         list_key = "data"
+        parent = ""
 
     sid = fields.Sid("BN")
     account_sid = fields.Sid("AC")
@@ -89,6 +92,7 @@ class BrandVetting(Resource):
         list_key = "data"
         max_page_size = None
         mount = "brand_vettings"
+        parent = "/a2p/BrandRegistrations/{sid}"
 
     account_sid = fields.Sid("AC")
     brand_sid = fields.Sid("BN")
@@ -110,6 +114,7 @@ class ChannelSender(Resource):
         domain = "messaging"
         verbs = ("list", "create", "fetch", "delete")
         list_key = "senders"
+        parent = "/Services/{sid}"
         free_text = ("sid",)
 
     account_sid = fields.Sid("AC")
@@ -132,6 +137,7 @@ class Deactivation(Resource):
         verbs = ("fetch",)
         identity = None
         answers = {"fetch": "redirect"}
+        parent = ""
 
     redirect_to = fields.Uri()
     date = fields.Date(fetch=True, write_only=True)
@@ -145,6 +151,7 @@ class DestinationAlphaSender(Resource):
         domain = "messaging"
         verbs = ("list", "create", "fetch", "delete")
         list_key = "alpha_senders"
+        parent = "/Services/{sid}"
         free_text = ("sid",)
 
     sid = fields.Sid("AI")
@@ -167,6 +174,7 @@ class DomainCertV4(Resource):
         verbs = ("fetch", "update", "delete")
         identity = None
         mount = "domain_certs"
+        parent = ""
 
     domain_sid = fields.Sid("DN")
     date_updated = fields.ISODateTime()
@@ -188,6 +196,7 @@ class DomainConfig(Resource):
         verbs = ("fetch", "update")
         identity = None
         mount = "domain_config"
+        parent = ""
 
     domain_sid = fields.Sid("DN")
     config_sid = fields.Sid("ZK")
@@ -209,6 +218,7 @@ class DomainConfigMessagingService(Resource):
         verbs = ("fetch",)
         identity = None
         mount = "domain_config_messaging_service"
+        parent = ""
 
     domain_sid = fields.Sid("DN")
     config_sid = fields.Sid("ZK")
@@ -230,6 +240,7 @@ class DomainDnsValidation(Resource):
         verbs = ("fetch",)
         identity = None
         mount = "domain_validate_dns"
+        parent = ""
 
     domain_sid = fields.Sid("DN")
     is_valid = fields.Bool()
@@ -246,6 +257,7 @@ class ExternalCampaign(Resource):
         verbs = ("create",)
         identity = None
         mount = "external_campaign"
+        parent = ""
 
     sid = fields.Sid("QE")
     account_sid = fields.Sid("AC")
@@ -264,6 +276,7 @@ class LinkshorteningMessagingService(Resource):
         verbs = ("create", "delete")
         identity = None
         mount = "linkshortening_messaging_service"
+        parent = ""
 
     domain_sid = fields.Sid("DN")
     messaging_service_sid = fields.Sid("MG")
@@ -279,6 +292,7 @@ class LinkshorteningMessagingServiceDomainAssociation(Resource):
         verbs = ("fetch",)
         identity = None
         mount = "linkshortening_messaging_service_domain_association"
+        parent = ""
 
     domain_sid = fields.Sid("DN")
     messaging_service_sid = fields.Sid("MG")
@@ -293,6 +307,7 @@ class PhoneNumber(Resource):
         domain = "messaging"
         verbs = ("list", "create", "fetch", "delete")
         list_key = "phone_numbers"
+        parent = "/Services/{sid}"
         free_text = ("sid",)
 
     sid = fields.Sid("PN")
@@ -315,6 +330,7 @@ class RequestManagedCert(Resource):
         domain = "messaging"
         verbs = ("update",)
         identity = None
+        parent = ""
 
     domain_sid = fields.Sid("DN")
     date_updated = fields.ISODateTime()
@@ -335,6 +351,7 @@ class ShortCode(Resource):
         domain = "messaging"
         verbs = ("list", "create", "fetch", "delete")
         list_key = "short_codes"
+        parent = "/Services/{sid}"
         free_text = ("sid",)
 
     sid = fields.Sid("SC")
@@ -358,6 +375,7 @@ class TollfreeVerification(Resource):
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "verifications"
         mount = "tollfree_verifications"
+        parent = ""
 
     sid = fields.Sid("HH")
     account_sid = fields.Sid("AC")
@@ -477,6 +495,7 @@ class UsAppToPerson(Resource):
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "compliance"
         mount = "us_app_to_person"
+        parent = "/Services/{sid}"
 
     messaging_service_sid = fields.Sid("MG", write_only=True)
     sid = fields.Sid("QE", write_only=True)
@@ -512,6 +531,7 @@ class UsAppToPersonUsecase(Resource):
         verbs = ("fetch",)
         identity = None
         mount = "us_app_to_person_usecases"
+        parent = "/Services/{sid}"
 
     us_app_to_person_usecases = fields.List(fields.Json())
     messaging_service_sid = fields.Sid("MG", write_only=True)
@@ -526,6 +546,7 @@ class Usecase(Resource):
         domain = "messaging"
         verbs = ("fetch",)
         identity = None
+        parent = ""
 
     usecases = fields.List(fields.Json())
 

@@ -18,6 +18,7 @@ class ChannelsSender(Resource):
         body = "json"
         list_key = "senders"
         mount = "channels_senders"
+        parent = ""
 
     sid = fields.Sid("XE")
     status = fields.Enum(
@@ -53,6 +54,7 @@ class DomainCertV4(Resource):
         verbs = ("fetch",)
         identity = None
         mount = "domain_certs"
+        parent = ""
 
     domain_sid = fields.Sid("DN")
     date_updated = fields.ISODateTime()
@@ -75,6 +77,7 @@ class TypingIndicator(Resource):
         verbs = ("create",)
         identity = None
         mount = "typing_indicator"
+        parent = ""
 
     success = fields.Bool()
     channel = fields.Enum(("whatsapp",), create=REQUIRED, write_only=True, param="channel")

@@ -17,6 +17,7 @@ class V3TypingIndicator(Resource):
         identity = None
         body = "json"
         mount = "typing_indicator"
+        parent = ""
 
     success = fields.Bool()
 

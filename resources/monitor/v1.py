@@ -15,6 +15,7 @@ class Alert(Resource):
         domain = "monitor"
         verbs = ("list", "fetch")
         list_key = "alerts"
+        parent = ""
 
     account_sid = fields.Sid("AC")
     alert_text = fields.Str()
@@ -47,6 +48,7 @@ class Event(Resource):
         domain = "monitor"
         verbs = ("list", "fetch")
         list_key = "events"
+        parent = ""
 
     account_sid = fields.Sid("AC")
     actor_sid = fields.Sid("US", filter=True)

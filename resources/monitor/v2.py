@@ -17,6 +17,7 @@ class Alarm(Resource):
         verbs = ("create", "fetch", "update", "delete")
         methods = {"update": "PUT"}
         body = "json"
+        parent = ""
         free_text = ("sid",)
 
     friendly_name = fields.Str(create=REQUIRED, update=REQUIRED, key="friendlyName")
@@ -52,6 +53,7 @@ class AlarmStatus(Resource):
         methods = {"update": "PUT"}
         body = "json"
         answers = {"update": "none"}
+        parent = ""
         free_text = ("sid",)
 
     sid = fields.Str(write_only=True)
@@ -67,6 +69,7 @@ class Alarms(Resource):
         verbs = ("list",)
         identity = None
         list_key = "alarms"
+        parent = ""
 
     friendly_name = fields.Str(key="friendlyName")
     query_type = fields.Enum(("ERROR_CODE", "LOG_LEVEL", "ALL"), key="queryType")

@@ -16,6 +16,7 @@ class Binding(Resource):
         domain = "notify"
         verbs = ("list", "create", "fetch", "delete")
         list_key = "bindings"
+        parent = "/Services/{sid}"
 
     sid = fields.Sid("BS")
     account_sid = fields.Sid("AC")
@@ -44,6 +45,7 @@ class Credential(Resource):
         domain = "notify"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "credentials"
+        parent = ""
 
     sid = fields.Sid("CR")
     account_sid = fields.Sid("AC")
@@ -67,6 +69,7 @@ class Notification(Resource):
         domain = "notify"
         verbs = ("create",)
         identity = None
+        parent = "/Services/{sid}"
         one_of = {"create": (("identity", "tag"),)}
 
     sid = fields.Sid("NT")
@@ -104,6 +107,7 @@ class Service(Resource):
         domain = "notify"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "services"
+        parent = ""
 
     sid = fields.Sid("IS")
     account_sid = fields.Sid("AC")

@@ -18,6 +18,7 @@ class BulkEligibility(Resource):
         identity = "request_id"
         body = "json"
         mount = "bulk_eligibilities"
+        parent = ""
 
     request_id = fields.Sid("EC")
     url = fields.Uri()
@@ -38,6 +39,7 @@ class Eligibility(Resource):
         identity = None
         body = "json"
         mount = "eligibilities"
+        parent = ""
 
     results = fields.List(fields.Json())
 
@@ -53,6 +55,7 @@ class PortInRequests(Resource):
         list_key = "port_in_requests"
         max_page_size = None
         mount = "porting_all_port_ins"
+        parent = ""
 
     port_in_request_sid = fields.Str(filter=True)
     port_in_request_status = fields.Str(filter=True)
@@ -76,6 +79,7 @@ class PortingPortIn(Resource):
         identity = "port_in_request_sid"
         body = "json"
         mount = "porting_port_ins"
+        parent = ""
 
     port_in_request_sid = fields.Sid("KW")
     url = fields.Uri()
@@ -106,6 +110,7 @@ class PortingPortInPhoneNumber(Resource):
         verbs = ("fetch", "delete")
         identity = "phone_number_sid"
         mount = "porting_port_in_phone_number"
+        parent = ""
 
     port_in_request_sid = fields.Sid("KW")
     phone_number_sid = fields.Sid("PU")
@@ -136,6 +141,7 @@ class PortingPortability(Resource):
         verbs = ("fetch",)
         identity = "phone_number"
         mount = "porting_portabilities"
+        parent = ""
         free_text = ("phone_number",)
 
     phone_number = fields.PhoneNumber()
@@ -161,6 +167,7 @@ class PortingWebhookConfiguration(Resource):
         identity = None
         body = "json"
         mount = "porting_webhook_configurations"
+        parent = ""
 
     url = fields.Uri()
     port_in_target_url = fields.Uri()
@@ -177,6 +184,7 @@ class PortingWebhookConfigurationDelete(Resource):
         verbs = ("delete",)
         identity = "webhook_type"
         mount = "porting_webhook_configurations_delete"
+        parent = ""
         free_text = ("webhook_type",)
 
     webhook_type = fields.Enum(("PORT_IN", "PORT_OUT"), write_only=True)
@@ -190,6 +198,7 @@ class PortingWebhookConfigurationFetch(Resource):
         domain = "numbers"
         verbs = ("fetch",)
         identity = None
+        parent = ""
 
     url = fields.Uri()
     port_in_target_url = fields.Uri()
@@ -208,6 +217,7 @@ class SenderIdRegistration(Resource):
         verbs = ("create",)
         identity = None
         body = "json"
+        parent = ""
 
     id = fields.Sid("BU")
     regulation_id = fields.Sid("RN", create=REQUIRED, key="regulationId")
@@ -233,6 +243,7 @@ class SenderIdRegistrationEmbeddedSession(Resource):
         verbs = ("create",)
         identity = None
         body = "json"
+        parent = ""
 
     id = fields.Sid("BU")
     session_id = fields.Str(key="sessionId")
@@ -252,6 +263,7 @@ class SigningRequestConfiguration(Resource):
         body = "json"
         list_key = "configurations"
         mount = "signing_request_configurations"
+        parent = ""
 
     logo_sid = fields.Sid("RD")
     friendly_name = fields.Str()

@@ -16,6 +16,7 @@ class AuthorizationDocument(Resource):
         domain = "numbers"
         verbs = ("list", "create", "fetch", "delete")
         list_key = "items"
+        parent = ""
 
     sid = fields.Sid("PX")
     address_sid = fields.Sid("AD", create=REQUIRED)
@@ -41,6 +42,7 @@ class BulkHostedNumberOrder(Resource):
         identity = "bulk_hosting_sid"
         body = "json"
         mount = "bulk_hosted_number_orders"
+        parent = ""
 
     bulk_hosting_sid = fields.Sid("BH")
     request_status = fields.Enum(("QUEUED", "IN_PROGRESS", "PROCESSED"))
@@ -62,6 +64,7 @@ class Bundle(Resource):
         domain = "numbers"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "results"
+        parent = "/RegulatoryCompliance"
 
     sid = fields.Sid("BU")
     account_sid = fields.Sid("AC")
@@ -99,6 +102,7 @@ class BundleClone(Resource):
         verbs = ("create",)
         identity = None
         mount = "bundle_clone"
+        parent = ""
 
     bundle_sid = fields.Sid("BU")
     account_sid = fields.Sid("AC")
@@ -127,6 +131,7 @@ class BundleCopy(Resource):
         identity = None
         list_key = "results"
         mount = "bundle_copies"
+        parent = "/RegulatoryCompliance/Bundles/{sid}"
 
     sid = fields.Sid("BU")
     account_sid = fields.Sid("AC")
@@ -152,6 +157,7 @@ class DependentHostedNumberOrder(Resource):
         verbs = ("list",)
         identity = None
         list_key = "items"
+        parent = "/HostedNumber/AuthorizationDocuments/{sid}"
 
     sid = fields.Sid("HR")
     bulk_hosting_request_sid = fields.Sid("BH")
@@ -184,6 +190,7 @@ class EndUser(Resource):
         domain = "numbers"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "results"
+        parent = "/RegulatoryCompliance"
 
     sid = fields.Sid("IT")
     account_sid = fields.Sid("AC")
@@ -203,6 +210,7 @@ class EndUserType(Resource):
         domain = "numbers"
         verbs = ("list", "fetch")
         list_key = "end_user_types"
+        parent = "/RegulatoryCompliance"
         free_text = ("sid",)
 
     sid = fields.Sid("OY")
@@ -220,6 +228,7 @@ class Evaluation(Resource):
         domain = "numbers"
         verbs = ("list", "create", "fetch")
         list_key = "results"
+        parent = "/RegulatoryCompliance/Bundles/{sid}"
 
     sid = fields.Sid("EL")
     account_sid = fields.Sid("AC")
@@ -240,6 +249,7 @@ class HostedNumberOrder(Resource):
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "items"
         mount = "hosted_number_orders"
+        parent = ""
 
     sid = fields.Sid("HR")
     account_sid = fields.Sid("AC", create=True)
@@ -299,6 +309,7 @@ class ItemAssignment(Resource):
         domain = "numbers"
         verbs = ("list", "create", "fetch", "delete")
         list_key = "results"
+        parent = "/RegulatoryCompliance/Bundles/{sid}"
 
     sid = fields.Sid("BV")
     bundle_sid = fields.Sid("BU")
@@ -316,6 +327,7 @@ class Regulation(Resource):
         domain = "numbers"
         verbs = ("list", "fetch")
         list_key = "results"
+        parent = "/RegulatoryCompliance"
 
     sid = fields.Sid("RN")
     friendly_name = fields.Str()
@@ -335,6 +347,7 @@ class ReplaceItems(Resource):
         domain = "numbers"
         verbs = ("create",)
         identity = None
+        parent = "/RegulatoryCompliance/Bundles/{sid}"
 
     sid = fields.Sid("BU")
     account_sid = fields.Sid("AC")
@@ -360,6 +373,7 @@ class ShortCodeApplication(Resource):
         domain = "numbers"
         verbs = ("create", "fetch")
         body = "json"
+        parent = ""
 
     sid = fields.Sid("AP", "WF")
     application_requirements_sid = fields.Str()
@@ -407,6 +421,7 @@ class ShortCodeApplications(Resource):
         identity = None
         list_key = "results"
         max_page_size = 50
+        parent = ""
 
     sid = fields.Sid("AP", filter=True)
     application_requirements_sid = fields.Str()
@@ -453,6 +468,7 @@ class SupportingDocument(Resource):
         domain = "numbers"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "results"
+        parent = "/RegulatoryCompliance"
 
     sid = fields.Sid("RD")
     account_sid = fields.Sid("AC")
@@ -476,6 +492,7 @@ class SupportingDocumentType(Resource):
         domain = "numbers"
         verbs = ("list", "fetch")
         list_key = "supporting_document_types"
+        parent = "/RegulatoryCompliance"
         free_text = ("sid",)
 
     sid = fields.Sid("OY")

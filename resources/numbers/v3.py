@@ -16,6 +16,7 @@ class HostedNumbersHostedNumberOrder(Resource):
         domain = "numbers"
         verbs = ("create",)
         identity = None
+        parent = ""
 
     sid = fields.Sid("HR")
     account_sid = fields.Sid("AC", create=True, key="accountSid", param="accountSid")

@@ -16,6 +16,7 @@ class Oauth2Authorize(Resource):
         verbs = ("fetch",)
         identity = None
         answers = {"fetch": "redirect"}
+        parent = ""
 
     redirect_to = fields.Uri()
     response_type = fields.Str(fetch=True, write_only=True, param="response_type")
@@ -33,6 +34,7 @@ class Oauth2Token(Resource):
         domain = "oauth"
         verbs = ("create",)
         identity = None
+        parent = ""
 
     access_token = fields.Str()
     refresh_token = fields.Str(create=True, param="refresh_token")

@@ -16,6 +16,7 @@ class HostedNumbersAuthorizationDocument(Resource):
         domain = "preview"
         verbs = ("list", "create", "fetch", "update")
         list_key = "items"
+        parent = ""
 
     sid = fields.Sid("PX")
     address_sid = fields.Sid("AD", create=REQUIRED, update=True)
@@ -40,6 +41,7 @@ class HostedNumbersDependentHostedNumberOrder(Resource):
         verbs = ("list",)
         identity = None
         list_key = "items"
+        parent = "/AuthorizationDocuments/{sid}"
 
     sid = fields.Sid("HR")
     account_sid = fields.Sid("AC")
@@ -87,6 +89,7 @@ class HostedNumbersHostedNumberOrder(Resource):
         domain = "preview"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "items"
+        parent = ""
 
     sid = fields.Sid("HR")
     account_sid = fields.Sid("AC", create=True)

@@ -16,6 +16,7 @@ class MarketplaceAvailableAddOn(Resource):
         domain = "preview"
         verbs = ("list", "fetch")
         list_key = "available_add_ons"
+        parent = ""
 
     sid = fields.Sid("XB")
     friendly_name = fields.Str()
@@ -34,6 +35,7 @@ class MarketplaceAvailableAddOnExtension(Resource):
         domain = "preview"
         verbs = ("list", "fetch")
         list_key = "extensions"
+        parent = "/AvailableAddOns/{sid}"
 
     sid = fields.Sid("XF")
     available_add_on_sid = fields.Sid("XB")
@@ -51,6 +53,7 @@ class MarketplaceInstalledAddOn(Resource):
         domain = "preview"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "installed_add_ons"
+        parent = ""
 
     sid = fields.Sid("XE")
     account_sid = fields.Sid("AC")
@@ -74,6 +77,7 @@ class MarketplaceInstalledAddOnExtension(Resource):
         domain = "preview"
         verbs = ("list", "fetch", "update")
         list_key = "extensions"
+        parent = "/InstalledAddOns/{sid}"
 
     sid = fields.Sid("XF")
     installed_add_on_sid = fields.Sid("XE")

@@ -16,6 +16,7 @@ class WirelessCommand(Resource):
         domain = "preview"
         verbs = ("list", "create", "fetch")
         list_key = "commands"
+        parent = ""
 
     sid = fields.Sid("DC")
     account_sid = fields.Sid("AC")
@@ -43,6 +44,7 @@ class WirelessRatePlan(Resource):
         domain = "preview"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "rate_plans"
+        parent = ""
         free_text = ("sid",)
 
     sid = fields.Sid("WP")
@@ -70,6 +72,7 @@ class WirelessSim(Resource):
         domain = "preview"
         verbs = ("list", "fetch", "update")
         list_key = "sims"
+        parent = ""
         free_text = ("sid",)
 
     sid = fields.Sid("DE")
@@ -108,6 +111,7 @@ class WirelessUsage(Resource):
         domain = "preview"
         verbs = ("fetch",)
         identity = None
+        parent = "/Sims/{sid}"
         free_text = ("sim_sid",)
 
     sim_sid = fields.Sid("DE")

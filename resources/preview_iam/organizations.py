@@ -16,6 +16,7 @@ class OrganizationAccount(Resource):
         domain = "preview-iam"
         verbs = ("fetch",)
         identity = "account_sid"
+        parent = ""
 
     account_sid = fields.Sid("AC")
     friendly_name = fields.Str()
@@ -35,6 +36,7 @@ class OrganizationAccounts(Resource):
         identity = None
         list_key = "content"
         max_page_size = 100
+        parent = ""
 
     account_sid = fields.Sid("AC")
     friendly_name = fields.Str()
@@ -55,6 +57,7 @@ class OrganizationUser(Resource):
         methods = {"update": "PUT"}
         actions = {"patch": "PATCH"}
         body = "json"
+        parent = ""
 
     id = fields.Str(create=True, update=True)
     external_id = fields.Str(create=True, update=True, key="externalId")
@@ -83,6 +86,7 @@ class OrganizationUsers(Resource):
         identity = None
         list_key = "Resources"
         max_page_size = None
+        parent = ""
 
     id = fields.Str()
     external_id = fields.Str(key="externalId")
@@ -108,6 +112,7 @@ class RoleAssignment(Resource):
         verbs = ("create", "delete")
         identity = "role_assignment_sid"
         body = "json"
+        parent = ""
 
     sid = fields.Sid("IY")
     role_sid = fields.Sid("IX", create=REQUIRED)
@@ -127,6 +132,7 @@ class RoleAssignments(Resource):
         identity = None
         list_key = "content"
         max_page_size = 100
+        parent = ""
 
     sid = fields.Sid("IY")
     role_sid = fields.Sid("IX")

@@ -17,6 +17,7 @@ class Authorize(Resource):
         verbs = ("fetch",)
         identity = None
         answers = {"fetch": "redirect"}
+        parent = ""
 
     redirect_to = fields.Uri()
     response_type = fields.Str(fetch=True, write_only=True, param="response_type")
@@ -34,6 +35,7 @@ class Token(Resource):
         domain = "preview-iam"
         verbs = ("create",)
         identity = None
+        parent = ""
 
     access_token = fields.Str()
     refresh_token = fields.Str(create=True, param="refresh_token")

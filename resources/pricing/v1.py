@@ -16,6 +16,7 @@ class MessagingCountry(Resource):
         verbs = ("list", "fetch")
         identity = "iso_country"
         list_key = "countries"
+        parent = "/Messaging"
         free_text = ("iso_country",)
 
     country = fields.Str()
@@ -35,6 +36,7 @@ class PhoneNumberCountry(Resource):
         verbs = ("list", "fetch")
         identity = "iso_country"
         list_key = "countries"
+        parent = "/PhoneNumbers"
         free_text = ("iso_country",)
 
     country = fields.Str()
@@ -53,6 +55,7 @@ class VoiceCountry(Resource):
         verbs = ("list", "fetch")
         identity = "iso_country"
         list_key = "countries"
+        parent = "/Voice"
         free_text = ("iso_country",)
 
     country = fields.Str()
@@ -71,6 +74,7 @@ class VoiceNumber(Resource):
         domain = "pricing"
         verbs = ("fetch",)
         identity = "number"
+        parent = "/Voice"
         free_text = ("number",)
 
     number = fields.PhoneNumber()

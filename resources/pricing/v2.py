@@ -16,6 +16,7 @@ class TrunkingCountry(Resource):
         verbs = ("list", "fetch")
         identity = "iso_country"
         list_key = "countries"
+        parent = ""
         free_text = ("iso_country",)
 
     country = fields.Str()
@@ -34,6 +35,7 @@ class TrunkingNumber(Resource):
         domain = "pricing"
         verbs = ("fetch",)
         identity = "destination_number"
+        parent = ""
         free_text = ("destination_number",)
 
     destination_number = fields.PhoneNumber()
@@ -55,6 +57,7 @@ class VoiceCountry(Resource):
         verbs = ("list", "fetch")
         identity = "iso_country"
         list_key = "countries"
+        parent = "/Voice"
         free_text = ("iso_country",)
 
     country = fields.Str()
@@ -73,6 +76,7 @@ class VoiceNumber(Resource):
         domain = "pricing"
         verbs = ("fetch",)
         identity = "destination_number"
+        parent = "/Voice"
         free_text = ("destination_number",)
 
     destination_number = fields.PhoneNumber()

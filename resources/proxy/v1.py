@@ -16,6 +16,7 @@ class Interaction(Resource):
         domain = "proxy"
         verbs = ("list", "fetch", "delete")
         list_key = "interactions"
+        parent = "/Services/{service_sid}/Sessions/{sid}"
 
     sid = fields.Sid("KI")
     session_sid = fields.Sid("KC")
@@ -96,6 +97,7 @@ class MessageInteraction(Resource):
         domain = "proxy"
         verbs = ("list", "create", "fetch")
         list_key = "interactions"
+        parent = "/Services/{service_sid}/Sessions/{session_sid}/Participants/{sid}"
         one_of = {"create": (("body", "media_url"),)}
 
     sid = fields.Sid("KI")
@@ -178,6 +180,7 @@ class Participant(Resource):
         domain = "proxy"
         verbs = ("list", "create", "fetch", "delete")
         list_key = "participants"
+        parent = "/Services/{service_sid}/Sessions/{sid}"
 
     sid = fields.Sid("KP")
     session_sid = fields.Sid("KC")
@@ -202,6 +205,7 @@ class PhoneNumber(Resource):
         domain = "proxy"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "phone_numbers"
+        parent = "/Services/{sid}"
 
     sid = fields.Sid("PN", create=True)
     account_sid = fields.Sid("AC")
@@ -225,6 +229,7 @@ class Service(Resource):
         domain = "proxy"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "services"
+        parent = ""
         free_text = ("sid",)
 
     sid = fields.Sid("KS")
@@ -251,6 +256,7 @@ class Session(Resource):
         domain = "proxy"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "sessions"
+        parent = "/Services/{sid}"
         free_text = ("sid",)
 
     sid = fields.Sid("KC")

@@ -15,6 +15,7 @@ class PhoneNumber(Resource):
         domain = "routes"
         verbs = ("fetch", "update")
         identity = "phone_number"
+        parent = ""
         free_text = ("phone_number",)
 
     phone_number = fields.Str()
@@ -35,6 +36,7 @@ class SipDomain(Resource):
         domain = "routes"
         verbs = ("fetch", "update")
         identity = "sip_domain"
+        parent = ""
         free_text = ("sip_domain",)
 
     sip_domain = fields.Str()
@@ -55,6 +57,7 @@ class Trunks(Resource):
         domain = "routes"
         verbs = ("fetch", "update")
         identity = "sip_trunk_domain"
+        parent = ""
         free_text = ("sip_trunk_domain",)
 
     sip_trunk_domain = fields.Str()

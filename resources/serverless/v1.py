@@ -16,6 +16,7 @@ class Asset(Resource):
         domain = "serverless"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "assets"
+        parent = "/Services/{sid}"
         free_text = ("service_sid",)
 
     sid = fields.Sid("ZH")
@@ -37,6 +38,7 @@ class AssetVersion(Resource):
         verbs = ("list", "fetch")
         list_key = "asset_versions"
         mount = "asset_versions"
+        parent = "/Services/{service_sid}/Assets/{sid}"
         free_text = ("service_sid",)
 
     sid = fields.Sid("ZN")
@@ -57,6 +59,7 @@ class Build(Resource):
         domain = "serverless"
         verbs = ("list", "create", "fetch", "delete")
         list_key = "builds"
+        parent = "/Services/{sid}"
         free_text = ("service_sid",)
 
     sid = fields.Sid("ZB")
@@ -86,6 +89,7 @@ class BuildStatus(Resource):
         verbs = ("fetch",)
         identity = None
         mount = "build_status"
+        parent = "/Services/{service_sid}/Builds/{sid}"
         free_text = ("service_sid",)
 
     sid = fields.Sid("ZB")
@@ -103,6 +107,7 @@ class Deployment(Resource):
         domain = "serverless"
         verbs = ("list", "create", "fetch")
         list_key = "deployments"
+        parent = "/Services/{service_sid}/Environments/{sid}"
         free_text = ("service_sid",)
 
     sid = fields.Sid("ZD")
@@ -124,6 +129,7 @@ class Environment(Resource):
         domain = "serverless"
         verbs = ("list", "create", "fetch", "delete")
         list_key = "environments"
+        parent = "/Services/{sid}"
         free_text = ("service_sid",)
 
     sid = fields.Sid("ZE")
@@ -147,6 +153,7 @@ class Function(Resource):
         domain = "serverless"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "functions"
+        parent = "/Services/{sid}"
         free_text = ("service_sid",)
 
     sid = fields.Sid("ZH")
@@ -168,6 +175,7 @@ class FunctionVersion(Resource):
         verbs = ("list", "fetch")
         list_key = "function_versions"
         mount = "function_versions"
+        parent = "/Services/{service_sid}/Functions/{sid}"
         free_text = ("service_sid",)
 
     sid = fields.Sid("ZN")
@@ -190,6 +198,7 @@ class FunctionVersionContent(Resource):
         verbs = ("fetch",)
         identity = None
         mount = "function_version_content"
+        parent = "/Services/{service_sid}/Functions/{function_sid}/Versions/{sid}"
         free_text = ("service_sid",)
 
     sid = fields.Sid("ZN")
@@ -208,6 +217,7 @@ class Log(Resource):
         domain = "serverless"
         verbs = ("list", "fetch")
         list_key = "logs"
+        parent = "/Services/{service_sid}/Environments/{sid}"
         free_text = ("service_sid",)
 
     sid = fields.Sid("NO")
@@ -234,6 +244,7 @@ class Service(Resource):
         domain = "serverless"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "services"
+        parent = ""
         free_text = ("sid",)
 
     sid = fields.Sid("ZS")
@@ -257,6 +268,7 @@ class Variable(Resource):
         domain = "serverless"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "variables"
+        parent = "/Services/{service_sid}/Environments/{sid}"
         free_text = ("service_sid",)
 
     sid = fields.Sid("ZV")

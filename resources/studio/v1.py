@@ -16,6 +16,7 @@ class Engagement(Resource):
         domain = "studio"
         verbs = ("list", "create", "fetch", "delete")
         list_key = "engagements"
+        parent = "/Flows/{sid}"
 
     sid = fields.Sid("FN")
     account_sid = fields.Sid("AC")
@@ -42,6 +43,7 @@ class EngagementContext(Resource):
         verbs = ("fetch",)
         identity = None
         mount = "engagement_context"
+        parent = "/Flows/{flow_sid}/Engagements/{sid}"
 
     account_sid = fields.Sid("AC")
     context = fields.Json()
@@ -58,6 +60,7 @@ class Execution(Resource):
         domain = "studio"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "executions"
+        parent = "/Flows/{sid}"
 
     sid = fields.Sid("FN")
     account_sid = fields.Sid("AC")
@@ -86,6 +89,7 @@ class ExecutionContext(Resource):
         verbs = ("fetch",)
         identity = None
         mount = "execution_context"
+        parent = "/Flows/{flow_sid}/Executions/{sid}"
 
     account_sid = fields.Sid("AC")
     context = fields.Json()
@@ -102,6 +106,7 @@ class ExecutionStep(Resource):
         domain = "studio"
         verbs = ("list", "fetch")
         list_key = "steps"
+        parent = "/Flows/{flow_sid}/Executions/{sid}"
 
     sid = fields.Sid("FT")
     account_sid = fields.Sid("AC")
@@ -128,6 +133,7 @@ class ExecutionStepContext(Resource):
         verbs = ("fetch",)
         identity = None
         mount = "step_context"
+        parent = "/Flows/{flow_sid}/Executions/{execution_sid}/Steps/{sid}"
 
     account_sid = fields.Sid("AC")
     context = fields.Json()
@@ -145,6 +151,7 @@ class Flow(Resource):
         domain = "studio"
         verbs = ("list", "fetch", "delete")
         list_key = "flows"
+        parent = ""
 
     sid = fields.Sid("FW")
     account_sid = fields.Sid("AC")
@@ -165,6 +172,7 @@ class Step(Resource):
         domain = "studio"
         verbs = ("list", "fetch")
         list_key = "steps"
+        parent = "/Flows/{flow_sid}/Engagements/{sid}"
 
     sid = fields.Sid("FT")
     account_sid = fields.Sid("AC")
@@ -191,6 +199,7 @@ class StepContext(Resource):
         verbs = ("fetch",)
         identity = None
         mount = "step_context"
+        parent = "/Flows/{flow_sid}/Engagements/{engagement_sid}/Steps/{sid}"
 
     account_sid = fields.Sid("AC")
     context = fields.Json()

@@ -16,6 +16,7 @@ class Execution(Resource):
         domain = "studio"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "executions"
+        parent = "/Flows/{sid}"
 
     sid = fields.Sid("FN")
     account_sid = fields.Sid("AC")
@@ -52,6 +53,7 @@ class ExecutionContext(Resource):
         verbs = ("fetch",)
         identity = None
         mount = "execution_context"
+        parent = "/Flows/{flow_sid}/Executions/{sid}"
 
     account_sid = fields.Sid("AC")
     context = fields.Json()
@@ -68,6 +70,7 @@ class ExecutionStep(Resource):
         domain = "studio"
         verbs = ("list", "fetch")
         list_key = "steps"
+        parent = "/Flows/{flow_sid}/Executions/{sid}"
 
     sid = fields.Sid("FT")
     account_sid = fields.Sid("AC")
@@ -94,6 +97,7 @@ class ExecutionStepContext(Resource):
         verbs = ("fetch",)
         identity = None
         mount = "step_context"
+        parent = "/Flows/{flow_sid}/Executions/{execution_sid}/Steps/{sid}"
 
     account_sid = fields.Sid("AC")
     context = fields.Json()
@@ -111,6 +115,7 @@ class Flow(Resource):
         domain = "studio"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "flows"
+        parent = ""
 
     sid = fields.Sid("FW")
     account_sid = fields.Sid("AC")
@@ -139,6 +144,7 @@ class FlowRevision(Resource):
         verbs = ("list", "fetch")
         identity = "revision"
         list_key = "revisions"
+        parent = "/Flows/{sid}"
         free_text = ("revision",)
 
     sid = fields.Sid("FW")
@@ -165,6 +171,7 @@ class FlowValidate(Resource):
         verbs = ("update",)
         identity = None
         mount = "flow_validate"
+        parent = ""
 
     valid = fields.Bool()
     friendly_name = fields.Str(update=REQUIRED, write_only=True)
@@ -181,6 +188,7 @@ class TestUser(Resource):
         domain = "studio"
         verbs = ("fetch", "update")
         identity = None
+        parent = "/Flows/{sid}"
 
     sid = fields.Sid("FW")
     test_users = fields.List(fields.Str(), update=REQUIRED)

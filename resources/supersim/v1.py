@@ -17,6 +17,7 @@ class BillingPeriod(Resource):
         verbs = ("list",)
         identity = None
         list_key = "billing_periods"
+        parent = "/Sims/{sid}"
         free_text = ("sim_sid",)
 
     sid = fields.Sid("HB")
@@ -38,6 +39,7 @@ class EsimProfile(Resource):
         verbs = ("list", "create", "fetch")
         list_key = "esim_profiles"
         mount = "esim_profiles"
+        parent = ""
         free_text = ("sid",)
 
     sid = fields.Sid("HP")
@@ -67,6 +69,7 @@ class Fleet(Resource):
         domain = "supersim"
         verbs = ("list", "create", "fetch", "update")
         list_key = "fleets"
+        parent = ""
         free_text = ("sid",)
 
     account_sid = fields.Sid("AC")
@@ -95,6 +98,7 @@ class IpCommand(Resource):
         domain = "supersim"
         verbs = ("list", "create", "fetch")
         list_key = "ip_commands"
+        parent = ""
 
     sid = fields.Sid("HG")
     account_sid = fields.Sid("AC")
@@ -122,6 +126,7 @@ class Network(Resource):
         domain = "supersim"
         verbs = ("list", "fetch")
         list_key = "networks"
+        parent = ""
 
     sid = fields.Sid("HW")
     friendly_name = fields.Str()
@@ -140,6 +145,7 @@ class NetworkAccessProfile(Resource):
         domain = "supersim"
         verbs = ("list", "create", "fetch", "update")
         list_key = "network_access_profiles"
+        parent = ""
         free_text = ("sid",)
 
     sid = fields.Sid("HA")
@@ -160,6 +166,7 @@ class NetworkAccessProfileNetwork(Resource):
         domain = "supersim"
         verbs = ("list", "create", "fetch", "delete")
         list_key = "networks"
+        parent = "/NetworkAccessProfiles/{sid}"
         free_text = ("network_access_profile_sid",)
 
     sid = fields.Sid("HW")
@@ -180,6 +187,7 @@ class SettingsUpdate(Resource):
         verbs = ("list",)
         identity = None
         list_key = "settings_updates"
+        parent = ""
 
     sid = fields.Sid("OB")
     iccid = fields.Str()
@@ -200,6 +208,7 @@ class Sim(Resource):
         domain = "supersim"
         verbs = ("list", "create", "fetch", "update")
         list_key = "sims"
+        parent = ""
         free_text = ("sid",)
 
     sid = fields.Sid("HS")
@@ -233,6 +242,7 @@ class SimIpAddress(Resource):
         identity = None
         list_key = "ip_addresses"
         mount = "sim_ip_addresses"
+        parent = "/Sims/{sid}"
         free_text = ("sim_sid",)
 
     ip_address = fields.Str()
@@ -248,6 +258,7 @@ class SmsCommand(Resource):
         domain = "supersim"
         verbs = ("list", "create", "fetch")
         list_key = "sms_commands"
+        parent = ""
 
     sid = fields.Sid("HC")
     account_sid = fields.Sid("AC")
@@ -272,6 +283,7 @@ class UsageRecord(Resource):
         verbs = ("list",)
         identity = None
         list_key = "usage_records"
+        parent = ""
 
     account_sid = fields.Sid("AC")
     sim_sid = fields.Sid("HS")

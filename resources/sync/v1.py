@@ -17,6 +17,7 @@ class Document(Resource):
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "documents"
         max_page_size = 100
+        parent = "/Services/{sid}"
         free_text = ("service_sid", "sid")
 
     sid = fields.Sid("ET")
@@ -46,6 +47,7 @@ class DocumentPermission(Resource):
         list_key = "permissions"
         max_page_size = 100
         mount = "document_permissions"
+        parent = "/Services/{service_sid}/Documents/{sid}"
         free_text = ("service_sid", "document_sid", "identity")
 
     account_sid = fields.Sid("AC")
@@ -67,6 +69,7 @@ class Service(Resource):
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "services"
         max_page_size = 100
+        parent = ""
         free_text = ("sid",)
 
     sid = fields.Sid("IS")
@@ -94,6 +97,7 @@ class StreamMessage(Resource):
         verbs = ("create",)
         identity = None
         mount = "stream_messages"
+        parent = "/Services/{service_sid}/Streams/{sid}"
         free_text = ("service_sid", "stream_sid")
 
     sid = fields.Sid("TZ")
@@ -112,6 +116,7 @@ class SyncList(Resource):
         list_key = "lists"
         max_page_size = 100
         mount = "sync_lists"
+        parent = "/Services/{sid}"
         free_text = ("service_sid", "sid")
 
     sid = fields.Sid("ES")
@@ -140,6 +145,7 @@ class SyncListItem(Resource):
         list_key = "items"
         max_page_size = 100
         mount = "sync_list_items"
+        parent = "/Services/{service_sid}/Lists/{sid}"
         free_text = ("service_sid", "list_sid", "index")
 
     index = fields.Int()
@@ -173,6 +179,7 @@ class SyncListPermission(Resource):
         list_key = "permissions"
         max_page_size = 100
         mount = "sync_list_permissions"
+        parent = "/Services/{service_sid}/Lists/{sid}"
         free_text = ("service_sid", "list_sid", "identity")
 
     account_sid = fields.Sid("AC")
@@ -195,6 +202,7 @@ class SyncMap(Resource):
         list_key = "maps"
         max_page_size = 100
         mount = "sync_maps"
+        parent = "/Services/{sid}"
         free_text = ("service_sid", "sid")
 
     sid = fields.Sid("MP")
@@ -223,6 +231,7 @@ class SyncMapItem(Resource):
         list_key = "items"
         max_page_size = 100
         mount = "sync_map_items"
+        parent = "/Services/{service_sid}/Maps/{sid}"
         free_text = ("service_sid", "map_sid", "key")
 
     key = fields.Str(create=REQUIRED)
@@ -256,6 +265,7 @@ class SyncMapPermission(Resource):
         list_key = "permissions"
         max_page_size = 100
         mount = "sync_map_permissions"
+        parent = "/Services/{service_sid}/Maps/{sid}"
         free_text = ("service_sid", "map_sid", "identity")
 
     account_sid = fields.Sid("AC")
@@ -278,6 +288,7 @@ class SyncStream(Resource):
         list_key = "streams"
         max_page_size = 100
         mount = "sync_streams"
+        parent = "/Services/{sid}"
         free_text = ("service_sid", "sid")
 
     sid = fields.Sid("TO")

@@ -16,6 +16,7 @@ class Activity(Resource):
         domain = "taskrouter"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "activities"
+        parent = "/Workspaces/{sid}"
 
     account_sid = fields.Sid("AC")
     available = fields.Bool(create=True, filter=True, request={"list": fields.Str()})
@@ -36,6 +37,7 @@ class Event(Resource):
         domain = "taskrouter"
         verbs = ("list", "fetch")
         list_key = "events"
+        parent = "/Workspaces/{sid}"
 
     account_sid = fields.Sid("AC")
     actor_sid = fields.Str()
@@ -73,6 +75,7 @@ class Task(Resource):
         domain = "taskrouter"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "tasks"
+        parent = "/Workspaces/{sid}"
 
     account_sid = fields.Sid("AC")
     age = fields.Int()
@@ -120,6 +123,7 @@ class TaskChannel(Resource):
         domain = "taskrouter"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "channels"
+        parent = "/Workspaces/{sid}"
         free_text = ("sid",)
 
     account_sid = fields.Sid("AC")
@@ -142,6 +146,7 @@ class TaskQueue(Resource):
         domain = "taskrouter"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "task_queues"
+        parent = "/Workspaces/{sid}"
 
     account_sid = fields.Sid("AC")
     assignment_activity_sid = fields.Sid("WA", create=True, update=True)
@@ -173,6 +178,7 @@ class TaskQueueBulkRealTimeStatistics(Resource):
         identity = None
         body = "json"
         mount = "bulk_real_time_statistics"
+        parent = "/Workspaces/{workspace_sid}/TaskQueues"
 
     account_sid = fields.Sid("AC")
     workspace_sid = fields.Sid("WS")
@@ -189,6 +195,7 @@ class TaskQueueCumulativeStatistics(Resource):
         domain = "taskrouter"
         verbs = ("fetch",)
         identity = None
+        parent = "/Workspaces/{workspace_sid}/TaskQueues/{sid}"
 
     account_sid = fields.Sid("AC")
     avg_task_acceptance_time = fields.Int()
@@ -226,6 +233,7 @@ class TaskQueueRealTimeStatistics(Resource):
         domain = "taskrouter"
         verbs = ("fetch",)
         identity = None
+        parent = "/Workspaces/{workspace_sid}/TaskQueues/{sid}"
 
     account_sid = fields.Sid("AC")
     activity_statistics = fields.List(fields.Json())
@@ -252,6 +260,7 @@ class TaskQueueStatistics(Resource):
         domain = "taskrouter"
         verbs = ("fetch",)
         identity = None
+        parent = "/Workspaces/{workspace_sid}/TaskQueues/{sid}"
 
     account_sid = fields.Sid("AC")
     cumulative = fields.Json()
@@ -275,6 +284,7 @@ class TaskQueuesStatistics(Resource):
         verbs = ("list",)
         identity = None
         list_key = "task_queues_statistics"
+        parent = "/Workspaces/{workspace_sid}/TaskQueues"
 
     account_sid = fields.Sid("AC")
     cumulative = fields.Json()
@@ -297,6 +307,7 @@ class TaskReservation(Resource):
         domain = "taskrouter"
         verbs = ("list", "fetch", "update")
         list_key = "reservations"
+        parent = "/Workspaces/{workspace_sid}/Tasks/{sid}"
 
     account_sid = fields.Sid("AC")
     date_created = fields.ISODateTime()
@@ -381,6 +392,7 @@ class Worker(Resource):
         domain = "taskrouter"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "workers"
+        parent = "/Workspaces/{sid}"
 
     account_sid = fields.Sid("AC")
     activity_name = fields.Str(filter=True)
@@ -412,6 +424,7 @@ class WorkerChannel(Resource):
         verbs = ("list", "fetch", "update")
         list_key = "channels"
         mount = "worker_channels"
+        parent = "/Workspaces/{workspace_sid}/Workers/{sid}"
         free_text = ("sid",)
 
     account_sid = fields.Sid("AC")
@@ -438,6 +451,7 @@ class WorkerInstanceStatistics(Resource):
         domain = "taskrouter"
         verbs = ("fetch",)
         identity = None
+        parent = "/Workspaces/{workspace_sid}/Workers/{sid}"
 
     account_sid = fields.Sid("AC")
     cumulative = fields.Json()
@@ -458,6 +472,7 @@ class WorkerReservation(Resource):
         domain = "taskrouter"
         verbs = ("list", "fetch", "update")
         list_key = "reservations"
+        parent = "/Workspaces/{workspace_sid}/Workers/{sid}"
 
     account_sid = fields.Sid("AC")
     date_created = fields.ISODateTime()
@@ -540,6 +555,7 @@ class WorkerStatistics(Resource):
         domain = "taskrouter"
         verbs = ("fetch",)
         identity = None
+        parent = "/Workspaces/{workspace_sid}/Workers"
 
     realtime = fields.Json()
     cumulative = fields.Json()
@@ -563,6 +579,7 @@ class WorkersCumulativeStatistics(Resource):
         domain = "taskrouter"
         verbs = ("fetch",)
         identity = None
+        parent = "/Workspaces/{workspace_sid}/Workers"
 
     account_sid = fields.Sid("AC")
     start_time = fields.ISODateTime()
@@ -590,6 +607,7 @@ class WorkersRealTimeStatistics(Resource):
         domain = "taskrouter"
         verbs = ("fetch",)
         identity = None
+        parent = "/Workspaces/{workspace_sid}/Workers"
 
     account_sid = fields.Sid("AC")
     activity_statistics = fields.List(fields.Json())
@@ -607,6 +625,7 @@ class Workflow(Resource):
         domain = "taskrouter"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "workflows"
+        parent = "/Workspaces/{sid}"
 
     account_sid = fields.Sid("AC")
     assignment_callback_url = fields.Uri(create=True, update=True)
@@ -632,6 +651,7 @@ class WorkflowCumulativeStatistics(Resource):
         domain = "taskrouter"
         verbs = ("fetch",)
         identity = None
+        parent = "/Workspaces/{workspace_sid}/Workflows/{sid}"
 
     account_sid = fields.Sid("AC")
     avg_task_acceptance_time = fields.Int()
@@ -669,6 +689,7 @@ class WorkflowRealTimeStatistics(Resource):
         domain = "taskrouter"
         verbs = ("fetch",)
         identity = None
+        parent = "/Workspaces/{workspace_sid}/Workflows/{sid}"
 
     account_sid = fields.Sid("AC")
     longest_task_waiting_age = fields.Int()
@@ -690,6 +711,7 @@ class WorkflowStatistics(Resource):
         domain = "taskrouter"
         verbs = ("fetch",)
         identity = None
+        parent = "/Workspaces/{workspace_sid}/Workflows/{sid}"
 
     account_sid = fields.Sid("AC")
     cumulative = fields.Json()
@@ -712,6 +734,7 @@ class Workspace(Resource):
         domain = "taskrouter"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "workspaces"
+        parent = ""
 
     account_sid = fields.Sid("AC")
     date_created = fields.ISODateTime()
@@ -739,6 +762,7 @@ class WorkspaceCumulativeStatistics(Resource):
         domain = "taskrouter"
         verbs = ("fetch",)
         identity = None
+        parent = "/Workspaces/{sid}"
 
     account_sid = fields.Sid("AC")
     avg_task_acceptance_time = fields.Int()
@@ -775,6 +799,7 @@ class WorkspaceRealTimeStatistics(Resource):
         domain = "taskrouter"
         verbs = ("fetch",)
         identity = None
+        parent = "/Workspaces/{sid}"
 
     account_sid = fields.Sid("AC")
     activity_statistics = fields.List(fields.Json())
@@ -797,6 +822,7 @@ class WorkspaceStatistics(Resource):
         domain = "taskrouter"
         verbs = ("fetch",)
         identity = None
+        parent = "/Workspaces/{sid}"
 
     realtime = fields.Json()
     cumulative = fields.Json()

@@ -17,6 +17,7 @@ class CredentialList(Resource):
         verbs = ("list", "create", "fetch", "delete")
         list_key = "credential_lists"
         mount = "credentials_lists"
+        parent = "/Trunks/{sid}"
 
     account_sid = fields.Sid("AC")
     sid = fields.Sid("CL")
@@ -36,6 +37,7 @@ class IpAccessControlList(Resource):
         domain = "trunking"
         verbs = ("list", "create", "fetch", "delete")
         list_key = "ip_access_control_lists"
+        parent = "/Trunks/{sid}"
 
     account_sid = fields.Sid("AC")
     sid = fields.Sid("AL")
@@ -55,6 +57,7 @@ class OriginationUrl(Resource):
         domain = "trunking"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "origination_urls"
+        parent = "/Trunks/{sid}"
 
     account_sid = fields.Sid("AC")
     sid = fields.Sid("OU")
@@ -77,6 +80,7 @@ class PhoneNumber(Resource):
         domain = "trunking"
         verbs = ("list", "create", "fetch", "delete")
         list_key = "phone_numbers"
+        parent = "/Trunks/{sid}"
 
     account_sid = fields.Sid("AC")
     address_requirements = fields.Enum(("none", "any", "local", "foreign"))
@@ -116,6 +120,7 @@ class Recording(Resource):
         verbs = ("fetch", "update")
         identity = None
         mount = "recordings"
+        parent = "/Trunks/{sid}"
 
     mode = fields.Enum(
         (
@@ -139,6 +144,7 @@ class Trunk(Resource):
         domain = "trunking"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "trunks"
+        parent = ""
 
     account_sid = fields.Sid("AC")
     domain_name = fields.Str(create=True, update=True)

@@ -18,6 +18,7 @@ class ComplianceInquiry(Resource):
         verbs = ("create", "update")
         identity = None
         mount = "compliance_inquiries"
+        parent = ""
         free_text = ("customer_id",)
 
     inquiry_id = fields.Str()
@@ -39,6 +40,7 @@ class ComplianceRegistration(Resource):
         verbs = ("create", "update")
         identity = None
         mount = "compliance_registration_inquiries"
+        parent = ""
         free_text = ("registration_id",)
 
     inquiry_id = fields.Str()
@@ -99,6 +101,7 @@ class ComplianceTollfreeInquiry(Resource):
         verbs = ("create",)
         identity = None
         mount = "compliance_tollfree_inquiries"
+        parent = ""
 
     inquiry_id = fields.Str()
     inquiry_session_token = fields.Str()
@@ -156,6 +159,7 @@ class CustomerProfile(Resource):
         domain = "trusthub"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "results"
+        parent = ""
 
     sid = fields.Sid("BU")
     account_sid = fields.Sid("AC")
@@ -183,6 +187,7 @@ class CustomerProfileChannelEndpointAssignment(Resource):
         verbs = ("list", "create", "fetch", "delete")
         list_key = "results"
         mount = "customer_profiles_channel_endpoint_assignment"
+        parent = "/CustomerProfiles/{sid}"
 
     sid = fields.Sid("RA")
     customer_profile_sid = fields.Sid("BU")
@@ -203,6 +208,7 @@ class CustomerProfileEntityAssignment(Resource):
         verbs = ("list", "create", "fetch", "delete")
         list_key = "results"
         mount = "customer_profiles_entity_assignments"
+        parent = "/CustomerProfiles/{sid}"
 
     sid = fields.Sid("BV")
     customer_profile_sid = fields.Sid("BU")
@@ -222,6 +228,7 @@ class CustomerProfileEvaluation(Resource):
         verbs = ("list", "create", "fetch")
         list_key = "results"
         mount = "customer_profiles_evaluations"
+        parent = "/CustomerProfiles/{sid}"
 
     sid = fields.Sid("EL")
     account_sid = fields.Sid("AC")
@@ -241,6 +248,7 @@ class EndUser(Resource):
         domain = "trusthub"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "results"
+        parent = ""
 
     sid = fields.Sid("IT")
     account_sid = fields.Sid("AC")
@@ -260,6 +268,7 @@ class EndUserType(Resource):
         domain = "trusthub"
         verbs = ("list", "fetch")
         list_key = "end_user_types"
+        parent = ""
         free_text = ("sid",)
 
     sid = fields.Sid("OY")
@@ -277,6 +286,7 @@ class Policies(Resource):
         domain = "trusthub"
         verbs = ("list", "fetch")
         list_key = "results"
+        parent = ""
 
     sid = fields.Sid("RN")
     friendly_name = fields.Str()
@@ -292,6 +302,7 @@ class SupportingDocument(Resource):
         domain = "trusthub"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "results"
+        parent = ""
 
     sid = fields.Sid("RD")
     account_sid = fields.Sid("AC")
@@ -313,6 +324,7 @@ class SupportingDocumentType(Resource):
         domain = "trusthub"
         verbs = ("list", "fetch")
         list_key = "supporting_document_types"
+        parent = ""
         free_text = ("sid",)
 
     sid = fields.Sid("OY")
@@ -330,6 +342,7 @@ class TrustProduct(Resource):
         domain = "trusthub"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "results"
+        parent = ""
 
     sid = fields.Sid("BU")
     account_sid = fields.Sid("AC")
@@ -357,6 +370,7 @@ class TrustProductChannelEndpointAssignment(Resource):
         verbs = ("list", "create", "fetch", "delete")
         list_key = "results"
         mount = "trust_products_channel_endpoint_assignment"
+        parent = "/TrustProducts/{sid}"
 
     sid = fields.Sid("RA")
     trust_product_sid = fields.Sid("BU")
@@ -377,6 +391,7 @@ class TrustProductEntityAssignment(Resource):
         verbs = ("list", "create", "fetch", "delete")
         list_key = "results"
         mount = "trust_products_entity_assignments"
+        parent = "/TrustProducts/{sid}"
 
     sid = fields.Sid("BV")
     trust_product_sid = fields.Sid("BU")
@@ -396,6 +411,7 @@ class TrustProductEvaluation(Resource):
         verbs = ("list", "create", "fetch")
         list_key = "results"
         mount = "trust_products_evaluations"
+        parent = "/TrustProducts/{sid}"
 
     sid = fields.Sid("EL")
     account_sid = fields.Sid("AC")

@@ -17,6 +17,7 @@ class AccessToken(Resource):
         path = "/v2/Services/{service_sid}/AccessTokens/{sid}"
         domain = "verify"
         verbs = ("create", "fetch")
+        parent = "/Services/{sid}"
 
     sid = fields.Sid("YK")
     account_sid = fields.Sid("AC")
@@ -39,6 +40,7 @@ class Bucket(Resource):
         domain = "verify"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "buckets"
+        parent = "/Services/{service_sid}/RateLimits/{sid}"
 
     sid = fields.Sid("BL")
     rate_limit_sid = fields.Sid("RK")
@@ -59,6 +61,7 @@ class Challenge(Resource):
         domain = "verify"
         verbs = ("list", "create", "fetch", "update")
         list_key = "challenges"
+        parent = "/Services/{service_sid}/Entities/{identity}"
         free_text = ("identity",)
 
     sid = fields.Sid("YC")
@@ -96,6 +99,7 @@ class ChallengePasskeys(Resource):
         identity = None
         body = "json"
         mount = "new_challenge"
+        parent = "/Services/{sid}"
 
     sid = fields.Sid("YC")
     account_sid = fields.Sid("AC")
@@ -134,6 +138,7 @@ class Entity(Resource):
         verbs = ("list", "create", "fetch", "delete")
         identity = "identity"
         list_key = "entities"
+        parent = "/Services/{sid}"
         free_text = ("identity",)
 
     sid = fields.Sid("YE")
@@ -154,6 +159,7 @@ class Factor(Resource):
         domain = "verify"
         verbs = ("list", "fetch", "update", "delete")
         list_key = "factors"
+        parent = "/Services/{service_sid}/Entities/{identity}"
         free_text = ("identity",)
 
     sid = fields.Sid("YF")
@@ -187,6 +193,7 @@ class Form(Resource):
         domain = "verify"
         verbs = ("fetch",)
         identity = "form_type"
+        parent = ""
         free_text = ("form_type",)
 
     form_type = fields.Enum(("form-push",))
@@ -204,6 +211,7 @@ class MessagingConfiguration(Resource):
         verbs = ("list", "create", "fetch", "update", "delete")
         identity = "country"
         list_key = "messaging_configurations"
+        parent = "/Services/{sid}"
         free_text = ("country",)
 
     account_sid = fields.Sid("AC")
@@ -224,6 +232,7 @@ class NewFactor(Resource):
         verbs = ("create",)
         identity = None
         mount = "new_factors"
+        parent = "/Services/{service_sid}/Entities/{identity}"
         free_text = ("identity",)
 
     sid = fields.Sid("YF")
@@ -266,6 +275,7 @@ class NewFactorPasskey(Resource):
         identity = None
         body = "json"
         mount = "new_factors"
+        parent = "/Services/{sid}"
 
     sid = fields.Sid("YF")
     account_sid = fields.Sid("AC")
@@ -292,6 +302,7 @@ class Notification(Resource):
         domain = "verify"
         verbs = ("create",)
         identity = None
+        parent = "/Services/{service_sid}/Entities/{identity}/Challenges/{sid}"
         free_text = ("identity",)
 
     sid = fields.Sid("NT")
@@ -315,6 +326,7 @@ class PasskeysFactor(Resource):
         identity = None
         body = "json"
         mount = "new_verify_factors"
+        parent = "/Services/{sid}"
 
     sid = fields.Sid("YF")
     account_sid = fields.Sid("AC")
@@ -346,6 +358,7 @@ class RateLimit(Resource):
         domain = "verify"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "rate_limits"
+        parent = "/Services/{sid}"
 
     sid = fields.Sid("RK")
     service_sid = fields.Sid("VA")
@@ -367,6 +380,7 @@ class Safelist(Resource):
         verbs = ("create", "fetch", "delete")
         identity = "phone_number"
         mount = "safelist"
+        parent = ""
         free_text = ("phone_number",)
 
     sid = fields.Sid("GN")
@@ -383,6 +397,7 @@ class VerificationAttempt(Resource):
         verbs = ("list", "fetch")
         list_key = "attempts"
         mount = "verification_attempts"
+        parent = ""
 
     sid = fields.Sid("VL")
     account_sid = fields.Sid("AC")
@@ -412,6 +427,7 @@ class VerificationAttemptsSummary(Resource):
         verbs = ("fetch",)
         identity = None
         mount = "verification_attempts_summary"
+        parent = ""
 
     total_attempts = fields.Int()
     total_converted = fields.Int()
@@ -435,6 +451,7 @@ class VerificationTemplate(Resource):
         verbs = ("list",)
         identity = None
         list_key = "templates"
+        parent = ""
 
     sid = fields.Sid("HJ")
     account_sid = fields.Sid("AC")
@@ -451,6 +468,7 @@ class Webhook(Resource):
         domain = "verify"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "webhooks"
+        parent = "/Services/{sid}"
 
     sid = fields.Sid("YW")
     service_sid = fields.Sid("VA")

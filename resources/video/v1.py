@@ -17,6 +17,7 @@ class Composition(Resource):
         verbs = ("list", "create", "fetch", "delete")
         list_key = "compositions"
         max_page_size = 100
+        parent = ""
 
     account_sid = fields.Sid("AC")
     status = fields.Enum(("enqueued", "processing", "completed", "deleted", "failed"), filter=True)
@@ -51,6 +52,7 @@ class CompositionHook(Resource):
         domain = "video"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "composition_hooks"
+        parent = ""
 
     account_sid = fields.Sid("AC")
     friendly_name = fields.Str(create=REQUIRED, update=REQUIRED, filter=True)
@@ -80,6 +82,7 @@ class CompositionSettings(Resource):
         verbs = ("create", "fetch")
         identity = None
         mount = "composition_settings"
+        parent = ""
 
     account_sid = fields.Sid("AC")
     friendly_name = fields.Str(create=REQUIRED)
@@ -100,6 +103,7 @@ class Recording(Resource):
         verbs = ("list", "fetch", "delete")
         list_key = "recordings"
         max_page_size = 100
+        parent = ""
 
     account_sid = fields.Sid("AC")
     status = fields.Enum(("processing", "completed", "deleted", "failed"), filter=True)
@@ -134,6 +138,7 @@ class RecordingSettings(Resource):
         verbs = ("create", "fetch")
         identity = None
         mount = "recording_settings"
+        parent = ""
 
     account_sid = fields.Sid("AC")
     friendly_name = fields.Str(create=REQUIRED)
@@ -153,6 +158,7 @@ class Room(Resource):
         domain = "video"
         verbs = ("list", "create", "fetch", "update")
         list_key = "rooms"
+        parent = ""
         free_text = ("sid",)
 
     sid = fields.Sid("RM")
@@ -194,6 +200,7 @@ class RoomParticipant(Resource):
         domain = "video"
         verbs = ("list", "fetch", "update")
         list_key = "participants"
+        parent = "/Rooms/{sid}"
         free_text = ("room_sid", "sid")
 
     sid = fields.Sid("PA")
@@ -220,6 +227,7 @@ class RoomParticipantAnonymize(Resource):
         domain = "video"
         verbs = ("update",)
         identity = None
+        parent = "/Rooms/{room_sid}/Participants/{sid}"
         free_text = ("room_sid", "sid")
 
     sid = fields.Sid("PA")
@@ -243,6 +251,7 @@ class RoomParticipantPublishedTrack(Resource):
         domain = "video"
         verbs = ("list", "fetch")
         list_key = "published_tracks"
+        parent = "/Rooms/{room_sid}/Participants/{sid}"
         free_text = ("room_sid", "participant_sid", "sid")
 
     sid = fields.Sid("MT")
@@ -264,6 +273,7 @@ class RoomParticipantSubscribeRule(Resource):
         domain = "video"
         verbs = ("fetch", "update")
         identity = None
+        parent = "/Rooms/{room_sid}/Participants/{sid}"
         free_text = ("room_sid", "participant_sid")
 
     participant_sid = fields.Sid("PA")
@@ -281,6 +291,7 @@ class RoomParticipantSubscribedTrack(Resource):
         domain = "video"
         verbs = ("list", "fetch")
         list_key = "subscribed_tracks"
+        parent = "/Rooms/{room_sid}/Participants/{sid}"
         free_text = ("room_sid", "participant_sid")
 
     sid = fields.Sid("MT")
@@ -303,6 +314,7 @@ class RoomRecording(Resource):
         domain = "video"
         verbs = ("list", "fetch", "delete")
         list_key = "recordings"
+        parent = "/Rooms/{sid}"
 
     account_sid = fields.Sid("AC")
     status = fields.Enum(("processing", "completed", "deleted", "failed"), filter=True)
@@ -333,6 +345,7 @@ class RoomRecordingRule(Resource):
         domain = "video"
         verbs = ("fetch", "update")
         identity = None
+        parent = "/Rooms/{sid}"
         free_text = ("room_sid",)
 
     room_sid = fields.Sid("RM")
@@ -350,6 +363,7 @@ class RoomTranscriptions(Resource):
         verbs = ("list", "create", "fetch", "update")
         identity = "ttid"
         list_key = "transcriptions"
+        parent = "/Rooms/{sid}"
         free_text = ("room_sid", "ttid")
 
     ttid = fields.Str()

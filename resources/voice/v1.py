@@ -16,6 +16,7 @@ class ArchivedCall(Resource):
         domain = "voice"
         verbs = ("delete",)
         mount = "archived_calls"
+        parent = ""
         free_text = ("date",)
 
     date = fields.Date(write_only=True)
@@ -30,6 +31,7 @@ class ByocTrunk(Resource):
         domain = "voice"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "byoc_trunks"
+        parent = ""
 
     account_sid = fields.Sid("AC")
     sid = fields.Sid("BY")
@@ -56,6 +58,7 @@ class ConnectionPolicy(Resource):
         domain = "voice"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "connection_policies"
+        parent = ""
 
     account_sid = fields.Sid("AC")
     sid = fields.Sid("NY")
@@ -74,6 +77,7 @@ class ConnectionPolicyTarget(Resource):
         domain = "voice"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "targets"
+        parent = "/ConnectionPolicies/{sid}"
 
     account_sid = fields.Sid("AC")
     connection_policy_sid = fields.Sid("NY")
@@ -97,6 +101,7 @@ class DialingPermissionsCountry(Resource):
         verbs = ("list", "fetch")
         identity = "iso_code"
         list_key = "content"
+        parent = "/DialingPermissions"
         free_text = ("iso_code",)
 
     iso_code = fields.Str(filter=True)
@@ -119,6 +124,7 @@ class DialingPermissionsCountryBulkUpdate(Resource):
         domain = "voice"
         verbs = ("create",)
         identity = None
+        parent = "/DialingPermissions"
 
     update_count = fields.Int()
     update_request = fields.Str(create=REQUIRED)
@@ -134,6 +140,7 @@ class DialingPermissionsHrsPrefixes(Resource):
         identity = None
         list_key = "content"
         mount = "highrisk_special_prefixes"
+        parent = "/DialingPermissions/Countries/{iso_code}"
         free_text = ("iso_code",)
 
     prefix = fields.Str()
@@ -148,6 +155,7 @@ class DialingPermissionsSettings(Resource):
         domain = "voice"
         verbs = ("fetch", "update")
         identity = None
+        parent = "/DialingPermissions"
 
     dialing_permissions_inheritance = fields.Bool(update=True)
     url = fields.Uri()
@@ -161,6 +169,7 @@ class IpRecord(Resource):
         domain = "voice"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "ip_records"
+        parent = ""
 
     account_sid = fields.Sid("AC")
     sid = fields.Sid("IL")
@@ -180,6 +189,7 @@ class SourceIpMapping(Resource):
         domain = "voice"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "source_ip_mappings"
+        parent = ""
 
     sid = fields.Sid("IB")
     ip_record_sid = fields.Sid("IL", create=REQUIRED)

@@ -17,6 +17,7 @@ class AccountUsageRecord(Resource):
         verbs = ("list",)
         identity = None
         list_key = "usage_records"
+        parent = ""
 
     account_sid = fields.Sid("AC")
     period = fields.Json()
@@ -35,6 +36,7 @@ class Command(Resource):
         domain = "wireless"
         verbs = ("list", "create", "fetch", "delete")
         list_key = "commands"
+        parent = ""
 
     sid = fields.Sid("DC")
     account_sid = fields.Sid("AC")
@@ -63,6 +65,7 @@ class DataSession(Resource):
         verbs = ("list",)
         identity = None
         list_key = "data_sessions"
+        parent = "/Sims/{sid}"
         free_text = ("sim_sid",)
 
     sid = fields.Str()
@@ -91,6 +94,7 @@ class RatePlan(Resource):
         domain = "wireless"
         verbs = ("list", "create", "fetch", "update", "delete")
         list_key = "rate_plans"
+        parent = ""
         free_text = ("sid",)
 
     sid = fields.Sid("WP")
@@ -120,6 +124,7 @@ class Sim(Resource):
         domain = "wireless"
         verbs = ("list", "fetch", "update", "delete")
         list_key = "sims"
+        parent = ""
         free_text = ("sid",)
 
     sid = fields.Sid("DE")
@@ -165,6 +170,7 @@ class UsageRecord(Resource):
         verbs = ("list",)
         identity = None
         list_key = "usage_records"
+        parent = "/Sims/{sid}"
         free_text = ("sim_sid",)
 
     sim_sid = fields.Str()
