@@ -7,13 +7,12 @@ sends through; ``twiorm.Client`` (``twiorm.client``) adds the helper style's nav
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import weakref
 from collections.abc import Callable, Mapping
 from functools import partial
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import SplitResult, unquote, urlsplit
 
 from twiorm.async_transport import AsyncTransport, HttpxTransport
@@ -24,6 +23,9 @@ from twiorm.request import RequestSpec
 from twiorm.requestor import DEFAULT_MAX_CONCURRENCY, DEFAULT_TIMEOUT, Requestor, Timeout
 from twiorm.retry import RetryPolicy
 from twiorm.transport import HTTPResponse, RequestsTransport, Transport, is_loopback
+
+if TYPE_CHECKING:
+    import asyncio
 
 __all__ = ["BaseClient", "Credentials"]
 
@@ -338,13 +340,15 @@ _ACCOUNT_SID = re.compile(r"AC[0-9a-fA-F]{32}")
 _HOST_LABEL = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
-_closing: set[asyncio.Task[None]] = set()
+_closing: set[asyncio.Task[None]] = set()  # (asyncio is imported by the first async use)
 
 
 def _release_async(requestor: Requestor) -> None:
     """Close a collected client's async connections, on its loop if one is running."""
     if not requestor.has_async_connections:
         return
+    import asyncio  # loaded already: the client made async connections
+
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:

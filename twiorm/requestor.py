@@ -16,13 +16,13 @@ What may be sent again depends on whether the request can have taken effect:
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import math
 import sys
 import time
 from collections.abc import Callable
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote_plus
 
@@ -56,6 +56,8 @@ from twiorm.retry import SAFE_METHODS, RetryPolicy, as_policy, parse_retry_after
 from twiorm.transport import HTTPRequest, HTTPResponse, Transport
 
 if TYPE_CHECKING:
+    import asyncio
+
     from twiorm.async_transport import AsyncTransport
 from twiorm.version import __version__
 
@@ -168,7 +170,7 @@ class Requestor:
             if isinstance(step, _Success):
                 return step.value
             if call.policy.sleep is time.sleep:
-                await asyncio.sleep(step)
+                await _asyncio().sleep(step)
             else:  # a policy whose sleep was replaced (tests): its own clock, not the loop's
                 call.policy.sleep(step)
 
@@ -178,6 +180,7 @@ class Requestor:
         The transport is built in a worker thread: building TLS contexts reads the CA
         bundle from disk, which must not happen on the loop.
         """
+        asyncio = _asyncio()
         loop = asyncio.get_running_loop()
         state = self._async
         if state is not None and state[0] is loop:
@@ -311,6 +314,13 @@ class Requestor:
 
     def __repr__(self) -> str:
         return f"<Requestor {self.transport!r}>"
+
+
+def _asyncio() -> ModuleType:
+    # asyncio costs a sync user ~20 ms at import: it is loaded by the first async call.
+    import asyncio
+
+    return asyncio
 
 
 def _headers(spec: RequestSpec) -> dict[str, str]:
