@@ -58,7 +58,7 @@ SID = re.compile(r"^\^?\(?((?:[A-Z]{2}\|?)+)\)?\[0-9a-f(?:A-F)?\]\{32\}\$?$")
 RESERVED = {
     "objects", "save", "update", "delete", "fetch", "refresh", "perform", "download", "schema",
     "to_dict", "subresource", "pk", "raw", "extra", "DoesNotExist", "MultipleObjectsReturned",
-    "fields", "REQUIRED", "Resource", "Meta",  # the module's own names, in a class body
+    "REQUIRED", "Resource", "Meta",  # the module's own names, in a class body
 }  # fmt: skip
 FORMATS = {
     "date-time-rfc-2822": "RFC2822DateTime()",
@@ -82,7 +82,8 @@ def spec_dir() -> Path:
 def snake(name: str) -> str:
     """A wire or path name as the official helper library spells it in Python."""
     text = re.sub(r"[.\-]", "_", name)
-    text = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", text)
+    # A digit inside an acronym stays in it (A2PProfile → a2p_profile; S3Url → s3_url).
+    text = re.sub(r"(?<=[a-z])(?=[A-Z])|(?<=[0-9])(?=[A-Z][a-z])", "_", text)
     text = re.sub(r"(?<=[A-Z])(?=[A-Z][a-z])", "_", text)
     text = re.sub(r"[^A-Za-z0-9_]", "_", text).lower().strip("_")
     text = re.sub(r"_+", "_", text)
@@ -330,7 +331,10 @@ class Declaration:
         for op_name, target in self.answers.items():
             lines.append(f"        # {op_name} answers with a {target}")
         lines.append("")
-        lines.extend(decl.render() for decl in self.fields.values())
+        # A field named "fields" comes last: in a class body it hides the module it is made
+        # with from the lines after it.
+        ordered = sorted(self.fields.values(), key=lambda decl: decl.name == "fields")
+        lines.extend(decl.render() for decl in ordered)
         return "\n".join(lines)
 
 
@@ -486,6 +490,13 @@ def declare(doc: Document, group: Group) -> Declaration:
     for op in ops:
         if op.verb == "list":
             for param in map(doc.resolve, op.spec.get("parameters", [])):
+                if param.get("in") == "header":  # a list's header (Flex-Metadata)
+                    decl = attach(
+                        decls, by_key, doc, param["name"], param.get("schema", {}), "list"
+                    )
+                    decl.flags["list"] = "required" if param.get("required") else True
+                    decl.flags["header"] = True
+                    continue
                 if param.get("in") != "query" or param["name"] in PAGING:
                     continue
                 wire = param["name"]

@@ -95,11 +95,12 @@ class Encoded:
         query: dict[str, WireValue] | None = None,
         *,
         json: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         self.query: dict[str, WireValue] = query if query is not None else {}
         self.body: dict[str, WireValue] = {}
         self.json = json
-        self.headers: dict[str, str] = {}
+        self.headers: dict[str, str] = headers if headers is not None else {}
 
 
 class Operation:
@@ -169,6 +170,9 @@ class Operation:
         """
         doing = "filter" if self.is_list else self.name
         error = InvalidFilterError if self.is_list else ValidationError
+        raw_body = None
+        if self.body == "json":
+            arguments, raw_body = self._json_object(arguments)
         # Checked before None is dropped: a misspelt name is a mistake whatever its value.
         unknown = sorted(set(arguments) - set(self.parameters))
         if unknown:
@@ -215,7 +219,34 @@ class Operation:
             self._place(encoded, parameter, value_, purpose)
         if problems:
             raise bad_values(self.resource, doing, problems, error=error)
+        if raw_body is not None and encoded.json is not None:
+            encoded.json.update(raw_body)
         return encoded
+
+    def _json_object(
+        self, arguments: Mapping[str, Any]
+    ) -> tuple[Mapping[str, Any], dict[str, Any] | None]:
+        """Take a JSON body given as one object, as the official helpers take it.
+
+        ``contents.create(content_create_request={...})`` (or its model object, with
+        ``to_dict()``): its members are the body's, by their JSON names. Members the
+        operation declares are checked by their fields; where it declares none (a free-form
+        body), the object goes as it is.
+        """
+        unknown = [name for name in arguments if name not in self.parameters]
+        if len(unknown) != 1:
+            return arguments, None
+        value = arguments[unknown[0]]
+        to_dict = getattr(value, "to_dict", None)
+        members = to_dict() if callable(to_dict) else value
+        if not isinstance(members, Mapping):
+            return arguments, None
+        rest = {name: v for name, v in arguments.items() if name != unknown[0]}
+        by_wire = {p.wire: name for name, p in self.parameters.items() if p.location == "body"}
+        if not by_wire:
+            return rest, dict(members)
+        named = {by_wire.get(str(key), str(key)): member for key, member in members.items()}
+        return {**rest, **named}, None
 
     def _place(self, encoded: Encoded, parameter: Parameter, value: Any, purpose: str) -> None:
         field_ = parameter.field
@@ -360,6 +391,13 @@ def _parameters(
         for keyword, (field_, lookup) in options.filters.items():
             sent = field_.sent("list")
             parameters[keyword] = Parameter(keyword, sent.wire_name(lookup), "query", sent, lookup)
+        for field_name, field_ in options.fields.items():
+            requirement = field_.requirement("list")
+            if requirement and field_.header:  # a list's own header (Flex-Metadata)
+                sent = field_.sent("list")
+                parameters[field_name] = Parameter(
+                    field_name, sent.param, "header", sent, required=requirement == REQUIRED
+                )
         return parameters
     in_query = method in ("GET", "DELETE")
     parameters = {}

@@ -47,6 +47,7 @@ class QuerySet(Generic[R]):
         self._client = client
         self._filters: dict[str, Any] = {}
         self._params: dict[str, Any] = {}
+        self._headers: dict[str, str] = {}  # a list's header parameters (Flex-Metadata)
         self._path: dict[str, str] = {}
         self._start = 0
         self._stop: int | None = None
@@ -63,6 +64,7 @@ class QuerySet(Generic[R]):
         clone: QuerySet[R] = QuerySet(self.model, self._client)
         clone._filters = dict(self._filters)
         clone._params = dict(self._params)
+        clone._headers = dict(self._headers)
         clone._path = dict(self._path)
         clone._start, clone._stop = self._start, self._stop
         return clone
@@ -82,7 +84,8 @@ class QuerySet(Generic[R]):
         clone._path.update(path)
         if filters:
             merged = {**self._filters, **filters}
-            clone._params = self._meta.operation("list").encode(merged).query
+            encoded = self._meta.operation("list").encode(merged)
+            clone._params, clone._headers = encoded.query, encoded.headers
             clone._filters = merged
         return clone
 
@@ -204,7 +207,7 @@ class QuerySet(Generic[R]):
                     path = path.replace(f"{{{name}}}", quote(known[name], safe=""))
             return RequestSpec("GET", operation.domain, path, {**self._params, **paging})
         return operation.request(
-            client, self._path, encoded=Encoded(query=self._params), query=paging
+            client, self._path, encoded=Encoded(self._params, headers=self._headers), query=paging
         )
 
     def __repr__(self) -> str:

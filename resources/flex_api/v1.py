@@ -127,7 +127,7 @@ class ConfiguredPlugin(Resource):
     private = fields.Bool()
     date_created = fields.ISODateTime()
     url = fields.Uri()
-    flex_metadata = fields.Str(fetch=True, header=True, write_only=True, param="Flex-Metadata")
+    flex_metadata = fields.Str(fetch=True, actions={"list": True}, header=True, write_only=True, param="Flex-Metadata")
 
 
 class FlexFlow(Resource):
@@ -197,7 +197,7 @@ class InsightsAssessments(Resource):
     assessment = fields.Json()
     timestamp = fields.Str()
     url = fields.Uri()
-    authorization = fields.Str(create=True, update=True, header=True, write_only=True)
+    authorization = fields.Str(create=True, update=True, actions={"list": True}, header=True, write_only=True)
     category_sid = fields.Sid("FY", create=REQUIRED, write_only=True)
     category_name = fields.Str(create=REQUIRED, write_only=True)
     metric_id = fields.Sid("GE", create=REQUIRED, write_only=True)
@@ -229,7 +229,7 @@ class InsightsAssessmentsComment(Resource):
     user_email = fields.Str()
     timestamp = fields.Str()
     url = fields.Uri()
-    authorization = fields.Str(create=True, header=True, write_only=True)
+    authorization = fields.Str(create=True, actions={"list": True}, header=True, write_only=True)
     category_id = fields.Str(create=REQUIRED, write_only=True)
     category_name = fields.Str(create=REQUIRED, write_only=True)
 
@@ -250,6 +250,7 @@ class InsightsConversations(Resource):
     conversation_id = fields.Str()
     segment_count = fields.Int()
     segments = fields.List(fields.Json())
+    authorization = fields.Str(actions={"list": True}, header=True, write_only=True)
     segment_id = fields.Str(filter=True, write_only=True)
 
 
@@ -272,8 +273,10 @@ class InsightsQuestionnaires(Resource):
     active = fields.Bool(create=True, update=REQUIRED)
     questions = fields.List(fields.Json())
     url = fields.Uri()
+    authorization = fields.Str(
+        create=True, update=True, fetch=True, delete=True, actions={"list": True}, header=True, write_only=True
+    )
     include_inactive = fields.Bool(filter=True, write_only=True)
-    authorization = fields.Str(create=True, update=True, fetch=True, delete=True, header=True, write_only=True)
     question_sids = fields.List(fields.Sid("GE"), create=True, update=True, write_only=True)
 
 
@@ -293,7 +296,9 @@ class InsightsQuestionnairesCategory(Resource):
     category_sid = fields.Sid("FY")
     name = fields.Str(create=REQUIRED, update=REQUIRED)
     url = fields.Uri()
-    authorization = fields.Str(create=True, update=True, delete=True, header=True, write_only=True)
+    authorization = fields.Str(
+        create=True, update=True, delete=True, actions={"list": True}, header=True, write_only=True
+    )
 
 
 class InsightsQuestionnairesQuestion(Resource):
@@ -318,6 +323,9 @@ class InsightsQuestionnairesQuestion(Resource):
     usage = fields.Int()
     answer_set = fields.Json()
     url = fields.Uri()
+    authorization = fields.Str(
+        create=True, update=True, delete=True, actions={"list": True}, header=True, write_only=True
+    )
     category_sid = fields.List(
         fields.Sid("FY"),
         create=REQUIRED,
@@ -326,7 +334,6 @@ class InsightsQuestionnairesQuestion(Resource):
         write_only=True,
         request={"create": fields.Sid("FY"), "update": fields.Sid("FY")},
     )
-    authorization = fields.Str(create=True, update=True, delete=True, header=True, write_only=True)
 
 
 class InsightsSegments(Resource):
@@ -363,6 +370,7 @@ class InsightsSegments(Resource):
     assessment_type = fields.Json()
     assessment_percentage = fields.Json()
     url = fields.Uri()
+    authorization = fields.Str(actions={"list": True}, header=True, write_only=True)
     reservation_id = fields.List(fields.Sid("WR"), filter=True, write_only=True)
 
 
@@ -568,7 +576,13 @@ class Plugin(Resource):
     url = fields.Uri()
     links = fields.UriMap()
     flex_metadata = fields.Str(
-        create=True, update=True, fetch=True, header=True, write_only=True, param="Flex-Metadata"
+        create=True,
+        update=True,
+        fetch=True,
+        actions={"list": True},
+        header=True,
+        write_only=True,
+        param="Flex-Metadata",
     )
 
 
@@ -615,7 +629,9 @@ class PluginConfiguration(Resource):
     date_created = fields.ISODateTime()
     url = fields.Uri()
     links = fields.UriMap()
-    flex_metadata = fields.Str(create=True, fetch=True, header=True, write_only=True, param="Flex-Metadata")
+    flex_metadata = fields.Str(
+        create=True, fetch=True, actions={"list": True}, header=True, write_only=True, param="Flex-Metadata"
+    )
     plugins = fields.List(fields.Json(), create=True, write_only=True)
 
 
@@ -657,7 +673,9 @@ class PluginRelease(Resource):
     configuration_sid = fields.Sid("FJ")
     date_created = fields.ISODateTime()
     url = fields.Uri()
-    flex_metadata = fields.Str(create=True, fetch=True, header=True, write_only=True, param="Flex-Metadata")
+    flex_metadata = fields.Str(
+        create=True, fetch=True, actions={"list": True}, header=True, write_only=True, param="Flex-Metadata"
+    )
     configuration_id = fields.Str(create=REQUIRED, write_only=True)
 
 
@@ -684,7 +702,9 @@ class PluginVersion(Resource):
     validated = fields.Bool()
     date_created = fields.ISODateTime()
     url = fields.Uri()
-    flex_metadata = fields.Str(create=True, fetch=True, header=True, write_only=True, param="Flex-Metadata")
+    flex_metadata = fields.Str(
+        create=True, fetch=True, actions={"list": True}, header=True, write_only=True, param="Flex-Metadata"
+    )
     cli_version = fields.Str(create=True, write_only=True)
     validate_status = fields.Str(create=True, write_only=True)
 

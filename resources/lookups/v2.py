@@ -33,7 +33,7 @@ class LookupAccountRateLimits(Resource):
         parent = ""
 
     rate_limits = fields.List(fields.Object())
-    fields_ = fields.List(fields.Str(), fetch=True, write_only=True)
+    fields = fields.List(fields.Str(), fetch=True, write_only=True)
 
 
 class LookupPhoneNumberOverrides(Resource):

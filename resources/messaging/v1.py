@@ -58,7 +58,7 @@ class BrandRegistrations(Resource):
     sid = fields.Sid("BN")
     account_sid = fields.Sid("AC")
     customer_profile_bundle_sid = fields.Sid("BU", create=REQUIRED)
-    a2p_profile_bundle_sid = fields.Sid("BU")
+    a2p_profile_bundle_sid = fields.Sid("BU", create=REQUIRED, param="A2PProfileBundleSid")
     date_created = fields.ISODateTime()
     date_updated = fields.ISODateTime()
     brand_type = fields.Str(create=True)
@@ -78,7 +78,6 @@ class BrandRegistrations(Resource):
     skip_automatic_sec_vet = fields.Bool(create=True)
     mock = fields.Bool(create=True)
     links = fields.UriMap()
-    a2_p_profile_bundle_sid = fields.Sid("BU", create=REQUIRED, write_only=True)
 
 
 class BrandVetting(Resource):
@@ -500,7 +499,13 @@ class UsAppToPerson(Resource):
     messaging_service_sid = fields.Sid("MG", write_only=True)
     sid = fields.Sid("QE", write_only=True)
     x_twilio_api_version = fields.Str(
-        create=True, update=True, fetch=True, header=True, write_only=True, param="X-Twilio-Api-Version"
+        create=True,
+        update=True,
+        fetch=True,
+        actions={"list": True},
+        header=True,
+        write_only=True,
+        param="X-Twilio-Api-Version",
     )
     brand_registration_sid = fields.Sid("BN", create=REQUIRED, write_only=True)
     description = fields.Str(create=REQUIRED, update=REQUIRED, write_only=True)

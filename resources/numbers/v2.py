@@ -216,8 +216,8 @@ class EndUserType(Resource):
     sid = fields.Sid("OY")
     friendly_name = fields.Str()
     machine_name = fields.Str()
-    fields_ = fields.List(fields.Json())
     url = fields.Uri()
+    fields = fields.List(fields.Json())
 
 
 class Evaluation(Resource):
@@ -498,8 +498,8 @@ class SupportingDocumentType(Resource):
     sid = fields.Sid("OY")
     friendly_name = fields.Str()
     machine_name = fields.Str()
-    fields_ = fields.List(fields.Json())
     url = fields.Uri()
+    fields = fields.List(fields.Json())
 
 
 __all__ = [

@@ -274,8 +274,8 @@ class EndUserType(Resource):
     sid = fields.Sid("OY")
     friendly_name = fields.Str()
     machine_name = fields.Str()
-    fields_ = fields.List(fields.Json())
     url = fields.Uri()
+    fields = fields.List(fields.Json())
 
 
 class Policies(Resource):
@@ -330,8 +330,8 @@ class SupportingDocumentType(Resource):
     sid = fields.Sid("OY")
     friendly_name = fields.Str()
     machine_name = fields.Str()
-    fields_ = fields.List(fields.Json())
     url = fields.Uri()
+    fields = fields.List(fields.Json())
 
 
 class TrustProduct(Resource):

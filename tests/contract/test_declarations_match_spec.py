@@ -148,6 +148,7 @@ def test_filters(resource: type[Resource]) -> None:
     doc = document_for(resource)
     listing = meta.operations["list"]
     spec = {n: p for n, p in doc.query_params(listing.path, "GET").items() if n not in PAGING}
+    spec.update(doc.header_params(listing.path, "GET"))  # a list's headers (Flex-Metadata)
     declared = {p.wire: p.field for p in listing.parameters.values()}
     assert set(declared) == set(spec)
     for name, field in declared.items():

@@ -210,3 +210,29 @@ def test_help_shows_what_the_declaration_says() -> None:
     from twiorm.resources import Call
 
     assert "to (required, an E.164 phone number" in (Call.__doc__ or "")
+
+
+def test_a_json_body_given_as_one_object(client: twiorm.Client, fake: FakeTwilio) -> None:
+    # the official helpers' form: contents.create(content_create_request={...})
+    fake.reply("POST", "/v1/Content", {"sid": "HX" + "1" * 32}, status=201)
+    client.content.v1.contents.create(
+        content_create_request={"friendly_name": "hi", "language": "en", "types": {"a": {}}}
+    )
+    sent_body = json.loads(fake.requests[-1].content or b"")
+    assert sent_body == {"friendly_name": "hi", "language": "en", "types": {"a": {}}}
+    with pytest.raises(twiorm.ValidationError, match="language"):
+        client.content.v1.contents.create(content_create_request={"language": 5, "types": {}})
+
+
+def test_headers_of_a_list_and_keywords_as_the_official_library_spells_them(
+    client: twiorm.Client, fake: FakeTwilio
+) -> None:
+    fake.reply("GET", "/v1/PluginService/Plugins", meta_page("plugins", []))
+    client.flex_api.v1.plugins.list(flex_metadata="m1")
+    assert fake.requests[-1].headers["Flex-Metadata"] == "m1"
+    from twiorm.resources.messaging.v1 import BrandRegistrations
+
+    assert "a2p_profile_bundle_sid" in BrandRegistrations._meta.operations["create"].parameters
+    from twiorm.resources.lookups.v2 import LookupAccountRateLimits
+
+    assert "fields" in LookupAccountRateLimits._meta.operations["fetch"].parameters
