@@ -677,6 +677,9 @@ def reconcile(decl: FieldDecl, param_kind: str, operation: str) -> None:
     if kind.startswith(_MOMENTS) and param_kind.startswith(_MOMENTS):
         return  # a day filter on a moment: filter_format says so
     if kind.startswith("Sid(") and param_kind.startswith(("Str(", "Uri(")):
+        # The record holds a SID, but the parameter takes any text (a unique name too):
+        # nothing Twilio accepts is refused.
+        decl.requests[operation] = param_kind
         return
     if kind == "Str()" and param_kind.startswith((*_TEXT, "Enum(")) and not decl.requests:
         decl.kind = param_kind  # reading a Sid, an enum or a URL refuses nothing

@@ -158,7 +158,7 @@ class Conference(Resource):
         list_key = "conferences"
         parent = ""
 
-    conference_sid = fields.Sid("CF", filter=True)
+    conference_sid = fields.Sid("CF", filter=True, request={"list": fields.Str()})
     account_sid = fields.Sid("AC")
     friendly_name = fields.Str(filter=True)
     create_time = fields.ISODateTime()
@@ -231,7 +231,7 @@ class ConferenceParticipant(Resource):
         mount = "conference_participants"
         parent = "/Conferences/{conference_sid}"
 
-    participant_sid = fields.Sid("CP", filter=True)
+    participant_sid = fields.Sid("CP", filter=True, request={"list": fields.Str()})
     label = fields.Str(filter=True)
     conference_sid = fields.Sid("CF")
     call_sid = fields.Sid("CA")

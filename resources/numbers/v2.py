@@ -423,7 +423,7 @@ class ShortCodeApplications(Resource):
         max_page_size = 50
         parent = ""
 
-    sid = fields.Sid("AP", filter=True)
+    sid = fields.Sid("AP", filter=True, request={"list": fields.Str()})
     application_requirements_sid = fields.Str()
     application_requirements_version = fields.Int()
     account_sid = fields.Str(filter=True)

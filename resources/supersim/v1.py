@@ -45,7 +45,7 @@ class EsimProfile(Resource):
     sid = fields.Sid("HP")
     account_sid = fields.Sid("AC")
     iccid = fields.Str()
-    sim_sid = fields.Sid("HS", filter=True)
+    sim_sid = fields.Sid("HS", filter=True, request={"list": fields.Str()})
     status = fields.Enum(("new", "reserving", "available", "downloaded", "installed", "failed"), filter=True)
     eid = fields.Str(create=True, filter=True)
     smdp_plus_address = fields.Uri()
@@ -213,7 +213,7 @@ class Sim(Resource):
 
     sid = fields.Sid("HS")
     unique_name = fields.Str(update=True)
-    account_sid = fields.Sid("AC", update=True)
+    account_sid = fields.Sid("AC", update=True, request={"update": fields.Str()})
     iccid = fields.Str(create=REQUIRED, filter=True)
     status = fields.Enum(
         ("active", "inactive", "new", "ready", "scheduled"),

@@ -106,7 +106,7 @@ class ChallengePasskeys(Resource):
     service_sid = fields.Sid("VA")
     entity_sid = fields.Sid("YE")
     identity = fields.Str(create=True)
-    factor_sid = fields.Sid("YF", create=True)
+    factor_sid = fields.Sid("YF", create=True, request={"create": fields.Str()})
     date_created = fields.ISODateTime()
     date_updated = fields.ISODateTime()
     date_responded = fields.ISODateTime()

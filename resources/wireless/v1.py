@@ -129,7 +129,7 @@ class Sim(Resource):
 
     sid = fields.Sid("DE")
     unique_name = fields.Str(update=True)
-    account_sid = fields.Sid("AC", update=True)
+    account_sid = fields.Sid("AC", update=True, request={"update": fields.Str()})
     rate_plan_sid = fields.Sid("WP")
     friendly_name = fields.Str(update=True)
     iccid = fields.Str(filter=True)
