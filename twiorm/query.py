@@ -9,7 +9,7 @@ returns a new query set and sends nothing. Evaluating (iterating, ``len``, ``cou
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from functools import partial
 from itertools import islice
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
@@ -48,6 +48,8 @@ class QuerySet(Generic[R]):
         self._filters: dict[str, Any] = {}
         self._params: dict[str, Any] = {}
         self._headers: dict[str, str] = {}  # a list's header parameters (Flex-Metadata)
+        #: values() / values_list(): ("dict" | "tuple" | "flat", names); None for instances.
+        self._shape: tuple[str, tuple[str, ...]] | None = None
         self._path: dict[str, str] = {}
         self._start = 0
         self._stop: int | None = None
@@ -65,6 +67,7 @@ class QuerySet(Generic[R]):
         clone._filters = dict(self._filters)
         clone._params = dict(self._params)
         clone._headers = dict(self._headers)
+        clone._shape = self._shape
         clone._path = dict(self._path)
         clone._start, clone._stop = self._start, self._stop
         return clone
@@ -272,7 +275,7 @@ class QuerySet(Generic[R]):
         """
         resume = self._resume_position(resume_from)
         context = dict(self._path)
-        load = self.model._from_record
+        load = self._loader()
         progress = _Progress()
         try:
             for client, records in self._pages(page_size, resume, progress):
@@ -293,7 +296,7 @@ class QuerySet(Generic[R]):
         """``iterator`` for ``async for``: page by page, without blocking the event loop."""
         resume = self._resume_position(resume_from)
         context = dict(self._path)
-        load = self.model._from_record
+        load = self._loader()
         progress = _Progress()
         try:
             async for client, records in self._apages(page_size, resume, progress):
@@ -407,6 +410,106 @@ class QuerySet(Generic[R]):
         if spec.path != own:
             raise ValidationError(f"{url!r} is not a page of {own}")
         return client, spec
+
+    # -- values and tables ------------------------------------------------------------------
+
+    def values(self, *names: str) -> QuerySet[Any]:
+        """Yield each record as a dict of the properties ``names`` (all, by default),
+        converted by the fields, as Django's ``values()``: no instance is built."""
+        return self._shaped("dict", names)
+
+    def values_list(self, *names: str, flat: bool = False) -> QuerySet[Any]:
+        """Yield each record as a tuple of the properties ``names`` (all, by default), or,
+        with ``flat=True`` and one name, that one value."""
+        if flat and len(names) != 1:
+            raise ValidationError(
+                "values_list(flat=True) takes exactly one name", resource=self._name
+            )
+        return self._shaped("flat" if flat else "tuple", names)
+
+    def _shaped(self, kind: str, names: tuple[str, ...]) -> QuerySet[Any]:
+        from twiorm.tables import columns  # checks the names; needs no pyarrow
+
+        columns(self.model, names)
+        clone = self._clone()
+        clone._shape = (kind, names)
+        return clone
+
+    def _loader(self) -> Callable[[dict[str, Any], Client, dict[str, str]], Any]:
+        """What a record becomes: an instance, or values() / values_list()'s row."""
+        if self._shape is None:
+            return self.model._from_record
+        kind, names = self._shape
+        properties = self._meta.properties
+        readers = [(properties[n].key, properties[n].read) for n in names or properties]
+
+        def values(raw: Any, read: Callable[[Any], Any]) -> Any:
+            return None if raw is None else read(raw)
+
+        if kind == "dict":
+            keys = list(names or properties)
+            return lambda record, client, context: {
+                name: values(record.get(key), read)
+                for name, (key, read) in zip(keys, readers, strict=True)
+            }
+        if kind == "flat":
+            ((key, read),) = readers
+            return lambda record, client, context: values(record.get(key), read)
+        return lambda record, client, context: tuple(
+            values(record.get(key), read) for key, read in readers
+        )
+
+    def iter_batches(
+        self,
+        fields: Sequence[str] | None = None,
+        *,
+        page_size: int | None = None,
+        progress: bool = False,
+    ) -> Iterator[Any]:
+        """One ``pyarrow.RecordBatch`` per page, typed by the fields (``twiorm[arrow]``)."""
+        from twiorm.tables import iter_batches
+
+        return iter_batches(self, fields, page_size=page_size, progress=progress)
+
+    def to_arrow(self, fields: Sequence[str] | None = None, *, progress: bool = False) -> Any:
+        """The records as a ``pyarrow.Table`` whose column types come from the fields."""
+        from twiorm.tables import _pyarrow, arrow_schema
+
+        schema = arrow_schema(self.model, fields)
+        batches = list(self.iter_batches(fields, progress=progress))
+        return _pyarrow().Table.from_batches(batches, schema=schema)
+
+    def to_pandas(self, fields: Sequence[str] | None = None, *, progress: bool = False) -> Any:
+        """The records as a ``pandas.DataFrame`` (``twiorm[pandas]``)."""
+        try:
+            import pandas  # noqa: F401 - only to say which extra is missing
+        except ImportError as exc:
+            raise ConfigurationError(
+                "to_pandas needs pandas: pip install 'twiorm[pandas]'"
+            ) from exc
+        return self.to_arrow(fields, progress=progress).to_pandas()
+
+    def to_csv(
+        self, target: str | Any, fields: Sequence[str] | None = None, *, progress: bool = False
+    ) -> None:
+        """Write the records to a CSV file (a path or a binary file), a page at a time."""
+        from twiorm.tables import arrow_schema, write_csv
+
+        write_csv(
+            self.iter_batches(fields, progress=progress), arrow_schema(self.model, fields), target
+        )
+
+    def to_parquet(
+        self, path: str | Any, fields: Sequence[str] | None = None, *, progress: bool = False
+    ) -> None:
+        """Write the records to a Parquet file, a page (a row group) at a time."""
+        from twiorm.tables import arrow_schema, write_parquet
+
+        write_parquet(
+            self.iter_batches(fields, progress=progress),
+            arrow_schema(self.model, fields),
+            str(path),
+        )
 
     def _fetch_all(self) -> list[R]:
         if self._result_cache is None:

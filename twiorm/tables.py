@@ -1,0 +1,180 @@
+"""Query sets as Arrow tables, pandas frames, CSV and Parquet files, a page at a time.
+
+Column types come from the fields: aware datetimes as ``timestamp[us, tz=UTC]``, money
+as ``decimal128(38, 10)``, integers as ``int64``, booleans, enums as dictionary-encoded
+strings, lists as list columns, dates as ``date32``; objects and anything else as strings
+(objects as JSON). Each page of the list becomes one ``RecordBatch``, so writing a CSV or
+Parquet file holds one page in memory however long the list is.
+
+Needs the ``arrow`` extra (``pip install 'twiorm[arrow]'``; ``twiorm[pandas]`` for
+``to_pandas``).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import nullcontext
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+from twiorm import fields
+from twiorm.errors import ConfigurationError, ValidationError
+from twiorm.suggest import did_you_mean
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from twiorm.fields import Field
+    from twiorm.query import QuerySet
+
+__all__ = ["arrow_schema", "columns", "iter_batches", "progress_bar"]
+
+#: Twilio's prices carry at most five decimals; ten leave room for any amount it sends.
+MONEY = (38, 10)
+
+
+def _pyarrow() -> Any:
+    try:
+        import pyarrow
+    except ImportError as exc:  # an optional extra: say which one
+        raise ConfigurationError("tables need pyarrow: pip install 'twiorm[arrow]'") from exc
+    return pyarrow
+
+
+def columns(model: type, names: Sequence[str] | None) -> list[tuple[str, Field[Any]]]:
+    """The (name, field) of each column: ``names``, or every property of a record."""
+    properties = model._meta.properties  # type: ignore[attr-defined]
+    if not names:
+        return list(properties.items())
+    unknown = [name for name in names if name not in properties]
+    if unknown:
+        raise ValidationError(
+            f"{model.__name__} has no property {unknown[0]!r}"
+            f"{did_you_mean(unknown[0], properties)}; it has {', '.join(properties)}",
+            resource=model.__name__,
+            field=unknown[0],
+            expected=", ".join(properties),
+        )
+    return [(name, properties[name]) for name in names]
+
+
+def arrow_type(field: Field[Any]) -> pa.DataType:
+    """The Arrow type of a field's values."""
+    pa = _pyarrow()
+    if isinstance(field, fields.List):
+        return pa.list_(arrow_type(field.item))
+    if isinstance(field, fields.Enum):
+        return pa.dictionary(pa.int32(), pa.string())
+    if isinstance(field, (fields.RFC2822DateTime, fields.ISODateTime)):
+        return pa.timestamp("us", tz="UTC")
+    if isinstance(field, fields.Date):
+        return pa.date32()
+    if isinstance(field, fields.Decimal):
+        return pa.decimal128(*MONEY)
+    if isinstance(field, fields.Int):  # IntString too
+        return pa.int64()
+    if isinstance(field, fields.Float):
+        return pa.float64()
+    if isinstance(field, fields.Bool):
+        return pa.bool_()
+    return pa.string()
+
+
+def arrow_schema(model: type, names: Sequence[str] | None = None) -> pa.Schema:
+    """The Arrow schema of a resource's records (or of the ``names`` asked for)."""
+    pa = _pyarrow()
+    return pa.schema([(name, arrow_type(field)) for name, field in columns(model, names)])
+
+
+def _cell(field: Field[Any], value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(field, (fields.Object, fields.Json)) and not isinstance(value, str):
+        return json.dumps(value, separators=(",", ":"), sort_keys=True, default=str)
+    return value
+
+
+def iter_batches(
+    queryset: QuerySet[Any],
+    names: Sequence[str] | None = None,
+    *,
+    page_size: int | None = None,
+    progress: bool = False,
+) -> Iterator[pa.RecordBatch]:
+    """One ``RecordBatch`` per page of the list, converted by the fields."""
+    pa = _pyarrow()
+    chosen = columns(queryset.model, names)
+    schema = arrow_schema(queryset.model, [name for name, _ in chosen])
+    readers = [(field.key, field.read, field) for _, field in chosen]
+    with progress_bar(progress, queryset.model.__name__) as bar:
+        for _, records in queryset._pages(page_size):
+            cells: list[list[Any]] = [[] for _ in readers]
+            for record in records:
+                for column, (key, read, field) in zip(cells, readers, strict=True):
+                    raw = record.get(key)
+                    column.append(None if raw is None else _cell(field, read(raw)))
+                if bar is not None:
+                    bar.update(1)
+            arrays = []
+            for column, target in zip(cells, schema, strict=True):
+                if pa.types.is_dictionary(target.type):
+                    arrays.append(pa.array(column, pa.string()).dictionary_encode())
+                else:
+                    arrays.append(pa.array(column, target.type))
+            yield pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+
+def write_csv(batches: Iterator[pa.RecordBatch], schema: pa.Schema, target: str | BinaryIO) -> None:
+    """Write batches to a CSV file (a path or a binary file), one page at a time.
+
+    CSV has no dictionary or list columns: enums go as their text, lists as JSON.
+    """
+    pa = _pyarrow()
+    import pyarrow.csv
+
+    def plain(kind: Any) -> Any:
+        if pa.types.is_dictionary(kind):
+            return kind.value_type
+        return pa.string() if pa.types.is_list(kind) else kind
+
+    flat = pa.schema([(f.name, plain(f.type)) for f in schema])
+    order = [f.name for f in schema]
+    with pyarrow.csv.CSVWriter(target, flat) as out:
+        for batch in batches:
+            out.write_batch(_flatten(batch, order))
+
+
+def _flatten(batch: pa.RecordBatch, order: list[str]) -> pa.RecordBatch:
+    pa = _pyarrow()
+    arrays = []
+    for name in order:
+        column = batch.column(name)
+        if pa.types.is_dictionary(column.type):
+            column = column.dictionary_decode()
+        elif pa.types.is_list(column.type):
+            column = pa.array(
+                [None if v is None else json.dumps(v) for v in column.to_pylist()], pa.string()
+            )
+        arrays.append(column)
+    return pa.RecordBatch.from_arrays(arrays, names=order)
+
+
+def write_parquet(batches: Iterator[pa.RecordBatch], schema: pa.Schema, path: str) -> None:
+    """Write batches to a Parquet file, one page (one row group) at a time."""
+    import pyarrow.parquet
+
+    with pyarrow.parquet.ParquetWriter(path, schema) as out:
+        for batch in batches:
+            out.write_batch(batch)
+
+
+def progress_bar(enabled: bool, what: str) -> Any:
+    """A tqdm bar counting records, when asked for and writing to a terminal."""
+    if not enabled or not sys.stderr.isatty():
+        return nullcontext(None)
+    try:
+        from tqdm import tqdm
+    except ImportError as exc:
+        raise ConfigurationError("progress bars need tqdm: pip install tqdm") from exc
+    return tqdm(unit=" records", desc=what)
