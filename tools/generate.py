@@ -323,7 +323,9 @@ class Declaration:
     def render(self) -> str:
         verbs = ", ".join(op.verb for op in self.ops)
         tag = next((t for op in self.ops for t in op.spec.get("tags", [])), self.name)
-        lines = [f"class {self.name}(Resource):"]
+        mixin = overrides.MIXINS.get((self.module, self.name))
+        bases = f"{mixin[1]}, Resource" if mixin else "Resource"
+        lines = [f"class {self.name}({bases}):"]
         lines.append(f'    """{verbs.capitalize()} (Twilio API reference: {tag})."""\n')
         lines.append("    class Meta:")
         for key, value in self.meta.items():
@@ -714,6 +716,9 @@ def render_module(module: str, decls: list[Declaration], file: str, source: str)
             hand_module, hand_name = target
             alias = f" as {decl.name}" if hand_name != decl.name else ""
             hand.append(f"from twiorm.resources.{hand_module} import {hand_name}{alias}")
+    for (mixin_module, _), (source, mixin) in sorted(overrides.MIXINS.items()):
+        if mixin_module == module:
+            hand.append(f"from {source} import {mixin}")
     out.extend(sorted(hand))
     out.append("")
     names = []

@@ -55,3 +55,9 @@ MOUNTS: dict[tuple[str, str], str] = {
     ("insights.v2", "InboundPhoneNumbersReport"): "inbound_reports",
     ("insights.v2", "OutboundPhoneNumbersReport"): "outbound_reports",
 }
+
+#: Behaviour beyond the REST operations, mixed into a generated class:
+#: (module, class) -> (module, mixin class).
+MIXINS: dict[tuple[str, str], tuple[str, str]] = {
+    ("bulkexports.v1", "Day"): ("twiorm.bulkexports", "ExportDay"),  # day.records()
+}

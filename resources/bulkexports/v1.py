@@ -4,11 +4,12 @@
 """bulkexports v1: 5 resources, 9 operations."""
 
 from twiorm import fields
+from twiorm.bulkexports import ExportDay
 from twiorm.fields import REQUIRED
 from twiorm.resource import Resource
 
 
-class Day(Resource):
+class Day(ExportDay, Resource):
     """List, fetch (Twilio API reference: BulkexportsV1Day)."""
 
     class Meta:

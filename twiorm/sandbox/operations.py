@@ -10,6 +10,7 @@ decoded parameters, for tests to inspect.
 
 from __future__ import annotations
 
+import gzip
 import json
 import logging
 import secrets
@@ -19,7 +20,7 @@ from datetime import datetime
 from typing import Any, Final, TypeAlias
 from urllib.parse import parse_qsl, urlsplit
 
-from twiorm.dates import UTC
+from twiorm.dates import UTC, parse_rfc2822
 from twiorm.operations import Operation as TableOperation
 from twiorm.redaction import mask_phone_numbers
 from twiorm.sandbox import envelopes, magic_numbers
@@ -137,11 +138,20 @@ class Api:
         #: Whether a Verify check's code approves; see ``Sandbox.verification_codes``.
         self.approves_code: Callable[[str], bool] = approves_by_default
         self.records = RecordBuilder(router, lambda: self.base_url)
+        #: Files a redirect points at (a BulkExports day), served without credentials.
+        self.files: dict[str, bytes] = {}
 
     def handle(self, incoming: Incoming) -> Reply:
         """Answer one request; never raises."""
         query = parse_qsl(urlsplit(incoming.target).query, keep_blank_values=True)
         form: list[tuple[str, Any]] = []
+        target = urlsplit(incoming.target).path
+        if target.startswith(_FILES) and incoming.method == "GET":
+            # Where a redirect points (S3 for Twilio): no Twilio credentials are asked for.
+            content = self.files.get(target.removeprefix(_FILES))
+            if content is None:
+                return Reply(404, b"not found", {"Content-Type": "text/plain"})
+            return Reply(200, content, {"Content-Type": "application/gzip"})
         try:
             principal, match, operation = self._route(incoming)
             form = self._form(incoming, operation)
@@ -249,7 +259,10 @@ class Api:
     def _check_parent(self, match: Match) -> None:
         parent_path = self.router.parent_path(match)
         parent = self.router.resolve(parent_path, discover=False) if parent_path else None
-        if parent is not None and parent.kind == "instance" and self.find(parent) is None:
+        # A parent nobody can create (an export's resource type) is Twilio's own: it exists.
+        if parent is None or "create" not in parent.endpoint.meta.operations:
+            return
+        if parent.kind == "instance" and self.find(parent) is None:
             raise Refusal.not_found(match.path)
 
     # -- finding records -----------------------------------------------------------------
@@ -333,6 +346,8 @@ class Api:
     ) -> Reply:
         endpoint = match.endpoint
         params, _ = self._parameters(operation, query)
+        if operation.answer == "redirect":
+            return self._redirect(match)
         record = self.find(match)
         if record is None and endpoint.meta.identity is None:
             record = self._singleton(match, principal)
@@ -347,6 +362,29 @@ class Api:
         data.update((key, value) for key, value in looked_up.items() if key in data)
         self.records.finish(endpoint, data, match.values)
         return _json(200, data)
+
+    def _redirect(self, match: Match) -> Reply:
+        """Answer 307 with the file's URL in ``redirect_to``, as BulkExports days do."""
+        token = secrets.token_urlsafe(16)
+        self.files[token] = self._file_for(match)
+        url = f"{self.base_url}{_FILES}{token}"
+        body = {**match.values, "redirect_to": url}
+        reply = _json(307, body)
+        reply.headers["Location"] = url
+        return reply
+
+    def _file_for(self, match: Match) -> bytes:
+        """A BulkExports day's file: the day's records of its resource type, gzip'd JSON lines."""
+        kind, day = match.values.get("resource_type", ""), match.values.get("day", "")
+        found = _EXPORTED.get(kind)
+        lines: list[str] = []
+        if found is not None:
+            collection, moment = found
+            for record in self.store.collection(collection).newest_first():
+                when = record.data.get(moment)
+                if isinstance(when, str) and _day_of(when) == day:
+                    lines.append(json.dumps(record.data, separators=(",", ":")))
+        return gzip.compress("\n".join(lines).encode())
 
     def _singleton(self, match: Match, principal: Principal) -> StoredRecord:
         """A singleton exists from the start on Twilio: make it when first asked for."""
@@ -474,6 +512,24 @@ class Api:
                 raise invalid_parameter(param, str(values[-1]), problem.reason or problem.expected)
             cleaned[name] = value
         return cleaned, {param: str(values[-1]) for param, values in grouped.items()}
+
+
+_FILES: Final = "/_files/"
+#: What a BulkExports day of each resource type holds: its collection, and the moment a
+#: record's day is read from.
+_EXPORTED: Final = {
+    "Calls": ("api/2010-04-01/calls", "start_time"),
+    "Messages": ("api/2010-04-01/messages", "date_sent"),
+    "Conferences": ("api/2010-04-01/conferences", "date_created"),
+}
+
+
+def _day_of(moment: str) -> str:
+    """``Sun, 01 Nov 2026 10:00:00 +0000`` (or ISO 8601) → ``2026-11-01``."""
+    try:
+        return parse_rfc2822(moment).date().isoformat()
+    except (TypeError, ValueError):
+        return moment[:10]
 
 
 def _json(status: int, body: Any) -> Reply:
