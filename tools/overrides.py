@@ -60,4 +60,5 @@ MOUNTS: dict[tuple[str, str], str] = {
 #: (module, class) -> (module, mixin class).
 MIXINS: dict[tuple[str, str], tuple[str, str]] = {
     ("bulkexports.v1", "Day"): ("twiorm.bulkexports", "ExportDay"),  # day.records()
+    ("bulkexports.v1", "Job"): ("twiorm.bulkexports", "ExportJob"),  # job.wait()
 }

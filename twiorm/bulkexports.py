@@ -11,16 +11,20 @@ from __future__ import annotations
 import gzip
 import io
 import json
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from twiorm.errors import MalformedResponseError, ValidationError
+from twiorm.errors import MalformedResponseError, RequestTimeout, ValidationError
 
 if TYPE_CHECKING:
     from twiorm.base_client import BaseClient as Client
     from twiorm.resource import Resource
 
-__all__ = ["ExportDay", "resource_for"]
+__all__ = ["ExportDay", "ExportJob", "resource_for"]
+
+#: A custom export job's days still being worked on, by status (BulkExports' job_enum_status).
+_PENDING = frozenset({"Submitted", "Running", "RunningToBeDeleted"})
 
 
 def resource_for(resource_type: str) -> type[Resource]:
@@ -62,3 +66,61 @@ class ExportDay:
                     yield model._from_record(json.loads(line), bound, {})
             return
         raise MalformedResponseError(f"BulkExports day {self.raw.get('day')}: {problem}")
+
+
+class ExportJob:
+    """What a custom export job can do besides its REST operations (a mixin of ``Job``)."""
+
+    raw: Any
+
+    @property
+    def done(self) -> bool:
+        """Whether no day of the job is still submitted or running."""
+        details = self.raw.get("details")
+        if not isinstance(details, list) or not details:
+            return False
+        return all(
+            isinstance(group, dict) and group.get("status") not in _PENDING for group in details
+        )
+
+    def wait(
+        self,
+        *,
+        interval: float = 10.0,
+        timeout: float = 3600.0,
+        client: Client | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> Any:
+        """Fetch the job every ``interval`` seconds until it is done; return it.
+
+        Raises ``RequestTimeout`` after ``timeout`` seconds of waiting.
+        """
+        waited = 0.0
+        while True:
+            self.refresh(client=client)  # type: ignore[attr-defined]
+            if self.done:
+                return self
+            if waited >= timeout:
+                raise RequestTimeout(
+                    f"export job {self.raw.get('job_sid')} not done after {waited:.0f} s"
+                )
+            sleep(interval)
+            waited += interval
+
+    async def wait_async(
+        self, *, interval: float = 10.0, timeout: float = 3600.0, client: Client | None = None
+    ) -> Any:
+        """``wait`` without blocking the event loop."""
+        import asyncio
+
+        waited = 0.0
+        while True:
+            await self.arefresh(client=client)  # type: ignore[attr-defined]
+            if self.done:
+                return self
+            if waited >= timeout:
+                raise RequestTimeout(
+                    f"export job {self.raw.get('job_sid')} not done after {waited:.0f} s"
+                )
+            await asyncio.sleep(interval)
+            waited += interval

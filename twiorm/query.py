@@ -264,6 +264,7 @@ class QuerySet(Generic[R]):
         page_size: int | None = None,
         *,
         resume_from: TwiormError | StreamPosition | str | None = None,
+        progress: bool = False,
     ) -> Iterator[R]:
         """Stream the records page by page, keeping none of them (constant memory).
 
@@ -272,20 +273,27 @@ class QuerySet(Generic[R]):
         same query set's ``iterator``. The records already handed over are not repeated
         and none is skipped; the error's ``records_read`` says how many there were.
         ``resume_from`` also takes a page URL of this list (an unsliced query set only).
+        ``progress=True`` shows a tqdm bar on a terminal.
         """
         resume = self._resume_position(resume_from)
         context = dict(self._path)
         load = self._loader()
-        progress = _Progress()
+        where = _Progress()
+        bar = _bar(progress, self._name)
         try:
-            for client, records in self._pages(page_size, resume, progress):
+            for client, records in self._pages(page_size, resume, where):
                 for record in records:
                     instance = load(record, client, context)
-                    progress.next_index += 1
+                    where.next_index += 1
+                    if bar is not None:
+                        bar.update(1)
                     yield instance
         except TwiormError as exc:
-            progress.mark(exc, self._start)
+            where.mark(exc, self._start)
             raise
+        finally:
+            if bar is not None:
+                bar.close()
 
     async def aiterator(
         self,
@@ -705,6 +713,15 @@ def _split_path_parameters(
 
 #: Empty pages a stream follows in a row, when each links to another, before giving up.
 _EMPTY_PAGES_FOLLOWED = 10
+
+
+def _bar(enabled: bool, what: str) -> Any:
+    """A tqdm bar counting records when asked for and writing to a terminal, else None."""
+    if not enabled:
+        return None
+    from twiorm.tables import progress_bar  # tqdm loads only when a bar is asked for
+
+    return progress_bar(True, what).__enter__()
 
 
 class _Pager:

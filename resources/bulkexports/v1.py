@@ -4,7 +4,7 @@
 """bulkexports v1: 5 resources, 9 operations."""
 
 from twiorm import fields
-from twiorm.bulkexports import ExportDay
+from twiorm.bulkexports import ExportDay, ExportJob
 from twiorm.fields import REQUIRED
 from twiorm.resource import Resource
 
@@ -89,7 +89,7 @@ class ExportCustomJob(Resource):
     estimated_completion_time = fields.Str()
 
 
-class Job(Resource):
+class Job(ExportJob, Resource):
     """Fetch, delete (Twilio API reference: BulkexportsV1Job)."""
 
     class Meta:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Any
 
 import pytest
 
@@ -37,3 +38,21 @@ def test_an_unknown_resource_type_is_refused() -> None:
 
     with pytest.raises(twiorm.ValidationError, match="Calls, Messages or Conferences"):
         resource_for("Faxes")
+
+
+def test_a_custom_export_job_is_awaited(client: twiorm.Client, fake: Any) -> None:
+    from twiorm.resources.bulkexports.v1 import Job
+
+    sid = "JS" + "1" * 32
+    path = f"/v1/Exports/Jobs/{sid}"
+    running = {"job_sid": sid, "details": [{"status": "Running", "count": 2, "days": []}]}
+    done = {"job_sid": sid, "details": [{"status": "Completed", "count": 2, "days": []}]}
+    fake.reply("GET", path, running)
+    fake.reply("GET", path, running)
+    fake.reply("GET", path, done)
+    waits: list[float] = []
+    job = Job.objects.using(client).get(sid)
+    assert not job.done
+    assert job.wait(interval=5, sleep=waits.append) is job
+    assert job.done
+    assert waits == [5]
