@@ -442,6 +442,53 @@ def print_async(found: dict[str, list[float]], rounds: int) -> None:
     )
 
 
+TABLE_MODES = ("values", "arrow", "parquet")
+
+
+def time_tables(
+    sizes: Sequence[int],
+    spec: Path,
+    env: dict[str, str],
+    cpu: int | None,
+    rounds: int,
+    fail: Callable[[str], None],
+) -> dict[tuple[str, int], list[Run]]:
+    """Runs of bench/twiorm_tables.py in each mode at each N."""
+    found: dict[tuple[str, int], list[Run]] = defaultdict(list)
+    for n in sizes:
+        with serving(n, spec, cpu) as url:
+            for round_ in range(rounds):
+                progress(f"data out N={n:,}: round {round_ + 1}/{rounds}")
+                for mode in TABLE_MODES:
+                    argv = [PYTHON, str(BENCH / "twiorm_tables.py"), "--url", url, "--n", str(n)]
+                    run = measure([*argv, "--mode", mode], env)
+                    if run.exit_code:
+                        fail(f"data out {mode} N={n}: {run.failure()}")
+                        continue
+                    found[(mode, n)].append(run)
+    return found
+
+
+def print_tables(
+    found: dict[tuple[str, int], list[Run]], sizes: Sequence[int], rounds: int
+) -> None:
+    small, large = min(sizes), max(sizes)
+    print(f"\n== twiorm data out (all properties), median of {rounds} runs ==\n")
+    print(f"{'mode':<10}{'records/s':>12}{'peak RSS MiB':>16}{'RSS growth':>12}")
+    for mode in TABLE_MODES:
+        a = median([r.seconds for r in found.get((mode, small), [])])
+        b = median([r.seconds for r in found.get((mode, large), [])])
+        rate = None if a is None or b is None or b <= a else (large - small) / (b - a)
+        low = median([r.rss_mib for r in found.get((mode, small), [])])
+        high = median([r.rss_mib for r in found.get((mode, large), [])])
+        growth = None if low is None or high is None else high - low
+        print(
+            f"{mode:<10}{fmt(rate, ',.0f'):>12}{fmt(high, '.1f'):>16}"
+            f"{('+' + fmt(growth, '.1f')) if growth is not None else '-':>12}"
+        )
+    print(f"(records/s from N={small:,} to N={large:,}; peak RSS at N={large:,})")
+
+
 def describe_machine() -> str:
     cpu = platform.processor() or platform.machine()
     cpuinfo = Path("/proc/cpuinfo")
@@ -472,6 +519,10 @@ def main() -> None:
     parser.add_argument("--skip-imports", action="store_true")
     parser.add_argument("--skip-gets", action="store_true")
     parser.add_argument("--skip-async", action="store_true", help="skip twiorm's async runs")
+    parser.add_argument(
+        "--data-sizes", default="1000,200000", help="N for values/Arrow/Parquet (needs pyarrow)"
+    )
+    parser.add_argument("--skip-data", action="store_true", help="skip the data-out runs")
     parser.add_argument("--no-pin", action="store_true", help="do not split CPUs server/clients")
     args = parser.parse_args()
     sizes = sorted({int(size) for size in args.sizes.split(",")})
@@ -519,6 +570,10 @@ def main() -> None:
     asyncs: dict[str, list[float]] = {}
     if not args.skip_async and "twiorm" not in unavailable:
         asyncs = time_async(spec, env, server_cpu, min(args.rounds, 3), report.fail)
+    tables: dict[tuple[str, int], list[Run]] = {}
+    data_sizes = sorted({int(size) for size in args.data_sizes.split(",")})
+    if not args.skip_data and "twiorm" not in unavailable and not probe("import pyarrow", env):
+        tables = time_tables(data_sizes, spec, env, server_cpu, min(args.rounds, 3), report.fail)
     import_names = ["python -c pass", *(c for c in ("sdk", "twiorm") if c not in unavailable)]
     imports = {}
     if not args.skip_imports:
@@ -532,6 +587,8 @@ def main() -> None:
         print_gets(gets, get_clients, args.rounds, args.get_count)
     if asyncs:
         print_async(asyncs, min(args.rounds, 3))
+    if tables:
+        print_tables(tables, data_sizes, min(args.rounds, 3))
     report.check_checksums()
     for name in unavailable:
         print("twiorm: not importable" if name == "twiorm" else "sdk: twilio not installed")
