@@ -178,7 +178,7 @@ class Operation:
         if unknown:
             raise unknown_names(
                 self.resource,
-                doing,
+                "list" if self.is_list else doing,
                 unknown,
                 self.parameters,
                 error=error,
