@@ -489,6 +489,32 @@ def print_tables(
     print(f"(records/s from N={small:,} to N={large:,}; peak RSS at N={large:,})")
 
 
+def time_dask(
+    env: dict[str, str], rounds: int, fail: Callable[[str], None]
+) -> dict[str, list[float]]:
+    """Runs of bench/twiorm_dask.py: one stream against 8 partitions, 100 ms a page."""
+    found: dict[str, list[float]] = defaultdict(list)
+    for round_ in range(rounds):
+        progress(f"dask: round {round_ + 1}/{rounds}")
+        run = measure([PYTHON, str(BENCH / "twiorm_dask.py"), "--latency", "0.1"], env)
+        shown = dict(re.findall(r"(\w+)=([\d.]+)s", run.stdout))
+        if run.exit_code or not {"one_stream", "partitioned"} <= shown.keys():
+            fail(f"dask: {run.failure()}")
+            continue
+        for name, seconds in shown.items():
+            found[name].append(float(seconds))
+    return found
+
+
+def print_dask(found: dict[str, list[float]], rounds: int) -> None:
+    one, parted = median(found["one_stream"]), median(found["partitioned"])
+    print(f"\n== Dask: 8 UTC-day partitions vs one stream, 100 ms a page, median of {rounds} ==\n")
+    print(
+        f"one stream {fmt(one, '.2f')} s, 8 partitions {fmt(parted, '.2f')} s: "
+        f"speed-up {ratio(one, parted)}"
+    )
+
+
 def describe_machine() -> str:
     cpu = platform.processor() or platform.machine()
     cpuinfo = Path("/proc/cpuinfo")
@@ -523,6 +549,7 @@ def main() -> None:
         "--data-sizes", default="1000,200000", help="N for values/Arrow/Parquet (needs pyarrow)"
     )
     parser.add_argument("--skip-data", action="store_true", help="skip the data-out runs")
+    parser.add_argument("--skip-dask", action="store_true", help="skip the partitioned reads")
     parser.add_argument("--no-pin", action="store_true", help="do not split CPUs server/clients")
     args = parser.parse_args()
     sizes = sorted({int(size) for size in args.sizes.split(",")})
@@ -574,6 +601,9 @@ def main() -> None:
     data_sizes = sorted({int(size) for size in args.data_sizes.split(",")})
     if not args.skip_data and "twiorm" not in unavailable and not probe("import pyarrow", env):
         tables = time_tables(data_sizes, spec, env, server_cpu, min(args.rounds, 3), report.fail)
+    dask: dict[str, list[float]] = {}
+    if not args.skip_dask and "twiorm" not in unavailable and not probe("import dask", env):
+        dask = time_dask(env, min(args.rounds, 3), report.fail)
     import_names = ["python -c pass", *(c for c in ("sdk", "twiorm") if c not in unavailable)]
     imports = {}
     if not args.skip_imports:
@@ -589,6 +619,8 @@ def main() -> None:
         print_async(asyncs, min(args.rounds, 3))
     if tables:
         print_tables(tables, data_sizes, min(args.rounds, 3))
+    if dask:
+        print_dask(dask, min(args.rounds, 3))
     report.check_checksums()
     for name in unavailable:
         print("twiorm: not importable" if name == "twiorm" else "sdk: twilio not installed")

@@ -279,7 +279,7 @@ class QuerySet(Generic[R]):
         context = dict(self._path)
         load = self._loader()
         where = _Progress()
-        bar = _bar(progress, self._name)
+        bar = _bar(progress, self._name, self._expected())
         try:
             for client, records in self._pages(page_size, resume, where):
                 for record in records:
@@ -319,6 +319,11 @@ class QuerySet(Generic[R]):
     def __aiter__(self) -> AsyncIterator[R]:
         """``async for call in queryset``: lazy, a page at a time (nothing is cached)."""
         return self.aiterator()
+
+    def _expected(self) -> int | None:
+        """At most how many records a stream hands over: known only for a slice, since
+        Twilio's list envelopes carry no total."""
+        return None if self._stop is None else self._stop - self._start
 
     def _resume_position(
         self, resume_from: TwiormError | StreamPosition | str | None
@@ -473,19 +478,29 @@ class QuerySet(Generic[R]):
         *,
         page_size: int | None = None,
         progress: bool = False,
+        unknown: bool | None = None,
     ) -> Iterator[Any]:
-        """One ``pyarrow.RecordBatch`` per page, typed by the fields (``twiorm[arrow]``)."""
+        """One ``pyarrow.RecordBatch`` per page, typed by the fields (``twiorm[arrow]``).
+
+        Without ``fields`` (or with ``unknown=True``) keys no field declares come too, as
+        string columns, from the page where they first appear.
+        """
         from twiorm.tables import iter_batches
 
-        return iter_batches(self, fields, page_size=page_size, progress=progress)
+        return iter_batches(self, fields, page_size=page_size, progress=progress, unknown=unknown)
 
     def to_arrow(self, fields: Sequence[str] | None = None, *, progress: bool = False) -> Any:
-        """The records as a ``pyarrow.Table`` whose column types come from the fields."""
+        """The records as a ``pyarrow.Table`` whose column types come from the fields
+        (keys no field declares, when no ``fields`` are named, as string columns)."""
         from twiorm.tables import _pyarrow, arrow_schema
 
-        schema = arrow_schema(self.model, fields)
-        batches = list(self.iter_batches(fields, progress=progress))
-        return _pyarrow().Table.from_batches(batches, schema=schema)
+        pa = _pyarrow()
+        tables = [pa.Table.from_batches([b]) for b in self.iter_batches(fields, progress=progress)]
+        if not tables:
+            return arrow_schema(self.model, fields).empty_table()
+        if all(table.schema.equals(tables[0].schema) for table in tables):
+            return pa.concat_tables(tables)
+        return pa.concat_tables(tables, promote_options="default")
 
     def to_pandas(self, fields: Sequence[str] | None = None, *, progress: bool = False) -> Any:
         """The records as a ``pandas.DataFrame`` (``twiorm[pandas]``)."""
@@ -501,23 +516,24 @@ class QuerySet(Generic[R]):
         self, target: str | Any, fields: Sequence[str] | None = None, *, progress: bool = False
     ) -> None:
         """Write the records to a CSV file (a path or a binary file), a page at a time."""
-        from twiorm.tables import arrow_schema, write_csv
+        from twiorm.tables import arrow_schema, conform, write_csv
 
-        write_csv(
-            self.iter_batches(fields, progress=progress), arrow_schema(self.model, fields), target
+        schema, batches = conform(
+            self.iter_batches(fields, progress=progress), arrow_schema(self.model, fields)
         )
+        write_csv(batches, schema, target)
 
     def to_parquet(
         self, path: str | Any, fields: Sequence[str] | None = None, *, progress: bool = False
     ) -> None:
-        """Write the records to a Parquet file, a page (a row group) at a time."""
-        from twiorm.tables import arrow_schema, write_parquet
+        """Write the records to a Parquet file, a page at a time (a row group holds
+        ``tables.ROW_GROUP`` records)."""
+        from twiorm.tables import arrow_schema, conform, write_parquet
 
-        write_parquet(
-            self.iter_batches(fields, progress=progress),
-            arrow_schema(self.model, fields),
-            str(path),
+        schema, batches = conform(
+            self.iter_batches(fields, progress=progress), arrow_schema(self.model, fields)
         )
+        write_parquet(batches, schema, str(path))
 
     def _fetch_all(self) -> list[R]:
         if self._result_cache is None:
@@ -715,13 +731,13 @@ def _split_path_parameters(
 _EMPTY_PAGES_FOLLOWED = 10
 
 
-def _bar(enabled: bool, what: str) -> Any:
+def _bar(enabled: bool, what: str, total: int | None = None) -> Any:
     """A tqdm bar counting records when asked for and writing to a terminal, else None."""
     if not enabled:
         return None
     from twiorm.tables import progress_bar  # tqdm loads only when a bar is asked for
 
-    return progress_bar(True, what).__enter__()
+    return progress_bar(True, what, total).__enter__()
 
 
 class _Pager:

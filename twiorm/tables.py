@@ -13,8 +13,9 @@ Needs the ``arrow`` extra (``pip install 'twiorm[arrow]'``; ``twiorm[pandas]`` f
 from __future__ import annotations
 
 import json
+import logging
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -28,7 +29,12 @@ if TYPE_CHECKING:
     from twiorm.fields import Field
     from twiorm.query import QuerySet
 
-__all__ = ["arrow_schema", "columns", "iter_batches", "progress_bar"]
+__all__ = ["arrow_schema", "columns", "conform", "iter_batches", "progress_bar"]
+
+log = logging.getLogger(__name__)
+
+#: Records to a Parquet row group: enough pages that a large file has few groups.
+ROW_GROUP = 65_536
 
 #: Twilio's prices carry at most five decimals; ten leave room for any amount it sends.
 MONEY = (38, 10)
@@ -101,28 +107,94 @@ def iter_batches(
     *,
     page_size: int | None = None,
     progress: bool = False,
+    unknown: bool | None = None,
 ) -> Iterator[pa.RecordBatch]:
-    """One ``RecordBatch`` per page of the list, converted by the fields."""
+    """One ``RecordBatch`` per page of the list, converted by the fields.
+
+    ``unknown`` (by default: when no ``names`` are asked for) adds a string column for
+    each key of a page's records that no field declares, since Twilio adds properties
+    before the documents list them; such a column appears from the page that first has it.
+    """
     pa = _pyarrow()
     chosen = columns(queryset.model, names)
-    schema = arrow_schema(queryset.model, [name for name, _ in chosen])
+    declared = arrow_schema(queryset.model, [name for name, _ in chosen])
     readers = [(field.key, field.read, field) for _, field in chosen]
-    with progress_bar(progress, queryset.model.__name__) as bar:
-        for _, records in queryset._pages(page_size):
+    if unknown is None:
+        unknown = not names
+    known = {field.key for field in queryset.model._meta.properties.values()}
+    with progress_bar(progress, queryset.model.__name__, queryset._expected()) as bar:
+        for _, page in queryset._pages(page_size):
+            records = list(page)  # read twice: the declared columns, then the other keys
             cells: list[list[Any]] = [[] for _ in readers]
             for record in records:
                 for column, (key, read, field) in zip(cells, readers, strict=True):
                     raw = record.get(key)
                     column.append(None if raw is None else _cell(field, read(raw)))
-                if bar is not None:
-                    bar.update(1)
             arrays = []
-            for column, target in zip(cells, schema, strict=True):
+            for column, target in zip(cells, declared, strict=True):
                 if pa.types.is_dictionary(target.type):
                     arrays.append(pa.array(column, pa.string()).dictionary_encode())
                 else:
                     arrays.append(pa.array(column, target.type))
+            schema = declared
+            extra = _unknown_keys(records, known) if unknown else []
+            for key in extra:
+                arrays.append(pa.array([_text(record.get(key)) for record in records], pa.string()))
+                schema = schema.append(pa.field(key, pa.string()))
+            if bar is not None:
+                bar.update(len(records))
             yield pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+
+def _unknown_keys(records: Sequence[Mapping[str, Any]], known: set[str]) -> list[str]:
+    """Keys of these records that no field reads, in the order they first appear."""
+    seen: dict[str, None] = {}
+    for record in records:
+        if record.keys() - known:
+            seen.update(dict.fromkeys(key for key in record if key not in known))
+    return list(seen)
+
+
+def _text(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, separators=(",", ":"), sort_keys=True, default=str)
+
+
+def conform(
+    batches: Iterator[pa.RecordBatch], empty: pa.Schema
+) -> tuple[pa.Schema, Iterator[pa.RecordBatch]]:
+    """The schema of the first batch (``empty`` when there is none), and every batch in it:
+    a file has one set of columns, so a column missing from a later page is empty there and
+    a key first seen after the first page is left out (logged once)."""
+    pa = _pyarrow()
+    first = next(batches, None)
+    if first is None:
+        return empty, iter(())
+    schema = first.schema
+
+    def each() -> Iterator[Any]:
+        yield first
+        dropped: set[str] = set()
+        for batch in batches:
+            if batch.schema.equals(schema):
+                yield batch
+                continue
+            new = set(batch.schema.names) - set(schema.names) - dropped
+            if new:
+                dropped |= new
+                log.warning("columns first seen after the first page left out: %s", sorted(new))
+            yield pa.RecordBatch.from_arrays(
+                [
+                    batch.column(f.name)
+                    if f.name in batch.schema.names
+                    else pa.nulls(batch.num_rows, f.type)
+                    for f in schema
+                ],
+                schema=schema,
+            )
+
+    return schema, each()
 
 
 def write_csv(batches: Iterator[pa.RecordBatch], schema: pa.Schema, target: str | BinaryIO) -> None:
@@ -160,16 +232,34 @@ def _flatten(batch: pa.RecordBatch, order: list[str]) -> pa.RecordBatch:
     return pa.RecordBatch.from_arrays(arrays, names=order)
 
 
-def write_parquet(batches: Iterator[pa.RecordBatch], schema: pa.Schema, path: str) -> None:
-    """Write batches to a Parquet file, one page (one row group) at a time."""
+def write_parquet(
+    batches: Iterator[pa.RecordBatch], schema: pa.Schema, path: str, *, rows: int | None = None
+) -> None:
+    """Write batches to a Parquet file, ``rows`` records (``ROW_GROUP`` unless given; pages
+    gathered) to a row group.
+
+    A row group per page would make a file of a million records carry a thousand groups'
+    statistics, in memory until the file is closed, and read slowly; a few pages to a
+    group keep both memory and the file small.
+    """
+    pa = _pyarrow()
     import pyarrow.parquet
 
+    rows = rows or ROW_GROUP
     with pyarrow.parquet.ParquetWriter(path, schema) as out:
+        held: list[Any] = []
+        count = 0
         for batch in batches:
-            out.write_batch(batch)
+            held.append(batch)
+            count += batch.num_rows
+            if count >= rows:
+                out.write_table(pa.Table.from_batches(held, schema), row_group_size=count)
+                held, count = [], 0
+        if held:
+            out.write_table(pa.Table.from_batches(held, schema), row_group_size=count)
 
 
-def progress_bar(enabled: bool, what: str) -> Any:
+def progress_bar(enabled: bool, what: str, total: int | None = None) -> Any:
     """A tqdm bar counting records, when asked for and writing to a terminal."""
     if not enabled or not sys.stderr.isatty():
         return nullcontext(None)
@@ -177,4 +267,4 @@ def progress_bar(enabled: bool, what: str) -> Any:
         from tqdm import tqdm
     except ImportError as exc:
         raise ConfigurationError("progress bars need tqdm: pip install tqdm") from exc
-    return tqdm(unit=" records", desc=what)
+    return tqdm(unit=" records", desc=what, total=total)

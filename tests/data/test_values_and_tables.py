@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
@@ -86,3 +87,97 @@ def test_pandas_frame(calls: twiorm.QuerySet[Call]) -> None:
     frame = calls.to_pandas(["sid", "duration"])
     assert len(frame) == 25
     assert str(frame["duration"].dtype) == "int64"
+
+
+def _two_pages_with_new_keys() -> twiorm.Client:
+    """A Calls list of two pages whose records carry keys no field declares: one on both
+    pages, one only on the second (Twilio adds properties before documenting them)."""
+    from twiorm.transport import FunctionTransport, HTTPRequest, HTTPResponse
+
+    account = "AC" + "0" * 32
+    base = f"/2010-04-01/Accounts/{account}/Calls.json"
+
+    def record(n: int, **extra: object) -> dict[str, object]:
+        return {"sid": f"CA{n:032x}", "duration": str(n), "brand_new": {"n": n}, **extra}
+
+    def answer(request: HTTPRequest) -> HTTPResponse:
+        second = ("PageToken", "PA1") in request.params
+        page = {
+            "calls": [record(3, later="yes")] if second else [record(1), record(2)],
+            "next_page_uri": None if second else f"{base}?PageSize=2&Page=1&PageToken=PA1",
+        }
+        return HTTPResponse(200, {}, json.dumps(page).encode(), request.url)
+
+    return twiorm.Client(account, "t" * 32, transport=FunctionTransport(answer), retries=0)
+
+
+def test_keys_no_field_declares_become_string_columns(tmp_path: Path) -> None:
+    calls = Call.objects.using(_two_pages_with_new_keys()).all()
+    table = calls.to_arrow()
+    assert table.num_rows == 3
+    assert table.schema.field("brand_new").type == pa.string()
+    assert table.column("brand_new").to_pylist() == ['{"n":1}', '{"n":2}', '{"n":3}']
+    assert table.column("later").to_pylist() == [None, None, "yes"]
+    assert table.schema.field("duration").type == pa.int64()
+    # named fields: exactly those, nothing undeclared
+    assert calls.to_arrow(["sid"]).column_names == ["sid"]
+    # a file keeps the first page's columns: a key first seen later is left out
+    parquet = tmp_path / "calls.parquet"
+    calls.to_parquet(parquet)
+    import pyarrow.parquet as pq
+
+    written = pq.read_table(parquet)
+    assert "brand_new" in written.column_names
+    assert "later" not in written.column_names
+    assert written.num_rows == 3
+
+
+def test_an_empty_list_still_has_its_columns(twilio_sandbox: Sandbox, tmp_path: Path) -> None:
+    calls = Call.objects.using(twilio_sandbox.client).all()
+    assert calls.to_arrow(["sid", "duration"]).schema.names == ["sid", "duration"]
+    out = io.BytesIO()
+    calls.to_csv(out, ["sid", "duration"])
+    assert out.getvalue().decode().splitlines() == ['"sid","duration"']
+
+
+def test_parquet_gathers_pages_into_row_groups(
+    calls: twiorm.QuerySet[Call], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from twiorm import tables
+
+    monkeypatch.setattr(tables, "ROW_GROUP", 20)
+    parquet = tmp_path / "calls.parquet"
+    tables.write_parquet(
+        calls.iter_batches(["sid"], page_size=10), tables.arrow_schema(Call, ["sid"]), str(parquet)
+    )
+    import pyarrow.parquet as pq
+
+    meta = pq.ParquetFile(parquet).metadata
+    assert [meta.row_group(i).num_rows for i in range(meta.num_row_groups)] == [20, 5]
+
+
+def test_a_progress_bar_knows_the_total_of_a_slice(
+    calls: twiorm.QuerySet[Call], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("tqdm")
+    import tqdm
+
+    totals: list[object] = []
+    counted: list[int] = []
+
+    class Bar(tqdm.tqdm):  # type: ignore[misc]
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            totals.append(kwargs.get("total"))
+            super().__init__(*args, **{**kwargs, "file": io.StringIO()})  # type: ignore[arg-type]
+
+        def update(self, n: float | None = 1) -> bool | None:
+            counted.append(int(n or 0))
+            return super().update(n)
+
+    monkeypatch.setattr(tqdm, "tqdm", Bar)
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True)
+    assert len(list(calls[:12].iterator(progress=True))) == 12
+    assert calls[:7].to_arrow(["sid"], progress=True).num_rows == 7
+    list(calls.iterator(progress=True))
+    assert totals == [12, 7, None]
+    assert sum(counted) == 12 + 7 + 25

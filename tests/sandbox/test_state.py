@@ -167,3 +167,14 @@ def test_a_sandbox_can_have_fixed_credentials() -> None:
         assert Account.objects.using(sandbox.client).get(sid).auth_token == token
     with pytest.raises(ValueError, match="an account SID is AC and 32 hex digits"):
         run(account_sid="ACnope")
+
+
+def test_a_sandbox_can_answer_as_slowly_as_a_distant_server() -> None:
+    with run(latency=0.05) as sandbox:
+        started = time.perf_counter()
+        Call.objects.using(sandbox.client).count()
+        Call.objects.using(sandbox.client).count()
+        assert time.perf_counter() - started >= 0.1  # a floor, not a speed claim
+    for wrong in (-1, 61, "fast"):
+        with pytest.raises(ValueError, match="latency is seconds between 0 and 60"):
+            run(latency=wrong)  # type: ignore[arg-type]

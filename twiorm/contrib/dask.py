@@ -11,7 +11,8 @@
 One partition per (account by UTC day) from ``start`` (inclusive) to ``end`` (exclusive),
 each streaming its window of the resource's date range (``start_time`` for Calls,
 ``date_sent`` for Messages) with the client's retries; a record is in the one window its
-moment falls in, and each partition drops repeated SIDs. Column types are ``to_arrow``'s.
+moment falls in, and each partition drops repeated SIDs. Column types are ``to_arrow``'s
+(the declared properties: a frame's columns are known before any partition is read).
 
 Credentials never enter the task graph: each partition builds its client with
 ``client_factory`` (by default ``twiorm.Client()``, which reads ``TWILIO_ACCOUNT_SID``,
@@ -85,6 +86,7 @@ def _partition(
     field: str,
     names: Sequence[str] | None,
     client_factory: Callable[[], twiorm.Client],
+    page_size: int | None = None,
 ) -> Any:
     """Read one window: runs on a worker, with a client of its own."""
     client = client_factory()
@@ -96,7 +98,9 @@ def _partition(
     )
     if window.account is not None:
         selected = selected.filter(account_sid=window.account)
-    frame = selected.to_arrow(names).to_pandas()
+    schema = arrow_schema(queryset.model, names)
+    batches = list(selected.iter_batches(names, page_size=page_size, unknown=False))
+    frame = _pyarrow().Table.from_batches(batches, schema=schema).to_pandas()
     if "sid" in frame.columns:
         frame = frame.drop_duplicates("sid")
     return frame
@@ -111,8 +115,10 @@ def read(
     accounts: Sequence[str] | None = None,
     fields: Sequence[str] | None = None,
     client_factory: Callable[[], twiorm.Client] = twiorm.Client,
+    page_size: int | None = None,
 ) -> Any:
-    """A ``dask.dataframe.DataFrame`` of ``queryset``'s records, one partition a window."""
+    """A ``dask.dataframe.DataFrame`` of ``queryset``'s records, one partition a window
+    (each read ``page_size`` records to a request; by default the largest the list allows)."""
     if by != "day":
         raise ValidationError(f"partitions are by 'day', not {by!r}")
     if queryset._client is not None:
@@ -131,6 +137,7 @@ def read(
         field=field,
         names=names,
         client_factory=client_factory,
+        page_size=page_size,
         meta=meta,
         enforce_metadata=False,
     )

@@ -14,6 +14,7 @@ import gzip
 import json
 import logging
 import secrets
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -140,9 +141,13 @@ class Api:
         self.records = RecordBuilder(router, lambda: self.base_url)
         #: Files a redirect points at (a BulkExports day), served without credentials.
         self.files: dict[str, bytes] = {}
+        #: Seconds each answer waits (``run(latency=...)``), in the request's own thread.
+        self.latency = 0.0
 
     def handle(self, incoming: Incoming) -> Reply:
         """Answer one request; never raises."""
+        if self.latency:
+            time.sleep(self.latency)
         query = parse_qsl(urlsplit(incoming.target).query, keep_blank_values=True)
         form: list[tuple[str, Any]] = []
         target = urlsplit(incoming.target).path

@@ -56,6 +56,7 @@ class Sandbox:
         auth_token: str | None = None,
         resources: Iterable[type[Resource]] | None = None,
         verification_codes: VerificationCodes | None = None,
+        latency: float = 0.0,
     ) -> None:
         if account_sid is not None and not _ACCOUNT_SID.fullmatch(account_sid):
             raise ValueError(f"an account SID is AC and 32 hex digits, got {account_sid!r}")
@@ -68,6 +69,10 @@ class Sandbox:
         )
         self.api = Api(Router(resources), Store(), accounts)
         self.verification_codes = verification_codes
+        if not (isinstance(latency, (int, float)) and 0 <= latency <= 60):
+            raise ValueError(f"latency is seconds between 0 and 60, got {latency!r}")
+        #: Seconds each answer waits, as a network would (for benchmarks and timeouts).
+        self.api.latency = float(latency)
         # assert_requests checks made and not entered yet, by where they were made
         self._unentered: list[str] = []
         self._server = SandboxServer(port, self.api.handle)
@@ -255,6 +260,7 @@ def run(
     auth_token: str | None = None,
     resources: Iterable[type[Resource]] | None = None,
     verification_codes: VerificationCodes | None = None,
+    latency: float = 0.0,
 ) -> Sandbox:
     """Start a sandbox on 127.0.0.1 (a free port unless ``port`` is given) and return it.
 
@@ -265,6 +271,7 @@ def run(
     A Verify check approves with any code but ``000000``, which leaves the verification
     pending. ``verification_codes`` sets another rule: the set of codes that approve
     (``{"123456"}``), or a function of the code (``lambda code: code.endswith("7")``).
+    ``latency`` makes every answer wait that many seconds, as a distant server would.
     """
     return Sandbox(
         port=port,
@@ -272,4 +279,5 @@ def run(
         auth_token=auth_token,
         resources=resources,
         verification_codes=verification_codes,
+        latency=latency,
     )
