@@ -1,6 +1,16 @@
 """Twilio accounts: the main account and its subaccounts."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import Resource, fields
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from twiorm.base_client import BaseClient
+    from twiorm.resources.api import v2010_types as _types
 
 ACCOUNT_STATUS = ("active", "suspended", "closed")
 ACCOUNT_TYPE = ("Trial", "Full")
@@ -23,3 +33,11 @@ class Account(Resource):
     subresource_uris = fields.UriMap()
     type = fields.Enum(ACCOUNT_TYPE)
     uri = fields.Str()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.AccountManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.AccountUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.AccountUpdate]
+        ) -> Self: ...

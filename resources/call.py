@@ -1,7 +1,17 @@
 """Voice calls placed or received by an account."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import Resource, fields
 from twiorm.fields import REQUIRED
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from twiorm.base_client import BaseClient
+    from twiorm.resources.api import v2010_types as _types
 
 CALL_STATUS = (
     "queued",
@@ -85,3 +95,9 @@ class Call(Resource):
     url = fields.Uri(create=True, update=True, write_only=True)
     twiml = fields.Twiml(create=True, update=True, write_only=True)
     application_sid = fields.Sid("AP", create=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.CallManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.CallUpdate]) -> Self: ...
+        async def aupdate(self, *, client: BaseClient | None = None, **values: Unpack[_types.CallUpdate]) -> Self: ...

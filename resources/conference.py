@@ -1,6 +1,16 @@
 """Conference rooms; they come into being through TwiML, never through the API."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import Resource, fields
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from twiorm.base_client import BaseClient
+    from twiorm.resources.api import v2010_types as _types
 
 CONFERENCE_STATUS = ("init", "in-progress", "completed")
 CONFERENCE_REASON_CONFERENCE_ENDED = (
@@ -35,3 +45,11 @@ class Conference(Resource):
     # request-only parameters (absent from responses)
     announce_url = fields.Uri(update=True, write_only=True)
     announce_method = fields.HttpMethod(update=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ConferenceManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.ConferenceUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ConferenceUpdate]
+        ) -> Self: ...

@@ -1,6 +1,16 @@
 """Phone numbers owned by an account and how they route voice and SMS."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import Resource, fields
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from twiorm.base_client import BaseClient
+    from twiorm.resources.api import v2010_types as _types
 
 INCOMING_PHONE_NUMBER_ADDRESS_REQUIREMENT = ("none", "any", "local", "foreign")
 INCOMING_PHONE_NUMBER_VOICE_RECEIVE_MODE = ("voice", "fax")
@@ -60,3 +70,13 @@ class IncomingPhoneNumber(Resource):
     type = fields.Str()
     # request-only parameters (absent from responses)
     area_code = fields.Str(create=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.IncomingPhoneNumberManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.IncomingPhoneNumberUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.IncomingPhoneNumberUpdate]
+        ) -> Self: ...

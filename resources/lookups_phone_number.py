@@ -1,6 +1,13 @@
 """Lookups: information about a single phone number."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import Resource, fields
+
+if TYPE_CHECKING:
+    from twiorm.resources.lookups import v2_types as _types
 
 VALIDATION_ERROR = (
     "TOO_SHORT",
@@ -53,3 +60,6 @@ class PhoneNumber(Resource):
     partner_sub_id = fields.Str(fetch=True, write_only=True)
     # Last on purpose: below this line "fields" would name this parameter, not the module.
     fields = fields.Str(fetch=True, write_only=True)  # "Fields": the data packages to add
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.PhoneNumberManager]

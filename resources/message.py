@@ -1,7 +1,17 @@
 """SMS, MMS and other channel messages sent or received by an account."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import Resource, fields
 from twiorm.fields import REQUIRED
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from twiorm.base_client import BaseClient
+    from twiorm.resources.api import v2010_types as _types
 
 MESSAGE_DIRECTION = ("inbound", "outbound-api", "outbound-call", "outbound-reply")
 MESSAGE_STATUS = (
@@ -80,3 +90,11 @@ class Message(Resource):
     # items are URLs, but the spec sets x-twilio ignoreFormat on them, so no Uri check
     media_url = fields.List(fields.Str(), create=True, write_only=True)
     content_sid = fields.Sid("HX", create=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.MessageManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.MessageUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.MessageUpdate]
+        ) -> Self: ...

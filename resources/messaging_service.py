@@ -1,7 +1,17 @@
 """Messaging Services: pools of senders sharing one configuration."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import Resource, fields
 from twiorm.fields import REQUIRED
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from twiorm.base_client import BaseClient
+    from twiorm.resources.messaging import v1_types as _types
 
 SERVICE_SCAN_MESSAGE_CONTENT = ("inherit", "enable", "disable")
 
@@ -36,3 +46,11 @@ class Service(Resource):
     usecase = fields.Str(create=True, update=True)
     us_app_to_person_registered = fields.Bool()
     use_inbound_webhook_on_number = fields.Bool(create=True, update=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ServiceManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.ServiceUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ServiceUpdate]
+        ) -> Self: ...

@@ -1,6 +1,16 @@
 """Verified caller IDs an account may present on outbound calls."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import Resource, fields
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from twiorm.base_client import BaseClient
+    from twiorm.resources.api import v2010_types as _types
 
 
 class OutgoingCallerId(Resource):
@@ -19,3 +29,13 @@ class OutgoingCallerId(Resource):
     account_sid = fields.Sid("AC")
     phone_number = fields.PhoneNumber(filter=True)
     uri = fields.Str()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.OutgoingCallerIdManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.OutgoingCallerIdUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.OutgoingCallerIdUpdate]
+        ) -> Self: ...

@@ -1,7 +1,17 @@
 """Calls taking part in a conference, addressed by call SID or label."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import Resource, fields
 from twiorm.fields import REQUIRED
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from twiorm.base_client import BaseClient
+    from twiorm.resources.api import v2010_types as _types
 
 PARTICIPANT_STATUS = ("queued", "connecting", "ringing", "connected", "complete", "failed")
 
@@ -81,3 +91,11 @@ class Participant(Resource):
     announce_url = fields.Uri(update=True, write_only=True)
     announce_method = fields.HttpMethod(update=True, write_only=True)
     beep_on_exit = fields.Bool(update=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ParticipantManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.ParticipantUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ParticipantUpdate]
+        ) -> Self: ...

@@ -1,7 +1,17 @@
 """Call and conference recordings, account-wide and per call or conference."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import Resource, fields
 from twiorm.fields import REQUIRED
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from twiorm.base_client import BaseClient
+    from twiorm.resources.api import v2010_types as _types
 
 #: A recording that still exists; the account-wide list also shows deleted ones.
 LIVE_RECORDING_STATUS = ("in-progress", "paused", "stopped", "processing", "completed", "absent")
@@ -54,6 +64,9 @@ class Recording(RecordingProperties):
     # request-only parameters (absent from responses)
     include_soft_deleted = fields.Bool(filter=True, fetch=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.RecordingManager]
+
 
 class CallRecording(RecordingProperties):
     class Meta:
@@ -73,6 +86,14 @@ class CallRecording(RecordingProperties):
     recording_track = fields.Str(create=True, write_only=True)
     pause_behavior = fields.Str(update=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.CallRecordingManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.CallRecordingUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.CallRecordingUpdate]
+        ) -> Self: ...
+
 
 class ConferenceRecording(RecordingProperties):
     class Meta:
@@ -84,3 +105,13 @@ class ConferenceRecording(RecordingProperties):
     status = fields.Enum(LIVE_RECORDING_STATUS, update=REQUIRED)
     # request-only parameters (absent from responses)
     pause_behavior = fields.Str(update=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ConferenceRecordingManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ConferenceRecordingUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ConferenceRecordingUpdate]
+        ) -> Self: ...

@@ -1,7 +1,17 @@
 """Verify: services, one-time-code verifications and the checks against them."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import Resource, fields
 from twiorm.fields import REQUIRED
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from twiorm.base_client import BaseClient
+    from twiorm.resources.verify import v2_types as _types
 
 VERIFICATION_CHANNEL = ("sms", "call", "email", "whatsapp", "sna")
 VERIFICATION_RISK_CHECK = ("enable", "disable")
@@ -67,6 +77,14 @@ class VerifyService(Resource):
         create=True, update=True, write_only=True, param="Passkeys.UserVerification"
     )
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.VerifyServiceManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.VerifyServiceUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.VerifyServiceUpdate]
+        ) -> Self: ...
+
 
 class Verification(Resource):
     class Meta:
@@ -112,6 +130,14 @@ class Verification(Resource):
     risk_check = fields.Enum(VERIFICATION_RISK_CHECK, create=True, write_only=True)
     tags = fields.Str(create=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.VerificationManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.VerificationUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.VerificationUpdate]
+        ) -> Self: ...
+
 
 class VerificationCheck(Resource):
     class Meta:
@@ -138,3 +164,6 @@ class VerificationCheck(Resource):
     code = fields.Str(create=True, write_only=True)
     verification_sid = fields.Sid("VE", create=True, write_only=True)
     sna_client_token = fields.Str(create=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.VerificationCheckManager]

@@ -116,6 +116,9 @@ def test_pip_install_provides_twiorm_resources_and_no_top_level_resources(
         cwd=tmp_path,
     )
     assert (target / "twiorm" / "resources" / "call.py").is_file()
+    # the generated domains and their typed surface (stubs) come too
+    assert (target / "twiorm" / "resources" / "conversations" / "v1.py").is_file()
+    assert (target / "twiorm" / "resources" / "api" / "v2010_types.pyi").is_file()
     assert not (target / "twiorm" / "resources").is_symlink()  # the files themselves
     assert (target / "twiorm" / "py.typed").is_file()
     assert not (target / "resources").exists()
@@ -154,7 +157,13 @@ def test_the_sdist_holds_files_not_the_symlink_and_builds_the_wheel(tmp_path: Pa
     wheel = build("wheel", tmp_path / "unpacked" / sdist.name.removesuffix(".tar.gz"))
     with zipfile.ZipFile(wheel) as zipped:
         names = set(zipped.namelist())
-    assert {"twiorm/resources/__init__.py", "twiorm/resources/call.py", "twiorm/py.typed"} <= names
+    assert {
+        "twiorm/resources/__init__.py",
+        "twiorm/resources/call.py",
+        "twiorm/resources/api/v2010.py",
+        "twiorm/resources/api/v2010_types.pyi",
+        "twiorm/py.typed",
+    } <= names
     assert not any(name.startswith("resources/") for name in names)
 
 

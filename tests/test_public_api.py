@@ -31,6 +31,7 @@ PUBLIC = {
     "OutcomeUnknownTimeout",
     "PermissionDeniedError",
     "QuerySet",
+    "Unlisted",
     "RateLimitError",
     "ReadOnlyFieldError",
     "RequestSpec",

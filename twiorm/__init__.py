@@ -43,6 +43,7 @@ from twiorm.errors import (
     ValidationError,
     VerbNotAllowedError,
 )
+from twiorm.fields import Unlisted
 from twiorm.manager import Manager
 from twiorm.query import QuerySet
 from twiorm.redaction import MaskPhoneNumbers
@@ -89,6 +90,7 @@ __all__ = [
     "TransportError",
     "TwilioAPIError",
     "TwiormError",
+    "Unlisted",
     "ValidationError",
     "VerbNotAllowedError",
     "__version__",

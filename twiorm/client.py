@@ -12,16 +12,23 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from twiorm import defaults, registry
 from twiorm.base_client import BaseClient, Credentials
 from twiorm.rest import Domain, load_declarations
 
+if TYPE_CHECKING:
+    # Every domain, version and list typed (generated stubs, read by type checkers only):
+    # client.api.v2010.calls is a CallList. At runtime the navigation is dynamic.
+    from twiorm.resources._navigation import Domains
+else:
+    Domains = object
+
 __all__ = ["Client", "Credentials", "get_default_client", "set_default_client"]
 
 
-class Client(BaseClient):
+class Client(BaseClient, Domains):
     __doc__ = BaseClient.__doc__
 
     def __getattr__(self, name: str) -> Any:

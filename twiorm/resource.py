@@ -148,6 +148,34 @@ class Resource(metaclass=ResourceMeta):
                 )
 
     @classmethod
+    def from_record(
+        cls: type[R], record: Mapping[str, Any], *, client: Client | None = None, **path: str
+    ) -> R:
+        """An instance of a record obtained elsewhere: a webhook's or a cassette's JSON, a
+        BulkExports line. It is read by the same fields as the REST API's answers, lazily;
+        ``client`` is the one its ``update()``/``delete()`` use, and ``path`` gives URL
+        values the record does not carry (``conference_sid=`` …).
+        """
+        if not isinstance(record, Mapping):
+            raise ValidationError(
+                f"{cls.__name__}.from_record takes a mapping of Twilio's JSON keys, "
+                f"got {type(record).__name__}",
+                resource=cls.__name__,
+                expected="a mapping",
+            )
+        context = {}
+        for name, value in path.items():
+            if name not in cls._meta.path_params:
+                raise ValidationError(
+                    f"{cls.__name__} has no URL value {name!r}; "
+                    f"it has {', '.join(cls._meta.path_params) or 'none'}",
+                    resource=cls.__name__,
+                    field=name,
+                )
+            context[name] = check_path_value(cls._meta, name, value)
+        return cls._from_record(dict(record), client, context)
+
+    @classmethod
     def _from_record(
         cls: type[R], record: dict[str, Any], client: Client | None, context: dict[str, str]
     ) -> R:

@@ -3,9 +3,19 @@
 
 """accounts v1: 8 resources, 20 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.fields import REQUIRED
 from twiorm.resource import Resource
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from twiorm.base_client import BaseClient
+    from twiorm.resources.accounts import v1_types as _types
 
 
 class AuthTokenPromotion(Resource):
@@ -25,6 +35,16 @@ class AuthTokenPromotion(Resource):
     date_updated = fields.ISODateTime()
     url = fields.Uri()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.AuthTokenPromotionManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.AuthTokenPromotionUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.AuthTokenPromotionUpdate]
+        ) -> Self: ...
+
 
 class BulkConsents(Resource):
     """Create (Twilio API reference: AccountsV1BulkConsents)."""
@@ -39,6 +59,9 @@ class BulkConsents(Resource):
 
     items = fields.Json(create=REQUIRED, request={"create": fields.List(fields.Json())})
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.BulkConsentsManager]
+
 
 class BulkContacts(Resource):
     """Create (Twilio API reference: AccountsV1BulkContacts)."""
@@ -52,6 +75,9 @@ class BulkContacts(Resource):
         parent = ""
 
     items = fields.Json(create=REQUIRED, request={"create": fields.List(fields.Json())})
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.BulkContactsManager]
 
 
 class CredentialAws(Resource):
@@ -71,6 +97,14 @@ class CredentialAws(Resource):
     date_updated = fields.ISODateTime()
     url = fields.Uri()
     credentials = fields.Str(create=REQUIRED, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.CredentialAwsManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.CredentialAwsUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.CredentialAwsUpdate]
+        ) -> Self: ...
 
 
 class CredentialPublicKey(Resource):
@@ -92,6 +126,16 @@ class CredentialPublicKey(Resource):
     url = fields.Uri()
     public_key = fields.Str(create=REQUIRED, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.CredentialPublicKeyManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.CredentialPublicKeyUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.CredentialPublicKeyUpdate]
+        ) -> Self: ...
+
 
 class MessagingGeopermissions(Resource):
     """Fetch, update (Twilio API reference: AccountsV1MessagingGeopermissions)."""
@@ -108,6 +152,16 @@ class MessagingGeopermissions(Resource):
     permissions = fields.Json(update=REQUIRED, request={"update": fields.List(fields.Json())})
     country_code = fields.Str(fetch=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.MessagingGeopermissionsManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.MessagingGeopermissionsUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.MessagingGeopermissionsUpdate]
+        ) -> Self: ...
+
 
 class Safelist(Resource):
     """Create, fetch, delete (Twilio API reference: AccountsV1Safelist)."""
@@ -122,6 +176,9 @@ class Safelist(Resource):
 
     sid = fields.Sid("GN")
     phone_number = fields.Str(create=REQUIRED, fetch=True, delete=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.SafelistManager]
 
 
 class SecondaryAuthToken(Resource):
@@ -140,6 +197,9 @@ class SecondaryAuthToken(Resource):
     date_updated = fields.ISODateTime()
     secondary_auth_token = fields.Str()
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.SecondaryAuthTokenManager]
 
 
 __all__ = [

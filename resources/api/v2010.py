@@ -3,6 +3,10 @@
 
 """api v2010: 74 resources, 197 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.fields import REQUIRED
 from twiorm.resource import Resource
@@ -14,6 +18,12 @@ from twiorm.resources.message import Message
 from twiorm.resources.outgoing_caller_id import OutgoingCallerId
 from twiorm.resources.participant import Participant
 from twiorm.resources.recording import CallRecording, ConferenceRecording, Recording
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from twiorm.base_client import BaseClient
+    from twiorm.resources.api import v2010_types as _types
 
 
 class Address(Resource):
@@ -43,6 +53,14 @@ class Address(Resource):
     verified = fields.Bool()
     street_secondary = fields.Str(create=True, update=True)
     auto_correct_address = fields.Bool(create=True, update=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.AddressManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.AddressUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.AddressUpdate]
+        ) -> Self: ...
 
 
 class Application(Resource):
@@ -77,6 +95,14 @@ class Application(Resource):
     voice_url = fields.Uri(create=True, update=True)
     public_application_connect_enabled = fields.Bool(create=True, update=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ApplicationManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.ApplicationUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ApplicationUpdate]
+        ) -> Self: ...
+
 
 class AuthorizedConnectApp(Resource):
     """List, fetch (Twilio API reference: Api20100401AuthorizedConnectApp)."""
@@ -98,6 +124,9 @@ class AuthorizedConnectApp(Resource):
     permissions = fields.List(fields.Enum(("get-all", "post-all")))
     uri = fields.Str()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.AuthorizedConnectAppManager]
+
 
 class AvailablePhoneNumberCountry(Resource):
     """List, fetch (Twilio API reference: Api20100401AvailablePhoneNumberCountry)."""
@@ -117,6 +146,9 @@ class AvailablePhoneNumberCountry(Resource):
     beta = fields.Bool()
     subresource_uris = fields.UriMap()
     account_sid = fields.Sid("AC", write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.AvailablePhoneNumberCountryManager]
 
 
 class AvailablePhoneNumberLocal(Resource):
@@ -164,6 +196,9 @@ class AvailablePhoneNumberLocal(Resource):
     in_locality = fields.Str(filter=True, write_only=True)
     fax_enabled = fields.Bool(filter=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.AvailablePhoneNumberLocalManager]
+
 
 class AvailablePhoneNumberMachineToMachine(Resource):
     """List (Twilio API reference: Api20100401MachineToMachine)."""
@@ -209,6 +244,9 @@ class AvailablePhoneNumberMachineToMachine(Resource):
     in_lata = fields.Str(filter=True, write_only=True)
     in_locality = fields.Str(filter=True, write_only=True)
     fax_enabled = fields.Bool(filter=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.AvailablePhoneNumberMachineToMachineManager]
 
 
 class AvailablePhoneNumberMobile(Resource):
@@ -256,6 +294,9 @@ class AvailablePhoneNumberMobile(Resource):
     in_locality = fields.Str(filter=True, write_only=True)
     fax_enabled = fields.Bool(filter=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.AvailablePhoneNumberMobileManager]
+
 
 class AvailablePhoneNumberNational(Resource):
     """List (Twilio API reference: Api20100401National)."""
@@ -301,6 +342,9 @@ class AvailablePhoneNumberNational(Resource):
     in_lata = fields.Str(filter=True, write_only=True)
     in_locality = fields.Str(filter=True, write_only=True)
     fax_enabled = fields.Bool(filter=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.AvailablePhoneNumberNationalManager]
 
 
 class AvailablePhoneNumberSharedCost(Resource):
@@ -348,6 +392,9 @@ class AvailablePhoneNumberSharedCost(Resource):
     in_locality = fields.Str(filter=True, write_only=True)
     fax_enabled = fields.Bool(filter=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.AvailablePhoneNumberSharedCostManager]
+
 
 class AvailablePhoneNumberTollFree(Resource):
     """List (Twilio API reference: Api20100401TollFree)."""
@@ -393,6 +440,9 @@ class AvailablePhoneNumberTollFree(Resource):
     in_lata = fields.Str(filter=True, write_only=True)
     in_locality = fields.Str(filter=True, write_only=True)
     fax_enabled = fields.Bool(filter=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.AvailablePhoneNumberTollFreeManager]
 
 
 class AvailablePhoneNumberVoip(Resource):
@@ -440,6 +490,9 @@ class AvailablePhoneNumberVoip(Resource):
     in_locality = fields.Str(filter=True, write_only=True)
     fax_enabled = fields.Bool(filter=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.AvailablePhoneNumberVoipManager]
+
 
 class Balance(Resource):
     """Fetch (Twilio API reference: Api20100401Balance)."""
@@ -454,6 +507,9 @@ class Balance(Resource):
     account_sid = fields.Sid("AC")
     balance = fields.Str()
     currency = fields.Str()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.BalanceManager]
 
 
 class CallEvent(Resource):
@@ -471,6 +527,9 @@ class CallEvent(Resource):
     response = fields.Json()
     account_sid = fields.Sid("AC", write_only=True)
     call_sid = fields.Sid("CA", write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.CallEventManager]
 
 
 class CallNotification(Resource):
@@ -501,6 +560,9 @@ class CallNotification(Resource):
     sid = fields.Sid("NO")
     uri = fields.Str()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.CallNotificationManager]
+
 
 class ConnectApp(Resource):
     """List, fetch, update, delete (Twilio API reference: Api20100401ConnectApp)."""
@@ -523,6 +585,14 @@ class ConnectApp(Resource):
     permissions = fields.List(fields.Enum(("get-all", "post-all")), update=True)
     sid = fields.Sid("CN")
     uri = fields.Str()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ConnectAppManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.ConnectAppUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ConnectAppUpdate]
+        ) -> Self: ...
 
 
 class DependentPhoneNumber(Resource):
@@ -564,6 +634,9 @@ class DependentPhoneNumber(Resource):
     uri = fields.Str()
     address_sid = fields.Sid("AD", write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.DependentPhoneNumberManager]
+
 
 class IncomingPhoneNumberAssignedAddOn(Resource):
     """List, create, fetch, delete (Twilio API reference: Api20100401AssignedAddOn)."""
@@ -588,6 +661,9 @@ class IncomingPhoneNumberAssignedAddOn(Resource):
     subresource_uris = fields.UriMap()
     installed_add_on_sid = fields.Sid("XE", create=REQUIRED, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.IncomingPhoneNumberAssignedAddOnManager]
+
 
 class IncomingPhoneNumberAssignedAddOnExtension(Resource):
     """List, fetch (Twilio API reference: Api20100401AssignedAddOnExtension)."""
@@ -608,6 +684,9 @@ class IncomingPhoneNumberAssignedAddOnExtension(Resource):
     unique_name = fields.Str()
     uri = fields.Str()
     enabled = fields.Bool()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.IncomingPhoneNumberAssignedAddOnExtensionManager]
 
 
 class IncomingPhoneNumberLocal(Resource):
@@ -665,6 +744,9 @@ class IncomingPhoneNumberLocal(Resource):
     bundle_sid = fields.Sid("BU", create=True)
     status = fields.Str()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.IncomingPhoneNumberLocalManager]
+
 
 class IncomingPhoneNumberMobile(Resource):
     """List, create (Twilio API reference: Api20100401IncomingPhoneNumberMobile)."""
@@ -720,6 +802,9 @@ class IncomingPhoneNumberMobile(Resource):
     )
     bundle_sid = fields.Sid("BU", create=True)
     status = fields.Str()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.IncomingPhoneNumberMobileManager]
 
 
 class IncomingPhoneNumberTollFree(Resource):
@@ -777,6 +862,9 @@ class IncomingPhoneNumberTollFree(Resource):
     bundle_sid = fields.Sid("BU", create=True)
     status = fields.Str()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.IncomingPhoneNumberTollFreeManager]
+
 
 class Key(Resource):
     """List, fetch, update, delete (Twilio API reference: Api20100401Key)."""
@@ -793,6 +881,12 @@ class Key(Resource):
     date_created = fields.RFC2822DateTime()
     date_updated = fields.RFC2822DateTime()
     account_sid = fields.Sid("AC", write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.KeyManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.KeyUpdate]) -> Self: ...
+        async def aupdate(self, *, client: BaseClient | None = None, **values: Unpack[_types.KeyUpdate]) -> Self: ...
 
 
 class Media(Resource):
@@ -813,6 +907,9 @@ class Media(Resource):
     sid = fields.Sid("ME")
     uri = fields.Str()
     message_sid = fields.Sid("SM", "MM", write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.MediaManager]
 
 
 class Member(Resource):
@@ -837,6 +934,12 @@ class Member(Resource):
     url = fields.Uri(update=REQUIRED, write_only=True)
     method = fields.HttpMethod(update=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.MemberManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.MemberUpdate]) -> Self: ...
+        async def aupdate(self, *, client: BaseClient | None = None, **values: Unpack[_types.MemberUpdate]) -> Self: ...
+
 
 class MessageFeedback(Resource):
     """Create (Twilio API reference: Api20100401Feedback)."""
@@ -854,6 +957,9 @@ class MessageFeedback(Resource):
     date_created = fields.RFC2822DateTime()
     date_updated = fields.RFC2822DateTime()
     uri = fields.Str()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.MessageFeedbackManager]
 
 
 class NewKey(Resource):
@@ -874,6 +980,9 @@ class NewKey(Resource):
     secret = fields.Str()
     account_sid = fields.Sid("AC", write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.NewKeyManager]
+
 
 class NewSigningKey(Resource):
     """Create (Twilio API reference: Api20100401NewSigningKey)."""
@@ -892,6 +1001,9 @@ class NewSigningKey(Resource):
     date_updated = fields.RFC2822DateTime()
     secret = fields.Str()
     account_sid = fields.Sid("AC", write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.NewSigningKeyManager]
 
 
 class Notification(Resource):
@@ -921,6 +1033,9 @@ class Notification(Resource):
     response_headers = fields.Str()
     sid = fields.Sid("NO")
     uri = fields.Str()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.NotificationManager]
 
 
 class Payments(Resource):
@@ -976,6 +1091,14 @@ class Payments(Resource):
     )
     status = fields.Enum(("complete", "cancel"), update=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.PaymentsManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.PaymentsUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.PaymentsUpdate]
+        ) -> Self: ...
+
 
 class Queue(Resource):
     """List, create, fetch, update, delete (Twilio API reference: Api20100401Queue)."""
@@ -996,6 +1119,12 @@ class Queue(Resource):
     sid = fields.Sid("QU")
     date_created = fields.RFC2822DateTime()
     max_size = fields.Int(create=True, update=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.QueueManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.QueueUpdate]) -> Self: ...
+        async def aupdate(self, *, client: BaseClient | None = None, **values: Unpack[_types.QueueUpdate]) -> Self: ...
 
 
 class RealtimeTranscription(Resource):
@@ -1033,6 +1162,16 @@ class RealtimeTranscription(Resource):
     configuration_id = fields.Str(create=True, write_only=True)
     enable_provider_data = fields.Bool(create=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.RealtimeTranscriptionManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.RealtimeTranscriptionUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.RealtimeTranscriptionUpdate]
+        ) -> Self: ...
+
 
 class RecordingAddOnResult(Resource):
     """List, fetch, delete (Twilio API reference: Api20100401AddOnResult)."""
@@ -1054,6 +1193,9 @@ class RecordingAddOnResult(Resource):
     date_completed = fields.RFC2822DateTime()
     reference_sid = fields.Sid("RE")
     subresource_uris = fields.UriMap()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.RecordingAddOnResultManager]
 
 
 class RecordingAddOnResultPayload(Resource):
@@ -1078,6 +1220,9 @@ class RecordingAddOnResultPayload(Resource):
     reference_sid = fields.Sid("RE")
     subresource_uris = fields.UriMap()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.RecordingAddOnResultPayloadManager]
+
 
 class RecordingAddOnResultPayloadData(Resource):
     """Fetch (Twilio API reference: Api20100401Data)."""
@@ -1097,6 +1242,9 @@ class RecordingAddOnResultPayloadData(Resource):
     reference_sid = fields.Sid("RE", write_only=True)
     add_on_result_sid = fields.Sid("XR", write_only=True)
     payload_sid = fields.Sid("XH", write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.RecordingAddOnResultPayloadDataManager]
 
 
 class RecordingTranscription(Resource):
@@ -1123,6 +1271,9 @@ class RecordingTranscription(Resource):
     type = fields.Str()
     uri = fields.Str()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.RecordingTranscriptionManager]
+
 
 class ShortCode(Resource):
     """List, fetch, update (Twilio API reference: Api20100401ShortCode)."""
@@ -1147,6 +1298,14 @@ class ShortCode(Resource):
     sms_url = fields.Uri(update=True)
     uri = fields.Str()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ShortCodeManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.ShortCodeUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ShortCodeUpdate]
+        ) -> Self: ...
+
 
 class SigningKey(Resource):
     """List, fetch, update, delete (Twilio API reference: Api20100401SigningKey)."""
@@ -1163,6 +1322,14 @@ class SigningKey(Resource):
     date_created = fields.RFC2822DateTime()
     date_updated = fields.RFC2822DateTime()
     account_sid = fields.Sid("AC", write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.SigningKeyManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.SigningKeyUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.SigningKeyUpdate]
+        ) -> Self: ...
 
 
 class SipAuthCallsCredentialListMapping(Resource):
@@ -1185,6 +1352,9 @@ class SipAuthCallsCredentialListMapping(Resource):
     domain_sid = fields.Sid("SD", write_only=True)
     credential_list_sid = fields.Sid("CL", create=REQUIRED, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.SipAuthCallsCredentialListMappingManager]
+
 
 class SipAuthCallsIpAccessControlListMapping(Resource):
     """List, create, fetch, delete (Twilio API reference: Api20100401AuthCallsIpAccessControlListMapping)."""
@@ -1204,6 +1374,9 @@ class SipAuthCallsIpAccessControlListMapping(Resource):
     domain_sid = fields.Sid("SD", write_only=True)
     ip_access_control_list_sid = fields.Sid("AL", create=REQUIRED, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.SipAuthCallsIpAccessControlListMappingManager]
+
 
 class SipAuthRegistrationsCredentialListMapping(Resource):
     """List, create, fetch, delete (Twilio API reference: Api20100401AuthRegistrationsCredentialListMapping)."""
@@ -1222,6 +1395,9 @@ class SipAuthRegistrationsCredentialListMapping(Resource):
     sid = fields.Sid("CL")
     domain_sid = fields.Sid("SD", write_only=True)
     credential_list_sid = fields.Sid("CL", create=REQUIRED, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.SipAuthRegistrationsCredentialListMappingManager]
 
 
 class SipCredential(Resource):
@@ -1243,6 +1419,14 @@ class SipCredential(Resource):
     uri = fields.Str()
     password = fields.Str(create=REQUIRED, update=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.SipCredentialManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.SipCredentialUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.SipCredentialUpdate]
+        ) -> Self: ...
+
 
 class SipCredentialList(Resource):
     """List, create, fetch, update, delete (Twilio API reference: Api20100401CredentialList)."""
@@ -1261,6 +1445,16 @@ class SipCredentialList(Resource):
     sid = fields.Sid("CL")
     subresource_uris = fields.UriMap()
     uri = fields.Str()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.SipCredentialListManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.SipCredentialListUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.SipCredentialListUpdate]
+        ) -> Self: ...
 
 
 class SipCredentialListMapping(Resource):
@@ -1281,6 +1475,9 @@ class SipCredentialListMapping(Resource):
     sid = fields.Sid("CL")
     uri = fields.Str()
     credential_list_sid = fields.Sid("CL", create=REQUIRED, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.SipCredentialListMappingManager]
 
 
 class SipDomain(Resource):
@@ -1315,6 +1512,14 @@ class SipDomain(Resource):
     byoc_trunk_sid = fields.Sid("BY", create=True, update=True)
     emergency_caller_sid = fields.Sid("PN", create=True, update=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.SipDomainManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.SipDomainUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.SipDomainUpdate]
+        ) -> Self: ...
+
 
 class SipIpAccessControlList(Resource):
     """List, create, fetch, update, delete (Twilio API reference: Api20100401IpAccessControlList)."""
@@ -1333,6 +1538,16 @@ class SipIpAccessControlList(Resource):
     date_updated = fields.RFC2822DateTime()
     subresource_uris = fields.UriMap()
     uri = fields.Str()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.SipIpAccessControlListManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.SipIpAccessControlListUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.SipIpAccessControlListUpdate]
+        ) -> Self: ...
 
 
 class SipIpAccessControlListMapping(Resource):
@@ -1354,6 +1569,9 @@ class SipIpAccessControlListMapping(Resource):
     uri = fields.Str()
     ip_access_control_list_sid = fields.Sid("AL", create=REQUIRED, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.SipIpAccessControlListMappingManager]
+
 
 class SipIpAddress(Resource):
     """List, create, fetch, update, delete (Twilio API reference: Api20100401SipIpAddress)."""
@@ -1374,6 +1592,14 @@ class SipIpAddress(Resource):
     date_created = fields.RFC2822DateTime()
     date_updated = fields.RFC2822DateTime()
     uri = fields.Str()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.SipIpAddressManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.SipIpAddressUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.SipIpAddressUpdate]
+        ) -> Self: ...
 
 
 class Siprec(Resource):
@@ -1596,6 +1822,12 @@ class Siprec(Resource):
     parameter99_name = fields.Str(create=True, write_only=True, param="Parameter99.Name")
     parameter99_value = fields.Str(create=True, write_only=True, param="Parameter99.Value")
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.SiprecManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.SiprecUpdate]) -> Self: ...
+        async def aupdate(self, *, client: BaseClient | None = None, **values: Unpack[_types.SiprecUpdate]) -> Self: ...
+
 
 class Stream(Resource):
     """Create, update (Twilio API reference: Api20100401Stream)."""
@@ -1817,6 +2049,12 @@ class Stream(Resource):
     parameter99_name = fields.Str(create=True, write_only=True, param="Parameter99.Name")
     parameter99_value = fields.Str(create=True, write_only=True, param="Parameter99.Value")
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.StreamManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.StreamUpdate]) -> Self: ...
+        async def aupdate(self, *, client: BaseClient | None = None, **values: Unpack[_types.StreamUpdate]) -> Self: ...
+
 
 class Token(Resource):
     """Create (Twilio API reference: Api20100401Token)."""
@@ -1835,6 +2073,9 @@ class Token(Resource):
     password = fields.Str()
     ttl = fields.Str(create=True, request={"create": fields.Int()})
     username = fields.Str()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.TokenManager]
 
 
 class Transcription(Resource):
@@ -1860,6 +2101,9 @@ class Transcription(Resource):
     transcription_text = fields.Str()
     type = fields.Str()
     uri = fields.Str()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.TranscriptionManager]
 
 
 class UsageRecord(Resource):
@@ -1890,6 +2134,9 @@ class UsageRecord(Resource):
     usage_unit = fields.Str()
     include_subaccounts = fields.Bool(filter=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.UsageRecordManager]
+
 
 class UsageRecordAllTime(Resource):
     """List (Twilio API reference: Api20100401AllTime)."""
@@ -1918,6 +2165,9 @@ class UsageRecordAllTime(Resource):
     usage = fields.Str()
     usage_unit = fields.Str()
     include_subaccounts = fields.Bool(filter=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.UsageRecordAllTimeManager]
 
 
 class UsageRecordDaily(Resource):
@@ -1948,6 +2198,9 @@ class UsageRecordDaily(Resource):
     usage_unit = fields.Str()
     include_subaccounts = fields.Bool(filter=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.UsageRecordDailyManager]
+
 
 class UsageRecordLastMonth(Resource):
     """List (Twilio API reference: Api20100401LastMonth)."""
@@ -1976,6 +2229,9 @@ class UsageRecordLastMonth(Resource):
     usage = fields.Str()
     usage_unit = fields.Str()
     include_subaccounts = fields.Bool(filter=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.UsageRecordLastMonthManager]
 
 
 class UsageRecordMonthly(Resource):
@@ -2006,6 +2262,9 @@ class UsageRecordMonthly(Resource):
     usage_unit = fields.Str()
     include_subaccounts = fields.Bool(filter=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.UsageRecordMonthlyManager]
+
 
 class UsageRecordThisMonth(Resource):
     """List (Twilio API reference: Api20100401ThisMonth)."""
@@ -2034,6 +2293,9 @@ class UsageRecordThisMonth(Resource):
     usage = fields.Str()
     usage_unit = fields.Str()
     include_subaccounts = fields.Bool(filter=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.UsageRecordThisMonthManager]
 
 
 class UsageRecordToday(Resource):
@@ -2064,6 +2326,9 @@ class UsageRecordToday(Resource):
     usage_unit = fields.Str()
     include_subaccounts = fields.Bool(filter=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.UsageRecordTodayManager]
+
 
 class UsageRecordYearly(Resource):
     """List (Twilio API reference: Api20100401Yearly)."""
@@ -2092,6 +2357,9 @@ class UsageRecordYearly(Resource):
     usage = fields.Str()
     usage_unit = fields.Str()
     include_subaccounts = fields.Bool(filter=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.UsageRecordYearlyManager]
 
 
 class UsageRecordYesterday(Resource):
@@ -2122,6 +2390,9 @@ class UsageRecordYesterday(Resource):
     usage_unit = fields.Str()
     include_subaccounts = fields.Bool(filter=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.UsageRecordYesterdayManager]
+
 
 class UsageTrigger(Resource):
     """List, create, fetch, update, delete (Twilio API reference: Api20100401Trigger)."""
@@ -2150,6 +2421,14 @@ class UsageTrigger(Resource):
     usage_category = fields.Str(create=REQUIRED, filter=True)
     usage_record_uri = fields.Str()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.UsageTriggerManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.UsageTriggerUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.UsageTriggerUpdate]
+        ) -> Self: ...
+
 
 class UserDefinedMessage(Resource):
     """Create (Twilio API reference: Api20100401UserDefinedMessage)."""
@@ -2167,6 +2446,9 @@ class UserDefinedMessage(Resource):
     date_created = fields.RFC2822DateTime()
     content = fields.Str(create=REQUIRED, write_only=True)
     idempotency_key = fields.Str(create=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.UserDefinedMessageManager]
 
 
 class UserDefinedMessageSubscription(Resource):
@@ -2186,6 +2468,9 @@ class UserDefinedMessageSubscription(Resource):
     callback = fields.Uri(create=REQUIRED, write_only=True)
     idempotency_key = fields.Str(create=True, write_only=True)
     method = fields.HttpMethod(create=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.UserDefinedMessageSubscriptionManager]
 
 
 class ValidationRequest(Resource):
@@ -2208,6 +2493,9 @@ class ValidationRequest(Resource):
     extension = fields.Str(create=True, write_only=True)
     status_callback = fields.Uri(create=True, write_only=True)
     status_callback_method = fields.HttpMethod(create=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ValidationRequestManager]
 
 
 Number = IncomingPhoneNumber

@@ -3,9 +3,19 @@
 
 """assistants v1: 17 resources, 30 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.fields import REQUIRED
 from twiorm.resource import Resource
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from twiorm.base_client import BaseClient
+    from twiorm.resources.assistants import v1_types as _types
 
 
 class Assistant(Resource):
@@ -35,6 +45,14 @@ class Assistant(Resource):
     tools = fields.List(fields.Object())
     segment_credential = fields.Object(create=True, update=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.AssistantManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.AssistantUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.AssistantUpdate]
+        ) -> Self: ...
+
 
 class AssistantKnowledgeAttachment(Resource):
     """Create, delete (Twilio API reference: AssistantKnowledgeAttachment)."""
@@ -52,6 +70,9 @@ class AssistantKnowledgeAttachment(Resource):
     assistant_id = fields.Str(write_only=True)
     id = fields.Str(write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.AssistantKnowledgeAttachmentManager]
+
 
 class AssistantToolAttachment(Resource):
     """Create, delete (Twilio API reference: AssistantToolAttachment)."""
@@ -68,6 +89,9 @@ class AssistantToolAttachment(Resource):
 
     assistant_id = fields.Str(write_only=True)
     id = fields.Str(write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.AssistantToolAttachmentManager]
 
 
 class Assistants(Resource):
@@ -91,6 +115,9 @@ class Assistants(Resource):
     personality_prompt = fields.Str()
     date_created = fields.ISODateTime()
     date_updated = fields.ISODateTime()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.AssistantsManager]
 
 
 class Feedback(Resource):
@@ -116,6 +143,9 @@ class Feedback(Resource):
     text = fields.Str(create=True)
     date_created = fields.ISODateTime()
     date_updated = fields.ISODateTime()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.FeedbackManager]
 
 
 class Knowledge(Resource):
@@ -146,6 +176,14 @@ class Knowledge(Resource):
     assistant_id = fields.Str(create=True, filter=True, write_only=True)
     policy = fields.Object(create=True, update=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.KnowledgeManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.KnowledgeUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.KnowledgeUpdate]
+        ) -> Self: ...
+
 
 class KnowledgeByAssistant(Resource):
     """List (Twilio API reference: KnowledgeByAssistant)."""
@@ -173,6 +211,9 @@ class KnowledgeByAssistant(Resource):
     date_updated = fields.ISODateTime()
     assistant_id = fields.Str(write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.KnowledgeByAssistantManager]
+
 
 class KnowledgeChunks(Resource):
     """List (Twilio API reference: KnowledgeChunks)."""
@@ -193,6 +234,9 @@ class KnowledgeChunks(Resource):
     date_updated = fields.ISODateTime()
     id = fields.Str(write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.KnowledgeChunksManager]
+
 
 class KnowledgeStatus(Resource):
     """Fetch (Twilio API reference: KnowledgeStatus)."""
@@ -211,6 +255,9 @@ class KnowledgeStatus(Resource):
     last_status = fields.Str()
     date_updated = fields.ISODateTime()
     id = fields.Str(write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.KnowledgeStatusManager]
 
 
 class Message(Resource):
@@ -237,6 +284,9 @@ class Message(Resource):
     webhook = fields.Str(create=True, write_only=True)
     mode = fields.Str(create=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.MessageManager]
+
 
 class Messages(Resource):
     """List (Twilio API reference: Messages)."""
@@ -260,6 +310,9 @@ class Messages(Resource):
     meta = fields.Object()
     date_created = fields.ISODateTime()
     date_updated = fields.ISODateTime()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.MessagesManager]
 
 
 class Policies(Resource):
@@ -285,6 +338,9 @@ class Policies(Resource):
     tool_id = fields.Str(filter=True, write_only=True)
     knowledge_id = fields.Str(filter=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.PoliciesManager]
+
 
 class Session(Resource):
     """Fetch (Twilio API reference: Session)."""
@@ -305,6 +361,9 @@ class Session(Resource):
     date_created = fields.ISODateTime()
     date_updated = fields.ISODateTime()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.SessionManager]
+
 
 class Sessions(Resource):
     """List (Twilio API reference: Sessions)."""
@@ -324,6 +383,9 @@ class Sessions(Resource):
     identity = fields.Str()
     date_created = fields.ISODateTime()
     date_updated = fields.ISODateTime()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.SessionsManager]
 
 
 class Tool(Resource):
@@ -354,6 +416,12 @@ class Tool(Resource):
     assistant_id = fields.Str(create=True, update=True, write_only=True)
     policy = fields.Object(create=True, update=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ToolManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.ToolUpdate]) -> Self: ...
+        async def aupdate(self, *, client: BaseClient | None = None, **values: Unpack[_types.ToolUpdate]) -> Self: ...
+
 
 class Tools(Resource):
     """List (Twilio API reference: Tools)."""
@@ -378,6 +446,9 @@ class Tools(Resource):
     date_created = fields.ISODateTime()
     date_updated = fields.ISODateTime()
     assistant_id = fields.Str(filter=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ToolsManager]
 
 
 class ToolsByAssistant(Resource):
@@ -405,6 +476,9 @@ class ToolsByAssistant(Resource):
     date_created = fields.ISODateTime()
     date_updated = fields.ISODateTime()
     assistant_id = fields.Str(write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ToolsByAssistantManager]
 
 
 __all__ = [

@@ -3,10 +3,20 @@
 
 """bulkexports v1: 5 resources, 9 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.bulkexports import ExportDay, ExportJob
 from twiorm.fields import REQUIRED
 from twiorm.resource import Resource
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from twiorm.base_client import BaseClient
+    from twiorm.resources.bulkexports import v1_types as _types
 
 
 class Day(ExportDay, Resource):
@@ -27,6 +37,9 @@ class Day(ExportDay, Resource):
     resource_type = fields.Str(write_only=True)
     day = fields.Str(write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.DayManager]
+
 
 class Export(Resource):
     """Fetch (Twilio API reference: BulkexportsV1Export)."""
@@ -42,6 +55,9 @@ class Export(Resource):
     resource_type = fields.Str()
     url = fields.Uri()
     links = fields.UriMap()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ExportManager]
 
 
 class ExportConfiguration(Resource):
@@ -61,6 +77,16 @@ class ExportConfiguration(Resource):
     webhook_method = fields.Str(update=True)
     resource_type = fields.Str()
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ExportConfigurationManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ExportConfigurationUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ExportConfigurationUpdate]
+        ) -> Self: ...
 
 
 class ExportCustomJob(Resource):
@@ -88,6 +114,9 @@ class ExportCustomJob(Resource):
     job_queue_position = fields.Str()
     estimated_completion_time = fields.Str()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ExportCustomJobManager]
+
 
 class Job(ExportJob, Resource):
     """Fetch, delete (Twilio API reference: BulkexportsV1Job)."""
@@ -111,6 +140,9 @@ class Job(ExportJob, Resource):
     url = fields.Uri()
     job_queue_position = fields.Str()
     estimated_completion_time = fields.Str()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.JobManager]
 
 
 __all__ = ["Day", "Export", "ExportConfiguration", "ExportCustomJob", "Job"]

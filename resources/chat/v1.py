@@ -3,9 +3,19 @@
 
 """chat v1: 9 resources, 40 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.fields import REQUIRED
 from twiorm.resource import Resource
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from twiorm.base_client import BaseClient
+    from twiorm.resources.chat import v1_types as _types
 
 
 class Channel(Resource):
@@ -39,6 +49,14 @@ class Channel(Resource):
     url = fields.Uri()
     links = fields.UriMap()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ChannelManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.ChannelUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ChannelUpdate]
+        ) -> Self: ...
+
 
 class Credential(Resource):
     """List, create, fetch, update, delete (Twilio API reference: ChatV1Credential)."""
@@ -63,6 +81,14 @@ class Credential(Resource):
     api_key = fields.Str(create=True, update=True, write_only=True)
     secret = fields.Str(create=True, update=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.CredentialManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.CredentialUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.CredentialUpdate]
+        ) -> Self: ...
+
 
 class Invite(Resource):
     """List, create, fetch, delete (Twilio API reference: ChatV1Invite)."""
@@ -85,6 +111,9 @@ class Invite(Resource):
     role_sid = fields.Sid("RL", create=True)
     created_by = fields.Str()
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.InviteManager]
 
 
 class Member(Resource):
@@ -109,6 +138,12 @@ class Member(Resource):
     last_consumed_message_index = fields.Int(update=True)
     last_consumption_timestamp = fields.ISODateTime()
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.MemberManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.MemberUpdate]) -> Self: ...
+        async def aupdate(self, *, client: BaseClient | None = None, **values: Unpack[_types.MemberUpdate]) -> Self: ...
 
 
 class Message(Resource):
@@ -136,6 +171,14 @@ class Message(Resource):
     url = fields.Uri()
     order = fields.Enum(("asc", "desc"), filter=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.MessageManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.MessageUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.MessageUpdate]
+        ) -> Self: ...
+
 
 class Role(Resource):
     """List, create, fetch, update, delete (Twilio API reference: ChatV1Role)."""
@@ -157,6 +200,12 @@ class Role(Resource):
     date_updated = fields.ISODateTime()
     url = fields.Uri()
     permission = fields.List(fields.Str(), create=REQUIRED, update=REQUIRED, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.RoleManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.RoleUpdate]) -> Self: ...
+        async def aupdate(self, *, client: BaseClient | None = None, **values: Unpack[_types.RoleUpdate]) -> Self: ...
 
 
 class Service(Resource):
@@ -282,6 +331,14 @@ class Service(Resource):
     limits_channel_members = fields.Int(update=True, write_only=True, param="Limits.ChannelMembers")
     limits_user_channels = fields.Int(update=True, write_only=True, param="Limits.UserChannels")
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ServiceManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.ServiceUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ServiceUpdate]
+        ) -> Self: ...
+
 
 class User(Resource):
     """List, create, fetch, update, delete (Twilio API reference: ChatV1User)."""
@@ -309,6 +366,12 @@ class User(Resource):
     links = fields.UriMap()
     url = fields.Uri()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.UserManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.UserUpdate]) -> Self: ...
+        async def aupdate(self, *, client: BaseClient | None = None, **values: Unpack[_types.UserUpdate]) -> Self: ...
+
 
 class UserChannel(Resource):
     """List (Twilio API reference: ChatV1UserChannel)."""
@@ -332,6 +395,9 @@ class UserChannel(Resource):
     unread_messages_count = fields.Int()
     links = fields.UriMap()
     user_sid = fields.Str(write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.UserChannelManager]
 
 
 __all__ = ["Channel", "Credential", "Invite", "Member", "Message", "Role", "Service", "User", "UserChannel"]

@@ -3,9 +3,19 @@
 
 """chat v2: 12 resources, 54 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.fields import REQUIRED
 from twiorm.resource import Resource
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from twiorm.base_client import BaseClient
+    from twiorm.resources.chat import v2_types as _types
 
 
 class Binding(Resource):
@@ -33,6 +43,9 @@ class Binding(Resource):
     message_types = fields.List(fields.Str())
     url = fields.Uri()
     links = fields.UriMap()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.BindingManager]
 
 
 class Channel(Resource):
@@ -76,6 +89,14 @@ class Channel(Resource):
         param="X-Twilio-Webhook-Enabled",
     )
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ChannelManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.ChannelUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ChannelUpdate]
+        ) -> Self: ...
+
 
 class ChannelWebhook(Resource):
     """List, create, fetch, update, delete (Twilio API reference: ChatV2Webhook)."""
@@ -111,6 +132,16 @@ class ChannelWebhook(Resource):
     configuration_flow_sid = fields.Sid("FW", create=True, update=True, write_only=True, param="Configuration.FlowSid")
     configuration_retry_count = fields.Int(create=True, update=True, write_only=True, param="Configuration.RetryCount")
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ChannelWebhookManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ChannelWebhookUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ChannelWebhookUpdate]
+        ) -> Self: ...
+
 
 class Credential(Resource):
     """List, create, fetch, update, delete (Twilio API reference: ChatV2Credential)."""
@@ -135,6 +166,14 @@ class Credential(Resource):
     api_key = fields.Str(create=True, update=True, write_only=True)
     secret = fields.Str(create=True, update=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.CredentialManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.CredentialUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.CredentialUpdate]
+        ) -> Self: ...
+
 
 class Invite(Resource):
     """List, create, fetch, delete (Twilio API reference: ChatV2Invite)."""
@@ -158,6 +197,9 @@ class Invite(Resource):
     role_sid = fields.Sid("RL", create=True)
     created_by = fields.Str()
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.InviteManager]
 
 
 class Member(Resource):
@@ -193,6 +235,12 @@ class Member(Resource):
         write_only=True,
         param="X-Twilio-Webhook-Enabled",
     )
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.MemberManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.MemberUpdate]) -> Self: ...
+        async def aupdate(self, *, client: BaseClient | None = None, **values: Unpack[_types.MemberUpdate]) -> Self: ...
 
 
 class Message(Resource):
@@ -235,6 +283,14 @@ class Message(Resource):
     )
     media_sid = fields.Sid("ME", create=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.MessageManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.MessageUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.MessageUpdate]
+        ) -> Self: ...
+
 
 class Role(Resource):
     """List, create, fetch, update, delete (Twilio API reference: ChatV2Role)."""
@@ -257,6 +313,12 @@ class Role(Resource):
     date_updated = fields.ISODateTime()
     url = fields.Uri()
     permission = fields.List(fields.Str(), create=REQUIRED, update=REQUIRED, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.RoleManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.RoleUpdate]) -> Self: ...
+        async def aupdate(self, *, client: BaseClient | None = None, **values: Unpack[_types.RoleUpdate]) -> Self: ...
 
 
 class Service(Resource):
@@ -335,6 +397,14 @@ class Service(Resource):
     media_compatibility_message = fields.Str(update=True, write_only=True, param="Media.CompatibilityMessage")
     notifications_log_enabled = fields.Bool(update=True, write_only=True, param="Notifications.LogEnabled")
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ServiceManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.ServiceUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ServiceUpdate]
+        ) -> Self: ...
+
 
 class User(Resource):
     """List, create, fetch, update, delete (Twilio API reference: ChatV2User)."""
@@ -366,6 +436,12 @@ class User(Resource):
         ("true", "false"), create=True, update=True, header=True, write_only=True, param="X-Twilio-Webhook-Enabled"
     )
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.UserManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.UserUpdate]) -> Self: ...
+        async def aupdate(self, *, client: BaseClient | None = None, **values: Unpack[_types.UserUpdate]) -> Self: ...
+
 
 class UserBinding(Resource):
     """List, fetch, delete (Twilio API reference: ChatV2UserBinding)."""
@@ -394,6 +470,9 @@ class UserBinding(Resource):
     )
     message_types = fields.List(fields.Str())
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.UserBindingManager]
 
 
 class UserChannel(Resource):
@@ -425,6 +504,14 @@ class UserChannel(Resource):
     x_twilio_webhook_enabled = fields.Enum(
         ("true", "false"), delete=True, header=True, write_only=True, param="X-Twilio-Webhook-Enabled"
     )
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.UserChannelManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.UserChannelUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.UserChannelUpdate]
+        ) -> Self: ...
 
 
 __all__ = [

@@ -3,8 +3,18 @@
 
 """chat v3: 1 resources, 1 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.resource import Resource
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from twiorm.base_client import BaseClient
+    from twiorm.resources.chat import v3_types as _types
 
 
 class Channel(Resource):
@@ -34,6 +44,14 @@ class Channel(Resource):
     x_twilio_webhook_enabled = fields.Enum(
         ("true", "false"), update=True, header=True, write_only=True, param="X-Twilio-Webhook-Enabled"
     )
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ChannelManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.ChannelUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ChannelUpdate]
+        ) -> Self: ...
 
 
 __all__ = ["Channel"]

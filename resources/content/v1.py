@@ -3,9 +3,19 @@
 
 """content v1: 5 resources, 9 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.fields import REQUIRED
 from twiorm.resource import Resource
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from twiorm.base_client import BaseClient
+    from twiorm.resources.content import v1_types as _types
 
 
 class ApprovalCreate(Resource):
@@ -28,6 +38,9 @@ class ApprovalCreate(Resource):
     allow_category_change = fields.Bool()
     content_sid = fields.Sid("HX", write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ApprovalCreateManager]
+
 
 class ApprovalFetch(Resource):
     """Fetch (Twilio API reference: Contentv1ApprovalFetch)."""
@@ -44,6 +57,9 @@ class ApprovalFetch(Resource):
     account_sid = fields.Sid("AC")
     whatsapp = fields.Object()
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ApprovalFetchManager]
 
 
 class Content(Resource):
@@ -70,6 +86,14 @@ class Content(Resource):
     url = fields.Uri()
     links = fields.UriMap()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ContentManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.ContentUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ContentUpdate]
+        ) -> Self: ...
+
 
 class ContentAndApprovals(Resource):
     """List (Twilio API reference: Contentv1ContentAndApprovals)."""
@@ -91,6 +115,9 @@ class ContentAndApprovals(Resource):
     variables = fields.Object()
     types = fields.Object()
     approval_requests = fields.Object()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ContentAndApprovalsManager]
 
 
 class LegacyContent(Resource):
@@ -116,6 +143,9 @@ class LegacyContent(Resource):
     legacy_template_name = fields.Str()
     legacy_body = fields.Str()
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.LegacyContentManager]
 
 
 __all__ = ["ApprovalCreate", "ApprovalFetch", "Content", "ContentAndApprovals", "LegacyContent"]

@@ -3,8 +3,15 @@
 
 """content v2: 2 resources, 2 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.resource import Resource
+
+if TYPE_CHECKING:
+    from twiorm.resources.content import v2_types as _types
 
 
 class Content(Resource):
@@ -38,6 +45,9 @@ class Content(Resource):
     content_type = fields.List(fields.Str(), filter=True, write_only=True)
     channel_eligibility = fields.List(fields.Str(), filter=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ContentManager]
+
 
 class ContentAndApprovals(Resource):
     """List (Twilio API reference: ContentV2ContentAndApprovals)."""
@@ -67,6 +77,9 @@ class ContentAndApprovals(Resource):
     content = fields.Str(filter=True, write_only=True)
     content_type = fields.List(fields.Str(), filter=True, write_only=True)
     channel_eligibility = fields.List(fields.Str(), filter=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ContentAndApprovalsManager]
 
 
 __all__ = ["Content", "ContentAndApprovals"]

@@ -3,9 +3,19 @@
 
 """conversations v1: 29 resources, 103 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.fields import REQUIRED
 from twiorm.resource import Resource
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from twiorm.base_client import BaseClient
+    from twiorm.resources.conversations import v1_types as _types
 
 
 class Configuration(Resource):
@@ -25,6 +35,14 @@ class Configuration(Resource):
     default_closed_timer = fields.Str(update=True)
     url = fields.Uri()
     links = fields.UriMap()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ConfigurationManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.ConfigurationUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ConfigurationUpdate]
+        ) -> Self: ...
 
 
 class ConfigurationAddress(Resource):
@@ -73,6 +91,16 @@ class ConfigurationAddress(Resource):
         create=True, update=True, write_only=True, param="AutoCreation.StudioRetryCount"
     )
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ConfigurationAddressManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ConfigurationAddressUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ConfigurationAddressUpdate]
+        ) -> Self: ...
+
 
 class ConfigurationWebhook(Resource):
     """Fetch, update (Twilio API reference: ConversationsV1Webhook)."""
@@ -91,6 +119,16 @@ class ConfigurationWebhook(Resource):
     post_webhook_url = fields.Str(update=True)
     target = fields.Enum(("webhook", "flex"), update=True)
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ConfigurationWebhookManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ConfigurationWebhookUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ConfigurationWebhookUpdate]
+        ) -> Self: ...
 
 
 class Conversation(Resource):
@@ -135,6 +173,14 @@ class Conversation(Resource):
     bindings_email_address = fields.Str(create=True, update=True, write_only=True, param="Bindings.Email.Address")
     bindings_email_name = fields.Str(create=True, update=True, write_only=True, param="Bindings.Email.Name")
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ConversationManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.ConversationUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ConversationUpdate]
+        ) -> Self: ...
+
 
 class ConversationMessage(Resource):
     """List, create, fetch, update, delete (Twilio API reference: ConversationsV1Message)."""
@@ -177,6 +223,16 @@ class ConversationMessage(Resource):
     content_variables = fields.Str(create=True, write_only=True)
     subject = fields.Str(create=True, update=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ConversationMessageManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ConversationMessageUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ConversationMessageUpdate]
+        ) -> Self: ...
+
 
 class ConversationMessageReceipt(Resource):
     """List, fetch (Twilio API reference: ConversationsV1DeliveryReceipt)."""
@@ -202,6 +258,9 @@ class ConversationMessageReceipt(Resource):
     date_created = fields.ISODateTime()
     date_updated = fields.ISODateTime()
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ConversationMessageReceiptManager]
 
 
 class ConversationParticipant(Resource):
@@ -245,6 +304,16 @@ class ConversationParticipant(Resource):
         create=True, update=True, write_only=True, param="MessagingBinding.ProjectedAddress"
     )
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ConversationParticipantManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ConversationParticipantUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ConversationParticipantUpdate]
+        ) -> Self: ...
+
 
 class ConversationScopedWebhook(Resource):
     """List, create, fetch, update, delete (Twilio API reference: ConversationsV1Webhook)."""
@@ -278,6 +347,16 @@ class ConversationScopedWebhook(Resource):
     )
     configuration_flow_sid = fields.Sid("FW", create=True, update=True, write_only=True, param="Configuration.FlowSid")
     configuration_replay_after = fields.Int(create=True, write_only=True, param="Configuration.ReplayAfter")
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ConversationScopedWebhookManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ConversationScopedWebhookUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ConversationScopedWebhookUpdate]
+        ) -> Self: ...
 
 
 class ConversationWithParticipants(Resource):
@@ -313,6 +392,9 @@ class ConversationWithParticipants(Resource):
     bindings_email_name = fields.Str(create=True, write_only=True, param="Bindings.Email.Name")
     participant = fields.List(fields.Str(), create=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ConversationWithParticipantsManager]
+
 
 class Credential(Resource):
     """List, create, fetch, update, delete (Twilio API reference: ConversationsV1Credential)."""
@@ -337,6 +419,14 @@ class Credential(Resource):
     private_key = fields.Str(create=True, update=True, write_only=True)
     api_key = fields.Str(create=True, update=True, write_only=True)
     secret = fields.Str(create=True, update=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.CredentialManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.CredentialUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.CredentialUpdate]
+        ) -> Self: ...
 
 
 class ParticipantConversation(Resource):
@@ -370,6 +460,9 @@ class ParticipantConversation(Resource):
     identity = fields.Str(filter=True, write_only=True)
     address = fields.Str(filter=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ParticipantConversationManager]
+
 
 class Role(Resource):
     """List, create, fetch, update, delete (Twilio API reference: ConversationsV1Role)."""
@@ -393,6 +486,12 @@ class Role(Resource):
     url = fields.Uri()
     permission = fields.List(fields.Str(), create=REQUIRED, update=REQUIRED, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.RoleManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.RoleUpdate]) -> Self: ...
+        async def aupdate(self, *, client: BaseClient | None = None, **values: Unpack[_types.RoleUpdate]) -> Self: ...
+
 
 class Service(Resource):
     """List, create, fetch, delete (Twilio API reference: ConversationsV1Service)."""
@@ -412,6 +511,9 @@ class Service(Resource):
     date_updated = fields.ISODateTime()
     url = fields.Uri()
     links = fields.UriMap()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ServiceManager]
 
 
 class ServiceBinding(Resource):
@@ -441,6 +543,9 @@ class ServiceBinding(Resource):
     message_types = fields.List(fields.Str())
     url = fields.Uri()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ServiceBindingManager]
+
 
 class ServiceConfiguration(Resource):
     """Fetch, update (Twilio API reference: ConversationsV1Configuration)."""
@@ -459,6 +564,16 @@ class ServiceConfiguration(Resource):
     url = fields.Uri()
     links = fields.UriMap()
     reachability_enabled = fields.Bool(update=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ServiceConfigurationManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ServiceConfigurationUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ServiceConfigurationUpdate]
+        ) -> Self: ...
 
 
 class ServiceConversation(Resource):
@@ -503,6 +618,16 @@ class ServiceConversation(Resource):
     bindings_email_address = fields.Str(create=True, update=True, write_only=True, param="Bindings.Email.Address")
     bindings_email_name = fields.Str(create=True, update=True, write_only=True, param="Bindings.Email.Name")
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ServiceConversationManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ServiceConversationUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ServiceConversationUpdate]
+        ) -> Self: ...
+
 
 class ServiceConversationMessage(Resource):
     """List, create, fetch, update, delete (Twilio API reference: ConversationsV1Message)."""
@@ -546,6 +671,16 @@ class ServiceConversationMessage(Resource):
     content_variables = fields.Str(create=True, write_only=True)
     subject = fields.Str(create=True, update=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ServiceConversationMessageManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ServiceConversationMessageUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ServiceConversationMessageUpdate]
+        ) -> Self: ...
+
 
 class ServiceConversationMessageReceipt(Resource):
     """List, fetch (Twilio API reference: ConversationsV1DeliveryReceipt)."""
@@ -572,6 +707,9 @@ class ServiceConversationMessageReceipt(Resource):
     date_created = fields.ISODateTime()
     date_updated = fields.ISODateTime()
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ServiceConversationMessageReceiptManager]
 
 
 class ServiceConversationParticipant(Resource):
@@ -616,6 +754,16 @@ class ServiceConversationParticipant(Resource):
         create=True, update=True, write_only=True, param="MessagingBinding.ProjectedAddress"
     )
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ServiceConversationParticipantManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ServiceConversationParticipantUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ServiceConversationParticipantUpdate]
+        ) -> Self: ...
+
 
 class ServiceConversationScopedWebhook(Resource):
     """List, create, fetch, update, delete (Twilio API reference: ConversationsV1Webhook)."""
@@ -651,6 +799,16 @@ class ServiceConversationScopedWebhook(Resource):
     configuration_flow_sid = fields.Sid("FW", create=True, update=True, write_only=True, param="Configuration.FlowSid")
     configuration_replay_after = fields.Int(create=True, write_only=True, param="Configuration.ReplayAfter")
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ServiceConversationScopedWebhookManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ServiceConversationScopedWebhookUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ServiceConversationScopedWebhookUpdate]
+        ) -> Self: ...
+
 
 class ServiceConversationWithParticipants(Resource):
     """Create (Twilio API reference: ConversationsV1ConversationWithParticipants)."""
@@ -684,6 +842,9 @@ class ServiceConversationWithParticipants(Resource):
     bindings_email_address = fields.Str(create=True, write_only=True, param="Bindings.Email.Address")
     bindings_email_name = fields.Str(create=True, write_only=True, param="Bindings.Email.Name")
     participant = fields.List(fields.Str(), create=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ServiceConversationWithParticipantsManager]
 
 
 class ServiceNotification(Resource):
@@ -720,6 +881,16 @@ class ServiceNotification(Resource):
     new_message_with_media_enabled = fields.Bool(update=True, write_only=True, param="NewMessage.WithMedia.Enabled")
     new_message_with_media_template = fields.Str(update=True, write_only=True, param="NewMessage.WithMedia.Template")
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ServiceNotificationManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ServiceNotificationUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ServiceNotificationUpdate]
+        ) -> Self: ...
+
 
 class ServiceParticipantConversation(Resource):
     """List (Twilio API reference: ConversationsV1ParticipantConversation)."""
@@ -752,6 +923,9 @@ class ServiceParticipantConversation(Resource):
     identity = fields.Str(filter=True, write_only=True)
     address = fields.Str(filter=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ServiceParticipantConversationManager]
+
 
 class ServiceRole(Resource):
     """List, create, fetch, update, delete (Twilio API reference: ConversationsV1Role)."""
@@ -774,6 +948,14 @@ class ServiceRole(Resource):
     date_updated = fields.ISODateTime()
     url = fields.Uri()
     permission = fields.List(fields.Str(), create=REQUIRED, update=REQUIRED, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ServiceRoleManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.ServiceRoleUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ServiceRoleUpdate]
+        ) -> Self: ...
 
 
 class ServiceUser(Resource):
@@ -811,6 +993,14 @@ class ServiceUser(Resource):
         param="X-Twilio-Webhook-Enabled",
     )
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ServiceUserManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.ServiceUserUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ServiceUserUpdate]
+        ) -> Self: ...
+
 
 class ServiceUserConversation(Resource):
     """List, fetch, update, delete (Twilio API reference: ConversationsV1UserConversation)."""
@@ -846,6 +1036,16 @@ class ServiceUserConversation(Resource):
     links = fields.UriMap()
     last_read_timestamp = fields.ISODateTime(update=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ServiceUserConversationManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ServiceUserConversationUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ServiceUserConversationUpdate]
+        ) -> Self: ...
+
 
 class ServiceWebhookConfiguration(Resource):
     """Fetch, update (Twilio API reference: ConversationsV1Webhook)."""
@@ -864,6 +1064,16 @@ class ServiceWebhookConfiguration(Resource):
     filters = fields.List(fields.Str(), update=True)
     method = fields.Enum(("GET", "POST"), update=True, request={"update": fields.Str()})
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ServiceWebhookConfigurationManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ServiceWebhookConfigurationUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ServiceWebhookConfigurationUpdate]
+        ) -> Self: ...
 
 
 class User(Resource):
@@ -901,6 +1111,12 @@ class User(Resource):
         param="X-Twilio-Webhook-Enabled",
     )
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.UserManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.UserUpdate]) -> Self: ...
+        async def aupdate(self, *, client: BaseClient | None = None, **values: Unpack[_types.UserUpdate]) -> Self: ...
+
 
 class UserConversation(Resource):
     """List, fetch, update, delete (Twilio API reference: ConversationsV1UserConversation)."""
@@ -935,6 +1151,16 @@ class UserConversation(Resource):
     url = fields.Uri()
     links = fields.UriMap()
     last_read_timestamp = fields.ISODateTime(update=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.UserConversationManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.UserConversationUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.UserConversationUpdate]
+        ) -> Self: ...
 
 
 __all__ = [

@@ -3,9 +3,19 @@
 
 """events v1: 8 resources, 22 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.fields import REQUIRED
 from twiorm.resource import Resource
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from twiorm.base_client import BaseClient
+    from twiorm.resources.events import v1_types as _types
 
 
 class EventType(Resource):
@@ -31,6 +41,9 @@ class EventType(Resource):
     url = fields.Uri()
     links = fields.UriMap()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.EventTypeManager]
+
 
 class Schema(Resource):
     """Fetch (Twilio API reference: EventsV1Schema)."""
@@ -48,6 +61,9 @@ class Schema(Resource):
     links = fields.UriMap()
     latest_version_date_created = fields.ISODateTime()
     latest_version = fields.Int()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.SchemaManager]
 
 
 class SchemaVersion(Resource):
@@ -67,6 +83,9 @@ class SchemaVersion(Resource):
     date_created = fields.ISODateTime()
     url = fields.Uri()
     raw_ = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.SchemaVersionManager]
 
 
 class Sink(Resource):
@@ -90,6 +109,12 @@ class Sink(Resource):
     links = fields.UriMap()
     in_use = fields.Bool(filter=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.SinkManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.SinkUpdate]) -> Self: ...
+        async def aupdate(self, *, client: BaseClient | None = None, **values: Unpack[_types.SinkUpdate]) -> Self: ...
+
 
 class SinkTest(Resource):
     """Create (Twilio API reference: EventsV1SinkTest)."""
@@ -104,6 +129,9 @@ class SinkTest(Resource):
 
     result = fields.Str()
     sid = fields.Sid("DG", write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.SinkTestManager]
 
 
 class SinkValidate(Resource):
@@ -120,6 +148,9 @@ class SinkValidate(Resource):
     result = fields.Str()
     sid = fields.Sid("DG", write_only=True)
     test_id = fields.Str(create=REQUIRED, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.SinkValidateManager]
 
 
 class SubscribedEvent(Resource):
@@ -139,6 +170,16 @@ class SubscribedEvent(Resource):
     schema_version = fields.Int(create=True, update=True)
     subscription_sid = fields.Sid("DF")
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.SubscribedEventManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.SubscribedEventUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.SubscribedEventUpdate]
+        ) -> Self: ...
 
 
 class Subscription(Resource):
@@ -160,6 +201,14 @@ class Subscription(Resource):
     url = fields.Uri()
     links = fields.UriMap()
     types = fields.List(fields.Json(), create=REQUIRED, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.SubscriptionManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.SubscriptionUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.SubscriptionUpdate]
+        ) -> Self: ...
 
 
 __all__ = [

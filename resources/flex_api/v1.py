@@ -3,9 +3,19 @@
 
 """flex_api v1: 29 resources, 73 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.fields import REQUIRED
 from twiorm.resource import Resource
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from twiorm.base_client import BaseClient
+    from twiorm.resources.flex_api import v1_types as _types
 
 
 class Channel(Resource):
@@ -35,6 +45,9 @@ class Channel(Resource):
     pre_engagement_data = fields.Str(create=True, write_only=True)
     task_attributes = fields.Str(create=True, write_only=True)
     long_lived = fields.Bool(create=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ChannelManager]
 
 
 class Configuration(Resource):
@@ -98,6 +111,14 @@ class Configuration(Resource):
     citrix_voice_vdi = fields.Json()
     offline_config = fields.Json()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ConfigurationManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.ConfigurationUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ConfigurationUpdate]
+        ) -> Self: ...
+
 
 class ConfiguredPlugin(Resource):
     """List, fetch (Twilio API reference: FlexV1ConfiguredPlugin)."""
@@ -128,6 +149,9 @@ class ConfiguredPlugin(Resource):
     date_created = fields.ISODateTime()
     url = fields.Uri()
     flex_metadata = fields.Str(fetch=True, actions={"list": True}, header=True, write_only=True, param="Flex-Metadata")
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ConfiguredPluginManager]
 
 
 class FlexFlow(Resource):
@@ -171,6 +195,14 @@ class FlexFlow(Resource):
     )
     integration_retry_count = fields.Int(create=True, update=True, write_only=True, param="Integration.RetryCount")
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.FlexFlowManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.FlexFlowUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.FlexFlowUpdate]
+        ) -> Self: ...
+
 
 class InsightsAssessments(Resource):
     """List, create, update (Twilio API reference: FlexV1Assessments)."""
@@ -204,6 +236,16 @@ class InsightsAssessments(Resource):
     metric_name = fields.Str(create=REQUIRED, write_only=True)
     questionnaire_sid = fields.Sid("GM", create=REQUIRED, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.InsightsAssessmentsManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.InsightsAssessmentsUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.InsightsAssessmentsUpdate]
+        ) -> Self: ...
+
 
 class InsightsAssessmentsComment(Resource):
     """List, create (Twilio API reference: FlexV1InsightsAssessmentsComment)."""
@@ -233,6 +275,9 @@ class InsightsAssessmentsComment(Resource):
     category_id = fields.Str(create=REQUIRED, write_only=True)
     category_name = fields.Str(create=REQUIRED, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.InsightsAssessmentsCommentManager]
+
 
 class InsightsConversations(Resource):
     """List (Twilio API reference: FlexV1InsightsConversations)."""
@@ -252,6 +297,9 @@ class InsightsConversations(Resource):
     segments = fields.List(fields.Json())
     authorization = fields.Str(actions={"list": True}, header=True, write_only=True)
     segment_id = fields.Str(filter=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.InsightsConversationsManager]
 
 
 class InsightsQuestionnaires(Resource):
@@ -279,6 +327,16 @@ class InsightsQuestionnaires(Resource):
     include_inactive = fields.Bool(filter=True, write_only=True)
     question_sids = fields.List(fields.Sid("GE"), create=True, update=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.InsightsQuestionnairesManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.InsightsQuestionnairesUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.InsightsQuestionnairesUpdate]
+        ) -> Self: ...
+
 
 class InsightsQuestionnairesCategory(Resource):
     """List, create, update, delete (Twilio API reference: FlexV1InsightsQuestionnairesCategory)."""
@@ -299,6 +357,16 @@ class InsightsQuestionnairesCategory(Resource):
     authorization = fields.Str(
         create=True, update=True, delete=True, actions={"list": True}, header=True, write_only=True
     )
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.InsightsQuestionnairesCategoryManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.InsightsQuestionnairesCategoryUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.InsightsQuestionnairesCategoryUpdate]
+        ) -> Self: ...
 
 
 class InsightsQuestionnairesQuestion(Resource):
@@ -334,6 +402,16 @@ class InsightsQuestionnairesQuestion(Resource):
         write_only=True,
         request={"create": fields.Sid("FY"), "update": fields.Sid("FY")},
     )
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.InsightsQuestionnairesQuestionManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.InsightsQuestionnairesQuestionUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.InsightsQuestionnairesQuestionUpdate]
+        ) -> Self: ...
 
 
 class InsightsSegments(Resource):
@@ -373,6 +451,9 @@ class InsightsSegments(Resource):
     authorization = fields.Str(actions={"list": True}, header=True, write_only=True)
     reservation_id = fields.List(fields.Sid("WR"), filter=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.InsightsSegmentsManager]
+
 
 class InsightsSession(Resource):
     """Create (Twilio API reference: FlexV1InsightsSession)."""
@@ -391,6 +472,9 @@ class InsightsSession(Resource):
     base_url = fields.Str()
     url = fields.Uri()
     authorization = fields.Str(create=True, header=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.InsightsSessionManager]
 
 
 class InsightsSettingsAnswersets(Resource):
@@ -411,6 +495,9 @@ class InsightsSettingsAnswersets(Resource):
     url = fields.Uri()
     authorization = fields.Str(fetch=True, header=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.InsightsSettingsAnswersetsManager]
+
 
 class InsightsSettingsComment(Resource):
     """Fetch (Twilio API reference: FlexV1InsightsSettingsComment)."""
@@ -428,6 +515,9 @@ class InsightsSettingsComment(Resource):
     url = fields.Uri()
     authorization = fields.Str(fetch=True, header=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.InsightsSettingsCommentManager]
+
 
 class InsightsUserRoles(Resource):
     """Fetch (Twilio API reference: FlexV1InsightsUserRoles)."""
@@ -443,6 +533,9 @@ class InsightsUserRoles(Resource):
     roles = fields.List(fields.Str())
     url = fields.Uri()
     authorization = fields.Str(fetch=True, header=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.InsightsUserRolesManager]
 
 
 class Interaction(Resource):
@@ -462,6 +555,14 @@ class Interaction(Resource):
     links = fields.UriMap()
     interaction_context_sid = fields.Sid("HQ", create=True)
     webhook_ttid = fields.Str(create=True, update=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.InteractionManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.InteractionUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.InteractionUpdate]
+        ) -> Self: ...
 
 
 class InteractionChannel(Resource):
@@ -488,6 +589,16 @@ class InteractionChannel(Resource):
     links = fields.UriMap()
     routing = fields.Json(update=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.InteractionChannelManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.InteractionChannelUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.InteractionChannelUpdate]
+        ) -> Self: ...
+
 
 class InteractionChannelInvite(Resource):
     """List, create (Twilio API reference: FlexV1InteractionChannelInvite)."""
@@ -505,6 +616,9 @@ class InteractionChannelInvite(Resource):
     channel_sid = fields.Sid("UO")
     routing = fields.Json(create=REQUIRED)
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.InteractionChannelInviteManager]
 
 
 class InteractionChannelParticipant(Resource):
@@ -525,6 +639,16 @@ class InteractionChannelParticipant(Resource):
     routing_properties = fields.Json(create=True)
     media_properties = fields.Json(create=REQUIRED, write_only=True)
     status = fields.Enum(("closed", "wrapup"), update=REQUIRED, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.InteractionChannelParticipantManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.InteractionChannelParticipantUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.InteractionChannelParticipantUpdate]
+        ) -> Self: ...
 
 
 class InteractionTransfer(Resource):
@@ -552,6 +676,16 @@ class InteractionTransfer(Resource):
     date_created = fields.ISODateTime()
     date_updated = fields.ISODateTime()
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.InteractionTransferManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.InteractionTransferUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.InteractionTransferUpdate]
+        ) -> Self: ...
 
 
 class Plugin(Resource):
@@ -585,6 +719,12 @@ class Plugin(Resource):
         param="Flex-Metadata",
     )
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.PluginManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.PluginUpdate]) -> Self: ...
+        async def aupdate(self, *, client: BaseClient | None = None, **values: Unpack[_types.PluginUpdate]) -> Self: ...
+
 
 class PluginArchive(Resource):
     """Update (Twilio API reference: FlexV1PluginArchive)."""
@@ -608,6 +748,14 @@ class PluginArchive(Resource):
     date_updated = fields.ISODateTime()
     url = fields.Uri()
     flex_metadata = fields.Str(update=True, header=True, write_only=True, param="Flex-Metadata")
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.PluginArchiveManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.PluginArchiveUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.PluginArchiveUpdate]
+        ) -> Self: ...
 
 
 class PluginConfiguration(Resource):
@@ -634,6 +782,9 @@ class PluginConfiguration(Resource):
     )
     plugins = fields.List(fields.Json(), create=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.PluginConfigurationManager]
+
 
 class PluginConfigurationArchive(Resource):
     """Update (Twilio API reference: FlexV1PluginConfigurationArchive)."""
@@ -654,6 +805,16 @@ class PluginConfigurationArchive(Resource):
     date_created = fields.ISODateTime()
     url = fields.Uri()
     flex_metadata = fields.Str(update=True, header=True, write_only=True, param="Flex-Metadata")
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.PluginConfigurationArchiveManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.PluginConfigurationArchiveUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.PluginConfigurationArchiveUpdate]
+        ) -> Self: ...
 
 
 class PluginRelease(Resource):
@@ -677,6 +838,9 @@ class PluginRelease(Resource):
         create=True, fetch=True, actions={"list": True}, header=True, write_only=True, param="Flex-Metadata"
     )
     configuration_id = fields.Str(create=REQUIRED, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.PluginReleaseManager]
 
 
 class PluginVersion(Resource):
@@ -708,6 +872,9 @@ class PluginVersion(Resource):
     cli_version = fields.Str(create=True, write_only=True)
     validate_status = fields.Str(create=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.PluginVersionManager]
+
 
 class PluginVersionArchive(Resource):
     """Update (Twilio API reference: FlexV1PluginVersionArchive)."""
@@ -733,6 +900,16 @@ class PluginVersionArchive(Resource):
     url = fields.Uri()
     flex_metadata = fields.Str(update=True, header=True, write_only=True, param="Flex-Metadata")
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.PluginVersionArchiveManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.PluginVersionArchiveUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.PluginVersionArchiveUpdate]
+        ) -> Self: ...
+
 
 class ProvisioningStatus(Resource):
     """Fetch (Twilio API reference: FlexV1ProvisioningStatus)."""
@@ -747,6 +924,9 @@ class ProvisioningStatus(Resource):
 
     status = fields.Enum(("active", "in-progress", "not-configured", "failed"))
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ProvisioningStatusManager]
 
 
 class WebChannel(Resource):
@@ -773,6 +953,14 @@ class WebChannel(Resource):
     pre_engagement_data = fields.Str(create=True, write_only=True)
     chat_status = fields.Enum(("inactive",), update=True, write_only=True)
     post_engagement_data = fields.Str(update=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.WebChannelManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.WebChannelUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.WebChannelUpdate]
+        ) -> Self: ...
 
 
 __all__ = [

@@ -3,9 +3,19 @@
 
 """flex_api v2: 2 resources, 3 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.fields import REQUIRED
 from twiorm.resource import Resource
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from twiorm.base_client import BaseClient
+    from twiorm.resources.flex_api import v2_types as _types
 
 
 class FlexUser(Resource):
@@ -35,6 +45,14 @@ class FlexUser(Resource):
     version = fields.Int()
     url = fields.Uri()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.FlexUserManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.FlexUserUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.FlexUserUpdate]
+        ) -> Self: ...
+
 
 class WebChannel(Resource):
     """Create (Twilio API reference: FlexV2WebChannels)."""
@@ -54,6 +72,9 @@ class WebChannel(Resource):
     chat_friendly_name = fields.Str(create=True, write_only=True)
     customer_friendly_name = fields.Str(create=True, write_only=True)
     pre_engagement_data = fields.Str(create=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.WebChannelManager]
 
 
 __all__ = ["FlexUser", "WebChannel"]

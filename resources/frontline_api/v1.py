@@ -3,8 +3,18 @@
 
 """frontline_api v1: 1 resources, 2 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.resource import Resource
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from twiorm.base_client import BaseClient
+    from twiorm.resources.frontline_api import v1_types as _types
 
 
 class User(Resource):
@@ -24,6 +34,12 @@ class User(Resource):
     state = fields.Enum(("active", "deactivated"), update=True)
     is_available = fields.Bool(update=True)
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.UserManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.UserUpdate]) -> Self: ...
+        async def aupdate(self, *, client: BaseClient | None = None, **values: Unpack[_types.UserUpdate]) -> Self: ...
 
 
 __all__ = ["User"]

@@ -3,9 +3,19 @@
 
 """iam v1: 6 resources, 10 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.fields import REQUIRED
 from twiorm.resource import Resource
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from twiorm.base_client import BaseClient
+    from twiorm.resources.iam import v1_types as _types
 
 
 class GetKeys(Resource):
@@ -27,6 +37,9 @@ class GetKeys(Resource):
     flags = fields.List(fields.Str())
     account_sid = fields.Sid("AC", filter=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.GetKeysManager]
+
 
 class Key(Resource):
     """Fetch, update, delete (Twilio API reference: IamV1ApiKey)."""
@@ -43,6 +56,12 @@ class Key(Resource):
     date_created = fields.RFC2822DateTime()
     date_updated = fields.RFC2822DateTime()
     policy = fields.Object(update=True, request={"update": fields.Json()})
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.KeyManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.KeyUpdate]) -> Self: ...
+        async def aupdate(self, *, client: BaseClient | None = None, **values: Unpack[_types.KeyUpdate]) -> Self: ...
 
 
 class NewKey(Resource):
@@ -64,6 +83,9 @@ class NewKey(Resource):
     policy = fields.Object(create=True, request={"create": fields.Json()})
     account_sid = fields.Sid("AC", create=REQUIRED, write_only=True)
     key_type = fields.Enum(("restricted",), create=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.NewKeyManager]
 
 
 class OauthAppAccount(Resource):
@@ -91,6 +113,16 @@ class OauthAppAccount(Resource):
     owner_sid = fields.Str(create=True, write_only=True)
     client_sid = fields.Sid("OQ", create=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.OauthAppAccountManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.OauthAppAccountUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.OauthAppAccountUpdate]
+        ) -> Self: ...
+
 
 class RolePermission(Resource):
     """List (Twilio API reference: IamV1RolePermission)."""
@@ -112,6 +144,9 @@ class RolePermission(Resource):
     action = fields.Str()
     external_description = fields.Str(key="externalDescription")
     role_sid = fields.Sid("IX", write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.RolePermissionManager]
 
 
 class Token(Resource):
@@ -136,6 +171,9 @@ class Token(Resource):
     redirect_uri = fields.Str(create=True, write_only=True, param="redirect_uri")
     audience = fields.Str(create=True, write_only=True, param="audience")
     scope = fields.Str(create=True, write_only=True, param="scope")
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.TokenManager]
 
 
 __all__ = ["GetKeys", "Key", "NewKey", "OauthAppAccount", "RolePermission", "Token"]

@@ -3,8 +3,18 @@
 
 """insights v1: 11 resources, 17 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.resource import Resource
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from twiorm.base_client import BaseClient
+    from twiorm.resources.insights import v1_types as _types
 
 
 class AccountSettings(Resource):
@@ -22,6 +32,16 @@ class AccountSettings(Resource):
     voice_trace = fields.Bool(update=True)
     url = fields.Uri()
     subaccount_sid = fields.Sid("AC", update=True, fetch=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.AccountSettingsManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.AccountSettingsUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.AccountSettingsUpdate]
+        ) -> Self: ...
 
 
 class Annotation(Resource):
@@ -55,6 +75,14 @@ class Annotation(Resource):
     incident = fields.Str(update=True)
     url = fields.Uri()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.AnnotationManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.AnnotationUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.AnnotationUpdate]
+        ) -> Self: ...
+
 
 class Call(Resource):
     """Fetch (Twilio API reference: InsightsV1Call)."""
@@ -69,6 +97,9 @@ class Call(Resource):
     sid = fields.Sid("CA")
     url = fields.Uri()
     links = fields.UriMap()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.CallManager]
 
 
 class CallSummaries(Resource):
@@ -146,6 +177,9 @@ class CallSummaries(Resource):
     business_profile_bundle_sid = fields.Str(filter=True, write_only=True)
     business_profile_type = fields.Str(filter=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.CallSummariesManager]
+
 
 class Conference(Resource):
     """List, fetch (Twilio API reference: InsightsV1Conference)."""
@@ -218,6 +252,9 @@ class Conference(Resource):
     created_before = fields.Str(filter=True, write_only=True)
     subaccount = fields.Sid("AC", filter=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ConferenceManager]
+
 
 class ConferenceParticipant(Resource):
     """List, fetch (Twilio API reference: InsightsV1ConferenceParticipant)."""
@@ -259,6 +296,9 @@ class ConferenceParticipant(Resource):
     metrics = fields.Json(fetch=True, request={"fetch": fields.Str()})
     url = fields.Uri()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ConferenceParticipantManager]
+
 
 class Event(Resource):
     """List (Twilio API reference: InsightsV1Event)."""
@@ -283,6 +323,9 @@ class Event(Resource):
     sdk_edge = fields.Json()
     client_edge = fields.Json()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.EventManager]
+
 
 class Metric(Resource):
     """List (Twilio API reference: InsightsV1Metric)."""
@@ -304,6 +347,9 @@ class Metric(Resource):
     sip_edge = fields.Json()
     sdk_edge = fields.Json()
     client_edge = fields.Json()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.MetricManager]
 
 
 class Summary(Resource):
@@ -342,6 +388,9 @@ class Summary(Resource):
     trust = fields.Json()
     annotation = fields.Json()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.SummaryManager]
+
 
 class VideoParticipantSummary(Resource):
     """List, fetch (Twilio API reference: InsightsV1Participant)."""
@@ -374,6 +423,9 @@ class VideoParticipantSummary(Resource):
     )
     publisher_info = fields.Json()
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.VideoParticipantSummaryManager]
 
 
 class VideoRoomSummary(Resource):
@@ -423,6 +475,9 @@ class VideoRoomSummary(Resource):
     codec = fields.List(fields.Enum(("VP8", "H264", "VP9", "opus")), filter=True, write_only=True)
     created_after = fields.ISODateTime(filter=True, write_only=True)
     created_before = fields.ISODateTime(filter=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.VideoRoomSummaryManager]
 
 
 __all__ = [

@@ -3,8 +3,15 @@
 
 """insights v2: 3 resources, 6 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.resource import Resource
+
+if TYPE_CHECKING:
+    from twiorm.resources.insights import v2_types as _types
 
 
 class AccountReport(Resource):
@@ -27,6 +34,9 @@ class AccountReport(Resource):
     url = fields.Uri()
     time_range = fields.Object(create=True, write_only=True)
     filters = fields.List(fields.Object(), create=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.AccountReportManager]
 
 
 class InboundPhoneNumbersReport(Resource):
@@ -53,6 +63,9 @@ class InboundPhoneNumbersReport(Resource):
     filters = fields.List(fields.Object(), create=True, write_only=True)
     size = fields.Int(create=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.InboundPhoneNumbersReportManager]
+
 
 class OutboundPhoneNumbersReport(Resource):
     """List, create (Twilio API reference: InsightsV1GetOutboundPhoneNumbersReport)."""
@@ -77,6 +90,9 @@ class OutboundPhoneNumbersReport(Resource):
     time_range = fields.Object(create=True, write_only=True)
     filters = fields.List(fields.Object(), create=True, write_only=True)
     size = fields.Int(create=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.OutboundPhoneNumbersReportManager]
 
 
 __all__ = ["AccountReport", "InboundPhoneNumbersReport", "OutboundPhoneNumbersReport"]

@@ -3,9 +3,19 @@
 
 """intelligence v2: 13 resources, 29 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.fields import REQUIRED
 from twiorm.resource import Resource
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from twiorm.base_client import BaseClient
+    from twiorm.resources.intelligence import v2_types as _types
 
 
 class CustomOperator(Resource):
@@ -36,6 +46,16 @@ class CustomOperator(Resource):
     language_code = fields.Str(filter=True, write_only=True)
     if_match = fields.Str(update=True, header=True, write_only=True, param="If-Match")
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.CustomOperatorManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.CustomOperatorUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.CustomOperatorUpdate]
+        ) -> Self: ...
+
 
 class EncryptedOperatorResults(Resource):
     """Fetch (Twilio API reference: IntelligenceV2EncryptedOperatorResults)."""
@@ -52,6 +72,9 @@ class EncryptedOperatorResults(Resource):
     transcript_sid = fields.Sid("GT")
     url = fields.Uri()
     redacted = fields.Bool(fetch=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.EncryptedOperatorResultsManager]
 
 
 class EncryptedSentences(Resource):
@@ -70,6 +93,9 @@ class EncryptedSentences(Resource):
     url = fields.Uri()
     redacted = fields.Bool(fetch=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.EncryptedSentencesManager]
+
 
 class Media(Resource):
     """Fetch (Twilio API reference: IntelligenceV2Media)."""
@@ -87,6 +113,9 @@ class Media(Resource):
     sid = fields.Sid("GT")
     url = fields.Uri()
     redacted = fields.Bool(fetch=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.MediaManager]
 
 
 class Operator(Resource):
@@ -115,6 +144,9 @@ class Operator(Resource):
     url = fields.Uri()
     language_code = fields.Str(filter=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.OperatorManager]
+
 
 class OperatorAttachment(Resource):
     """Create, delete (Twilio API reference: IntelligenceV2OperatorAttachment)."""
@@ -131,6 +163,9 @@ class OperatorAttachment(Resource):
     operator_sid = fields.Sid("LY")
     url = fields.Uri()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.OperatorAttachmentManager]
+
 
 class OperatorAttachments(Resource):
     """Fetch (Twilio API reference: IntelligenceV2OperatorAttachments)."""
@@ -146,6 +181,9 @@ class OperatorAttachments(Resource):
     service_sid = fields.Sid("GA", "LY")
     operator_sids = fields.List(fields.Sid("LY"))
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.OperatorAttachmentsManager]
 
 
 class OperatorResult(Resource):
@@ -187,6 +225,9 @@ class OperatorResult(Resource):
     url = fields.Uri()
     redacted = fields.Bool(fetch=True, filter=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.OperatorResultManager]
+
 
 class OperatorType(Resource):
     """List, fetch (Twilio API reference: IntelligenceV2OperatorType)."""
@@ -218,6 +259,9 @@ class OperatorType(Resource):
     url = fields.Uri()
     language_code = fields.Str(filter=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.OperatorTypeManager]
+
 
 class PrebuiltOperator(Resource):
     """List, fetch (Twilio API reference: IntelligenceV2PrebuiltOperator)."""
@@ -244,6 +288,9 @@ class PrebuiltOperator(Resource):
     url = fields.Uri()
     language_code = fields.Str(filter=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.PrebuiltOperatorManager]
+
 
 class Sentence(Resource):
     """List (Twilio API reference: IntelligenceV2Sentence)."""
@@ -268,6 +315,9 @@ class Sentence(Resource):
     transcript_sid = fields.Sid("GT", write_only=True)
     redacted = fields.Bool(filter=True, write_only=True)
     word_timestamps = fields.Bool(filter=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.SentenceManager]
 
 
 class Service(Resource):
@@ -299,6 +349,14 @@ class Service(Resource):
     version = fields.Int()
     encryption_credential_sid = fields.Sid("CR", create=True, update=True)
     if_match = fields.Str(update=True, header=True, write_only=True, param="If-Match")
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ServiceManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.ServiceUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ServiceUpdate]
+        ) -> Self: ...
 
 
 class Transcript(Resource):
@@ -336,6 +394,9 @@ class Transcript(Resource):
     before_date_created = fields.Str(filter=True, write_only=True)
     after_date_created = fields.Str(filter=True, write_only=True)
     source_sid = fields.Str(filter=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.TranscriptManager]
 
 
 __all__ = [

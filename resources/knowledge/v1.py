@@ -3,9 +3,19 @@
 
 """knowledge v1: 3 resources, 7 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.fields import REQUIRED
 from twiorm.resource import Resource
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from twiorm.base_client import BaseClient
+    from twiorm.resources.knowledge import v1_types as _types
 
 
 class Knowledge(Resource):
@@ -36,6 +46,14 @@ class Knowledge(Resource):
     tags = fields.Str(filter=True, write_only=True)
     policy = fields.Object(create=True, update=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.KnowledgeManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.KnowledgeUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.KnowledgeUpdate]
+        ) -> Self: ...
+
 
 class KnowledgeChunks(Resource):
     """List (Twilio API reference: KnowledgeChunks)."""
@@ -56,6 +74,9 @@ class KnowledgeChunks(Resource):
     date_updated = fields.ISODateTime()
     id = fields.Str(write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.KnowledgeChunksManager]
+
 
 class KnowledgeStatus(Resource):
     """Fetch (Twilio API reference: KnowledgeStatus)."""
@@ -74,6 +95,9 @@ class KnowledgeStatus(Resource):
     last_status = fields.Str()
     date_updated = fields.ISODateTime()
     id = fields.Str(write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.KnowledgeStatusManager]
 
 
 __all__ = ["Knowledge", "KnowledgeChunks", "KnowledgeStatus"]

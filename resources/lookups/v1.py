@@ -3,8 +3,15 @@
 
 """lookups v1: 1 resources, 1 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.resource import Resource
+
+if TYPE_CHECKING:
+    from twiorm.resources.lookups import v1_types as _types
 
 
 class PhoneNumber(Resource):
@@ -27,6 +34,9 @@ class PhoneNumber(Resource):
     url = fields.Uri()
     type = fields.List(fields.Str(), fetch=True, write_only=True)
     add_ons_data = fields.Object(fetch=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.PhoneNumberManager]
 
 
 __all__ = ["PhoneNumber"]

@@ -3,9 +3,19 @@
 
 """lookups v2: 5 resources, 10 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.resource import Resource
 from twiorm.resources.lookups_phone_number import PhoneNumber
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from twiorm.base_client import BaseClient
+    from twiorm.resources.lookups import v2_types as _types
 
 
 class BulkLookup(Resource):
@@ -21,6 +31,9 @@ class BulkLookup(Resource):
 
     phone_numbers = fields.List(fields.Object(), create=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.BulkLookupManager]
+
 
 class LookupAccountRateLimits(Resource):
     """Fetch (Twilio API reference: LookupAccountRateLimits)."""
@@ -34,6 +47,9 @@ class LookupAccountRateLimits(Resource):
 
     rate_limits = fields.List(fields.Object())
     fields = fields.List(fields.Str(), fetch=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.LookupAccountRateLimitsManager]
 
 
 class LookupPhoneNumberOverrides(Resource):
@@ -108,6 +124,16 @@ class LookupPhoneNumberOverrides(Resource):
     )
     reason = fields.Str(create=True, update=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.LookupPhoneNumberOverridesManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.LookupPhoneNumberOverridesUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.LookupPhoneNumberOverridesUpdate]
+        ) -> Self: ...
+
 
 class LookupRateLimit(Resource):
     """Fetch, update, delete (Twilio API reference: LookupRateLimit)."""
@@ -127,6 +153,16 @@ class LookupRateLimit(Resource):
     bucket = fields.Str()
     owner = fields.Str()
     ttl = fields.Int(update=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.LookupRateLimitManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.LookupRateLimitUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.LookupRateLimitUpdate]
+        ) -> Self: ...
 
 
 __all__ = ["BulkLookup", "LookupAccountRateLimits", "LookupPhoneNumberOverrides", "LookupRateLimit", "PhoneNumber"]

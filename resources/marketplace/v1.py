@@ -3,9 +3,19 @@
 
 """marketplace v1: 9 resources, 18 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.fields import REQUIRED
 from twiorm.resource import Resource
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from twiorm.base_client import BaseClient
+    from twiorm.resources.marketplace import v1_types as _types
 
 
 class AvailableAddOn(Resource):
@@ -26,6 +36,9 @@ class AvailableAddOn(Resource):
     url = fields.Uri()
     links = fields.UriMap()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.AvailableAddOnManager]
+
 
 class AvailableAddOnExtension(Resource):
     """List, fetch (Twilio API reference: MarketplaceAvailableAddOnExtension)."""
@@ -44,6 +57,9 @@ class AvailableAddOnExtension(Resource):
     unique_name = fields.Str()
     url = fields.Uri()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.AvailableAddOnExtensionManager]
+
 
 class BillingUsage(Resource):
     """Create (Twilio API reference: MarketplaceBillingUsage)."""
@@ -59,6 +75,9 @@ class BillingUsage(Resource):
     total_submitted = fields.Float(create=True)
     billable_items = fields.List(fields.Object(), create=REQUIRED)
     installed_add_on_sid = fields.Sid("XE", write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.BillingUsageManager]
 
 
 class InstalledAddOn(Resource):
@@ -84,6 +103,16 @@ class InstalledAddOn(Resource):
     available_add_on_sid = fields.Sid("XB", create=REQUIRED, write_only=True)
     accept_terms_of_service = fields.Bool(create=REQUIRED, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.InstalledAddOnManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.InstalledAddOnUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.InstalledAddOnUpdate]
+        ) -> Self: ...
+
 
 class InstalledAddOnExtension(Resource):
     """List, fetch, update (Twilio API reference: MarketplaceInstalledAddOnExtension)."""
@@ -102,6 +131,16 @@ class InstalledAddOnExtension(Resource):
     unique_name = fields.Str()
     enabled = fields.Bool(update=REQUIRED)
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.InstalledAddOnExtensionManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.InstalledAddOnExtensionUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.InstalledAddOnExtensionUpdate]
+        ) -> Self: ...
 
 
 class ModuleData(Resource):
@@ -125,6 +164,9 @@ class ModuleData(Resource):
     configuration = fields.Object(create=True, request={"create": fields.Str()})
     pricing = fields.Object()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ModuleDataManager]
+
 
 class ModuleDataForListingOwner(Resource):
     """Fetch (Twilio API reference: MarketplaceModuleData)."""
@@ -138,6 +180,9 @@ class ModuleDataForListingOwner(Resource):
         parent = ""
 
     listings = fields.List(fields.Object())
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ModuleDataForListingOwnerManager]
 
 
 class ModuleDataManagement(Resource):
@@ -160,6 +205,16 @@ class ModuleDataManagement(Resource):
     configuration = fields.Object(update=True, request={"update": fields.Str()})
     pricing = fields.Object(update=True, request={"update": fields.Str()})
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ModuleDataManagementManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ModuleDataManagementUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ModuleDataManagementUpdate]
+        ) -> Self: ...
+
 
 class ReferralConversion(Resource):
     """Create (Twilio API reference: MarketplaceReferralConversion)."""
@@ -174,6 +229,9 @@ class ReferralConversion(Resource):
 
     converted_account_sid = fields.Sid("AC")
     referral_account_sid = fields.Sid("AC", create=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ReferralConversionManager]
 
 
 __all__ = [

@@ -3,10 +3,20 @@
 
 """messaging v1: 22 resources, 58 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.fields import REQUIRED
 from twiorm.resource import Resource
 from twiorm.resources.messaging_service import Service
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from twiorm.base_client import BaseClient
+    from twiorm.resources.messaging import v1_types as _types
 
 
 class AlphaSender(Resource):
@@ -29,6 +39,9 @@ class AlphaSender(Resource):
     capabilities = fields.List(fields.Str())
     url = fields.Uri()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.AlphaSenderManager]
+
 
 class BrandRegistrationOtp(Resource):
     """Create (Twilio API reference: MessagingV1BrandRegistrationOtp)."""
@@ -43,6 +56,9 @@ class BrandRegistrationOtp(Resource):
 
     account_sid = fields.Sid("AC")
     brand_registration_sid = fields.Sid("BN")
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.BrandRegistrationOtpManager]
 
 
 class BrandRegistrations(Resource):
@@ -79,6 +95,16 @@ class BrandRegistrations(Resource):
     mock = fields.Bool(create=True)
     links = fields.UriMap()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.BrandRegistrationsManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.BrandRegistrationsUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.BrandRegistrationsUpdate]
+        ) -> Self: ...
+
 
 class BrandVetting(Resource):
     """List, create, fetch (Twilio API reference: MessagingV1BrandVetting)."""
@@ -104,6 +130,9 @@ class BrandVetting(Resource):
     vetting_provider = fields.Enum(("campaign-verify", "aegis"), create=REQUIRED, filter=True)
     url = fields.Uri()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.BrandVettingManager]
+
 
 class ChannelSender(Resource):
     """List, create, fetch, delete (Twilio API reference: MessagingV1ChannelSender)."""
@@ -126,6 +155,9 @@ class ChannelSender(Resource):
     date_updated = fields.ISODateTime()
     url = fields.Uri()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ChannelSenderManager]
+
 
 class Deactivation(Resource):
     """Fetch (Twilio API reference: MessagingV1Deactivations)."""
@@ -140,6 +172,9 @@ class Deactivation(Resource):
 
     redirect_to = fields.Uri()
     date = fields.Date(fetch=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.DeactivationManager]
 
 
 class DestinationAlphaSender(Resource):
@@ -163,6 +198,9 @@ class DestinationAlphaSender(Resource):
     url = fields.Uri()
     iso_country_code = fields.Str(create=True, filter=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.DestinationAlphaSenderManager]
+
 
 class DomainCertV4(Resource):
     """Fetch, update, delete (Twilio API reference: MessagingV1DomainCerts)."""
@@ -184,6 +222,14 @@ class DomainCertV4(Resource):
     url = fields.Uri()
     cert_in_validation = fields.Json()
     tls_cert = fields.Str(update=REQUIRED, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.DomainCertV4Manager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.DomainCertV4Update]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.DomainCertV4Update]
+        ) -> Self: ...
 
 
 class DomainConfig(Resource):
@@ -207,6 +253,14 @@ class DomainConfig(Resource):
     url = fields.Uri()
     disable_https = fields.Bool(update=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.DomainConfigManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.DomainConfigUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.DomainConfigUpdate]
+        ) -> Self: ...
+
 
 class DomainConfigMessagingService(Resource):
     """Fetch (Twilio API reference: MessagingV1DomainConfigMessagingService)."""
@@ -229,6 +283,9 @@ class DomainConfigMessagingService(Resource):
     date_updated = fields.ISODateTime()
     url = fields.Uri()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.DomainConfigMessagingServiceManager]
+
 
 class DomainDnsValidation(Resource):
     """Fetch (Twilio API reference: MessagingV1DomainValidateDns)."""
@@ -245,6 +302,9 @@ class DomainDnsValidation(Resource):
     is_valid = fields.Bool()
     reason = fields.Str()
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.DomainDnsValidationManager]
 
 
 class ExternalCampaign(Resource):
@@ -265,6 +325,9 @@ class ExternalCampaign(Resource):
     date_created = fields.ISODateTime()
     cnp_migration = fields.Bool(create=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ExternalCampaignManager]
+
 
 class LinkshorteningMessagingService(Resource):
     """Create, delete (Twilio API reference: MessagingV1LinkshorteningMessagingService)."""
@@ -281,6 +344,9 @@ class LinkshorteningMessagingService(Resource):
     messaging_service_sid = fields.Sid("MG")
     url = fields.Uri()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.LinkshorteningMessagingServiceManager]
+
 
 class LinkshorteningMessagingServiceDomainAssociation(Resource):
     """Fetch (Twilio API reference: MessagingV1LinkshorteningMessagingServiceDomainAssociation)."""
@@ -296,6 +362,9 @@ class LinkshorteningMessagingServiceDomainAssociation(Resource):
     domain_sid = fields.Sid("DN")
     messaging_service_sid = fields.Sid("MG")
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.LinkshorteningMessagingServiceDomainAssociationManager]
 
 
 class PhoneNumber(Resource):
@@ -320,6 +389,9 @@ class PhoneNumber(Resource):
     url = fields.Uri()
     phone_number_sid = fields.Sid("PN", create=REQUIRED, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.PhoneNumberManager]
+
 
 class RequestManagedCert(Resource):
     """Update (Twilio API reference: MessagingV1RequestManagedCert)."""
@@ -340,6 +412,16 @@ class RequestManagedCert(Resource):
     url = fields.Uri()
     managed = fields.Bool()
     requesting = fields.Bool()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.RequestManagedCertManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.RequestManagedCertUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.RequestManagedCertUpdate]
+        ) -> Self: ...
 
 
 class ShortCode(Resource):
@@ -363,6 +445,9 @@ class ShortCode(Resource):
     capabilities = fields.List(fields.Str())
     url = fields.Uri()
     short_code_sid = fields.Sid("SC", create=REQUIRED, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ShortCodeManager]
 
 
 class TollfreeVerification(Resource):
@@ -484,6 +569,16 @@ class TollfreeVerification(Resource):
     include_sub_accounts = fields.Bool(filter=True, write_only=True)
     edit_reason = fields.Str(update=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.TollfreeVerificationManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.TollfreeVerificationUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.TollfreeVerificationUpdate]
+        ) -> Self: ...
+
 
 class UsAppToPerson(Resource):
     """List, create, fetch, update, delete (Twilio API reference: MessagingV1UsAppToPerson)."""
@@ -526,6 +621,14 @@ class UsAppToPerson(Resource):
     privacy_policy_url = fields.Uri(create=True, update=True, write_only=True)
     terms_and_conditions_url = fields.Uri(create=True, update=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.UsAppToPersonManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.UsAppToPersonUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.UsAppToPersonUpdate]
+        ) -> Self: ...
+
 
 class UsAppToPersonUsecase(Resource):
     """Fetch (Twilio API reference: MessagingV1UsAppToPersonUsecase)."""
@@ -542,6 +645,9 @@ class UsAppToPersonUsecase(Resource):
     messaging_service_sid = fields.Sid("MG", write_only=True)
     brand_registration_sid = fields.Sid("BN", fetch=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.UsAppToPersonUsecaseManager]
+
 
 class Usecase(Resource):
     """Fetch (Twilio API reference: MessagingV1Usecase)."""
@@ -554,6 +660,9 @@ class Usecase(Resource):
         parent = ""
 
     usecases = fields.List(fields.Json())
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.UsecaseManager]
 
 
 __all__ = [

@@ -3,9 +3,19 @@
 
 """messaging v2: 3 resources, 7 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.fields import REQUIRED
 from twiorm.resource import Resource
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from twiorm.base_client import BaseClient
+    from twiorm.resources.messaging import v2_types as _types
 
 
 class ChannelsSender(Resource):
@@ -44,6 +54,16 @@ class ChannelsSender(Resource):
     url = fields.Uri()
     channel = fields.Str(filter=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ChannelsSenderManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ChannelsSenderUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ChannelsSenderUpdate]
+        ) -> Self: ...
+
 
 class DomainCertV4(Resource):
     """Fetch (Twilio API reference: MessagingV2DomainCerts)."""
@@ -67,6 +87,9 @@ class DomainCertV4(Resource):
     url = fields.Uri()
     cert_in_validation = fields.Json()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.DomainCertV4Manager]
+
 
 class TypingIndicator(Resource):
     """Create (Twilio API reference: MessagingV2TypingIndicator)."""
@@ -82,6 +105,9 @@ class TypingIndicator(Resource):
     success = fields.Bool()
     channel = fields.Enum(("whatsapp",), create=REQUIRED, write_only=True, param="channel")
     message_id = fields.Sid("SM", "MM", create=REQUIRED, write_only=True, param="messageId")
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.TypingIndicatorManager]
 
 
 __all__ = ["ChannelsSender", "DomainCertV4", "TypingIndicator"]

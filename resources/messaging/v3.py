@@ -3,8 +3,15 @@
 
 """messaging v3: 1 resources, 1 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.resource import Resource
+
+if TYPE_CHECKING:
+    from twiorm.resources.messaging import v3_types as _types
 
 
 class V3TypingIndicator(Resource):
@@ -20,6 +27,9 @@ class V3TypingIndicator(Resource):
         parent = ""
 
     success = fields.Bool()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.V3TypingIndicatorManager]
 
 
 __all__ = ["V3TypingIndicator"]

@@ -3,8 +3,15 @@
 
 """monitor v1: 2 resources, 4 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.resource import Resource
+
+if TYPE_CHECKING:
+    from twiorm.resources.monitor import v1_types as _types
 
 
 class Alert(Resource):
@@ -39,6 +46,9 @@ class Alert(Resource):
     start_date = fields.ISODateTime(filter=True, write_only=True)
     end_date = fields.ISODateTime(filter=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.AlertManager]
+
 
 class Event(Resource):
     """List, fetch (Twilio API reference: MonitorV1Event)."""
@@ -66,6 +76,9 @@ class Event(Resource):
     links = fields.UriMap()
     start_date = fields.ISODateTime(filter=True, write_only=True)
     end_date = fields.ISODateTime(filter=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.EventManager]
 
 
 __all__ = ["Alert", "Event"]

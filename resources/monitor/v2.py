@@ -3,9 +3,19 @@
 
 """monitor v2: 3 resources, 6 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.fields import REQUIRED
 from twiorm.resource import Resource
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from twiorm.base_client import BaseClient
+    from twiorm.resources.monitor import v2_types as _types
 
 
 class Alarm(Resource):
@@ -41,6 +51,12 @@ class Alarm(Resource):
     date_created = fields.ISODateTime(key="dateCreated")
     sid = fields.Str(write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.AlarmManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.AlarmUpdate]) -> Self: ...
+        async def aupdate(self, *, client: BaseClient | None = None, **values: Unpack[_types.AlarmUpdate]) -> Self: ...
+
 
 class AlarmStatus(Resource):
     """Update (Twilio API reference: AlarmStatus)."""
@@ -58,6 +74,14 @@ class AlarmStatus(Resource):
 
     sid = fields.Str(write_only=True)
     enabled = fields.Bool(update=REQUIRED, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.AlarmStatusManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.AlarmStatusUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.AlarmStatusUpdate]
+        ) -> Self: ...
 
 
 class Alarms(Resource):
@@ -86,6 +110,9 @@ class Alarms(Resource):
     date_updated = fields.ISODateTime(key="dateUpdated")
     date_created = fields.ISODateTime(key="dateCreated")
     sort_order = fields.Enum(("asc", "desc"), filter=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.AlarmsManager]
 
 
 __all__ = ["Alarm", "AlarmStatus", "Alarms"]

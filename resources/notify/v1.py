@@ -3,9 +3,19 @@
 
 """notify v1: 4 resources, 15 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.fields import REQUIRED
 from twiorm.resource import Resource
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from twiorm.base_client import BaseClient
+    from twiorm.resources.notify import v1_types as _types
 
 
 class Binding(Resource):
@@ -36,6 +46,9 @@ class Binding(Resource):
     end_date = fields.Date(filter=True, write_only=True)
     tag = fields.List(fields.Str(), create=True, filter=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.BindingManager]
+
 
 class Credential(Resource):
     """List, create, fetch, update, delete (Twilio API reference: NotifyV1Credential)."""
@@ -59,6 +72,14 @@ class Credential(Resource):
     private_key = fields.Str(create=True, update=True, write_only=True)
     api_key = fields.Str(create=True, update=True, write_only=True)
     secret = fields.Str(create=True, update=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.CredentialManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.CredentialUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.CredentialUpdate]
+        ) -> Self: ...
 
 
 class Notification(Resource):
@@ -98,6 +119,9 @@ class Notification(Resource):
     identity = fields.List(fields.Str(), create=True, write_only=True)
     tag = fields.List(fields.Str(), create=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.NotificationManager]
+
 
 class Service(Resource):
     """List, create, fetch, update, delete (Twilio API reference: NotifyV1Service)."""
@@ -129,6 +153,14 @@ class Service(Resource):
     default_alexa_notification_protocol_version = fields.Str(create=True, update=True)
     delivery_callback_url = fields.Str(create=True, update=True)
     delivery_callback_enabled = fields.Bool(create=True, update=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ServiceManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.ServiceUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ServiceUpdate]
+        ) -> Self: ...
 
 
 __all__ = ["Binding", "Credential", "Notification", "Service"]

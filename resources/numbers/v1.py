@@ -3,9 +3,16 @@
 
 """numbers v1: 12 resources, 17 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.fields import REQUIRED
 from twiorm.resource import Resource
+
+if TYPE_CHECKING:
+    from twiorm.resources.numbers import v1_types as _types
 
 
 class BulkEligibility(Resource):
@@ -28,6 +35,9 @@ class BulkEligibility(Resource):
     date_created = fields.ISODateTime()
     date_completed = fields.ISODateTime()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.BulkEligibilityManager]
+
 
 class Eligibility(Resource):
     """Create (Twilio API reference: NumbersV1Eligibility)."""
@@ -42,6 +52,9 @@ class Eligibility(Resource):
         parent = ""
 
     results = fields.List(fields.Json())
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.EligibilityManager]
 
 
 class PortInRequests(Resource):
@@ -67,6 +80,9 @@ class PortInRequests(Resource):
     size = fields.Int(filter=True, write_only=True)
     created_before = fields.Str(filter=True, write_only=True)
     created_after = fields.Str(filter=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.PortInRequestsManager]
 
 
 class PortingPortIn(Resource):
@@ -100,6 +116,9 @@ class PortingPortIn(Resource):
     support_ticket_id = fields.Int()
     signature_request_url = fields.Uri()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.PortingPortInManager]
+
 
 class PortingPortInPhoneNumber(Resource):
     """Fetch, delete (Twilio API reference: NumbersV1PortingPortInPhoneNumber)."""
@@ -131,6 +150,9 @@ class PortingPortInPhoneNumber(Resource):
     rejection_reason_code = fields.Int()
     port_date = fields.ISODateTime()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.PortingPortInPhoneNumberManager]
+
 
 class PortingPortability(Resource):
     """Fetch (Twilio API reference: NumbersV1PortingPortability)."""
@@ -156,6 +178,9 @@ class PortingPortability(Resource):
     target_account_sid = fields.Sid("AC", fetch=True, write_only=True)
     address_sid = fields.Sid("AD", fetch=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.PortingPortabilityManager]
+
 
 class PortingWebhookConfiguration(Resource):
     """Create (Twilio API reference: NumbersV1PortingWebhookConfiguration)."""
@@ -174,6 +199,9 @@ class PortingWebhookConfiguration(Resource):
     port_out_target_url = fields.Uri()
     notifications_of = fields.List(fields.Str())
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.PortingWebhookConfigurationManager]
+
 
 class PortingWebhookConfigurationDelete(Resource):
     """Delete (Twilio API reference: NumbersV1PortingWebhookConfigurationDelete)."""
@@ -188,6 +216,9 @@ class PortingWebhookConfigurationDelete(Resource):
         free_text = ("webhook_type",)
 
     webhook_type = fields.Enum(("PORT_IN", "PORT_OUT"), write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.PortingWebhookConfigurationDeleteManager]
 
 
 class PortingWebhookConfigurationFetch(Resource):
@@ -206,6 +237,9 @@ class PortingWebhookConfigurationFetch(Resource):
     notifications_of = fields.List(fields.Str())
     port_in_target_date_created = fields.ISODateTime()
     port_out_target_date_created = fields.ISODateTime()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.PortingWebhookConfigurationFetchManager]
 
 
 class SenderIdRegistration(Resource):
@@ -233,6 +267,9 @@ class SenderIdRegistration(Resource):
     date_updated = fields.ISODateTime(key="dateUpdated")
     theme_set_id = fields.Str(create=True, write_only=True, param="themeSetId")
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.SenderIdRegistrationManager]
+
 
 class SenderIdRegistrationEmbeddedSession(Resource):
     """Create (Twilio API reference: NumbersV1SenderIdRegistrationEmbeddedSession)."""
@@ -250,6 +287,9 @@ class SenderIdRegistrationEmbeddedSession(Resource):
     session_token = fields.Str(key="sessionToken")
     bundle_sid = fields.Sid("BU", write_only=True)
     theme_set_id = fields.Str(create=True, write_only=True, param="themeSetId")
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.SenderIdRegistrationEmbeddedSessionManager]
 
 
 class SigningRequestConfiguration(Resource):
@@ -273,6 +313,9 @@ class SigningRequestConfiguration(Resource):
     email_message = fields.Str()
     url_redirection = fields.Str()
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.SigningRequestConfigurationManager]
 
 
 __all__ = [

@@ -3,9 +3,19 @@
 
 """numbers v2: 17 resources, 47 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.fields import REQUIRED
 from twiorm.resource import Resource
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from twiorm.base_client import BaseClient
+    from twiorm.resources.numbers import v2_types as _types
 
 
 class AuthorizationDocument(Resource):
@@ -31,6 +41,9 @@ class AuthorizationDocument(Resource):
     hosted_number_order_sids = fields.List(fields.Str(), create=REQUIRED, write_only=True)
     contact_title = fields.Str(create=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.AuthorizationDocumentManager]
+
 
 class BulkHostedNumberOrder(Resource):
     """Create, fetch (Twilio API reference: NumbersV2BulkHostedNumberOrder)."""
@@ -54,6 +67,9 @@ class BulkHostedNumberOrder(Resource):
     total_count = fields.Int()
     results = fields.List(fields.Json())
     order_status = fields.Str(fetch=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.BulkHostedNumberOrderManager]
 
 
 class Bundle(Resource):
@@ -92,6 +108,12 @@ class Bundle(Resource):
     valid_until_date = fields.ISODateTime(filter=("exact", "gte", "lte"), write_only=True)
     is_test = fields.Bool(create=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.BundleManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.BundleUpdate]) -> Self: ...
+        async def aupdate(self, *, client: BaseClient | None = None, **values: Unpack[_types.BundleUpdate]) -> Self: ...
+
 
 class BundleClone(Resource):
     """Create (Twilio API reference: NumbersV2BundleClone)."""
@@ -120,6 +142,9 @@ class BundleClone(Resource):
     target_account_sid = fields.Sid("AC", create=REQUIRED, write_only=True)
     move_to_draft = fields.Bool(create=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.BundleCloneManager]
+
 
 class BundleCopy(Resource):
     """List, create (Twilio API reference: NumbersV2BundleCopy)."""
@@ -146,6 +171,9 @@ class BundleCopy(Resource):
     date_created = fields.ISODateTime()
     date_updated = fields.ISODateTime()
     bundle_sid = fields.Sid("BU", write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.BundleCopyManager]
 
 
 class DependentHostedNumberOrder(Resource):
@@ -181,6 +209,9 @@ class DependentHostedNumberOrder(Resource):
     contact_title = fields.Str()
     contact_phone_number = fields.PhoneNumber()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.DependentHostedNumberOrderManager]
+
 
 class EndUser(Resource):
     """List, create, fetch, update, delete (Twilio API reference: NumbersV2EndUser)."""
@@ -201,6 +232,14 @@ class EndUser(Resource):
     date_updated = fields.ISODateTime()
     url = fields.Uri()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.EndUserManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.EndUserUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.EndUserUpdate]
+        ) -> Self: ...
+
 
 class EndUserType(Resource):
     """List, fetch (Twilio API reference: NumbersV2EndUserType)."""
@@ -218,6 +257,9 @@ class EndUserType(Resource):
     machine_name = fields.Str()
     url = fields.Uri()
     fields = fields.List(fields.Json())
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.EndUserTypeManager]
 
 
 class Evaluation(Resource):
@@ -238,6 +280,9 @@ class Evaluation(Resource):
     results = fields.List(fields.Json())
     date_created = fields.ISODateTime()
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.EvaluationManager]
 
 
 class HostedNumberOrder(Resource):
@@ -300,6 +345,16 @@ class HostedNumberOrder(Resource):
     status_callback_method = fields.HttpMethod(create=True, write_only=True)
     sms_application_sid = fields.Sid("AP", create=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.HostedNumberOrderManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.HostedNumberOrderUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.HostedNumberOrderUpdate]
+        ) -> Self: ...
+
 
 class ItemAssignment(Resource):
     """List, create, fetch, delete (Twilio API reference: NumbersV2ItemAssignment)."""
@@ -317,6 +372,9 @@ class ItemAssignment(Resource):
     object_sid = fields.Str(create=REQUIRED)
     date_created = fields.ISODateTime()
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ItemAssignmentManager]
 
 
 class Regulation(Resource):
@@ -337,6 +395,9 @@ class Regulation(Resource):
     requirements = fields.Json()
     url = fields.Uri()
     include_constraints = fields.Bool(fetch=True, filter=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.RegulationManager]
 
 
 class ReplaceItems(Resource):
@@ -363,6 +424,9 @@ class ReplaceItems(Resource):
     date_updated = fields.ISODateTime()
     bundle_sid = fields.Sid("BU", write_only=True)
     from_bundle_sid = fields.Sid("BU", create=REQUIRED, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ReplaceItemsManager]
 
 
 class ShortCodeApplication(Resource):
@@ -409,6 +473,9 @@ class ShortCodeApplication(Resource):
     date_updated = fields.ISODateTime()
     created_by = fields.Str()
     updated_by = fields.Str()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ShortCodeApplicationManager]
 
 
 class ShortCodeApplications(Resource):
@@ -459,6 +526,9 @@ class ShortCodeApplications(Resource):
     updated_by = fields.Str()
     status = fields.Str(filter=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ShortCodeApplicationsManager]
+
 
 class SupportingDocument(Resource):
     """List, create, fetch, update, delete (Twilio API reference: NumbersV2SupportingDocument)."""
@@ -483,6 +553,16 @@ class SupportingDocument(Resource):
     date_updated = fields.ISODateTime()
     url = fields.Uri()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.SupportingDocumentManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.SupportingDocumentUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.SupportingDocumentUpdate]
+        ) -> Self: ...
+
 
 class SupportingDocumentType(Resource):
     """List, fetch (Twilio API reference: NumbersV2SupportingDocumentType)."""
@@ -500,6 +580,9 @@ class SupportingDocumentType(Resource):
     machine_name = fields.Str()
     url = fields.Uri()
     fields = fields.List(fields.Json())
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.SupportingDocumentTypeManager]
 
 
 __all__ = [

@@ -3,9 +3,16 @@
 
 """numbers v3: 1 resources, 1 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.fields import REQUIRED
 from twiorm.resource import Resource
+
+if TYPE_CHECKING:
+    from twiorm.resources.numbers import v3_types as _types
 
 
 class HostedNumbersHostedNumberOrder(Resource):
@@ -66,6 +73,9 @@ class HostedNumbersHostedNumberOrder(Resource):
     status_callback_url = fields.Uri(create=True, write_only=True, param="statusCallbackUrl")
     status_callback_method = fields.HttpMethod(create=True, write_only=True, param="statusCallbackMethod")
     sms_application_sid = fields.Sid("AP", create=True, write_only=True, param="smsApplicationSid")
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.HostedNumbersHostedNumberOrderManager]
 
 
 __all__ = ["HostedNumbersHostedNumberOrder"]

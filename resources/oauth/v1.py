@@ -3,9 +3,16 @@
 
 """oauth v1: 2 resources, 2 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.fields import REQUIRED
 from twiorm.resource import Resource
+
+if TYPE_CHECKING:
+    from twiorm.resources.oauth import v1_types as _types
 
 
 class Authorize(Resource):
@@ -25,6 +32,9 @@ class Authorize(Resource):
     redirect_uri = fields.Str(fetch=True, write_only=True)
     scope = fields.Str(fetch=True, write_only=True)
     state = fields.Str(fetch=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.AuthorizeManager]
 
 
 class Token(Resource):
@@ -49,6 +59,9 @@ class Token(Resource):
     redirect_uri = fields.Str(create=True, write_only=True)
     audience = fields.Str(create=True, write_only=True)
     scope = fields.Str(create=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.TokenManager]
 
 
 __all__ = ["Authorize", "Token"]

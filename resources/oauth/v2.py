@@ -3,8 +3,15 @@
 
 """oauth v2: 2 resources, 2 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.resource import Resource
+
+if TYPE_CHECKING:
+    from twiorm.resources.oauth import v2_types as _types
 
 
 class Oauth2Authorize(Resource):
@@ -24,6 +31,9 @@ class Oauth2Authorize(Resource):
     redirect_uri = fields.Str(fetch=True, write_only=True, param="redirect_uri")
     scope = fields.Str(fetch=True, write_only=True, param="scope")
     state = fields.Str(fetch=True, write_only=True, param="state")
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.Oauth2AuthorizeManager]
 
 
 class Oauth2Token(Resource):
@@ -49,6 +59,9 @@ class Oauth2Token(Resource):
     redirect_uri = fields.Str(create=True, write_only=True, param="redirect_uri")
     audience = fields.Str(create=True, write_only=True, param="audience")
     scope = fields.Str(create=True, write_only=True, param="scope")
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.Oauth2TokenManager]
 
 
 __all__ = ["Oauth2Authorize", "Oauth2Token"]

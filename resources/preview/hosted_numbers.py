@@ -3,9 +3,19 @@
 
 """preview hosted_numbers: 3 resources, 10 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.fields import REQUIRED
 from twiorm.resource import Resource
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from twiorm.base_client import BaseClient
+    from twiorm.resources.preview import hosted_numbers_types as _types
 
 
 class HostedNumbersAuthorizationDocument(Resource):
@@ -30,6 +40,16 @@ class HostedNumbersAuthorizationDocument(Resource):
     hosted_number_order_sids = fields.List(fields.Str(), create=REQUIRED, update=True, write_only=True)
     contact_title = fields.Str(create=REQUIRED, update=True, write_only=True)
     contact_phone_number = fields.Str(create=REQUIRED, update=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.HostedNumbersAuthorizationDocumentManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.HostedNumbersAuthorizationDocumentUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.HostedNumbersAuthorizationDocumentUpdate]
+        ) -> Self: ...
 
 
 class HostedNumbersDependentHostedNumberOrder(Resource):
@@ -79,6 +99,9 @@ class HostedNumbersDependentHostedNumberOrder(Resource):
     call_delay = fields.Int()
     verification_code = fields.Str()
     verification_call_sids = fields.List(fields.Str())
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.HostedNumbersDependentHostedNumberOrderManager]
 
 
 class HostedNumbersHostedNumberOrder(Resource):
@@ -137,6 +160,16 @@ class HostedNumbersHostedNumberOrder(Resource):
     status_callback_url = fields.Uri(create=True, write_only=True)
     status_callback_method = fields.HttpMethod(create=True, write_only=True)
     sms_application_sid = fields.Sid("AP", create=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.HostedNumbersHostedNumberOrderManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.HostedNumbersHostedNumberOrderUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.HostedNumbersHostedNumberOrderUpdate]
+        ) -> Self: ...
 
 
 __all__ = [

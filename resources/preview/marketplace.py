@@ -3,9 +3,19 @@
 
 """preview marketplace: 4 resources, 12 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.fields import REQUIRED
 from twiorm.resource import Resource
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from twiorm.base_client import BaseClient
+    from twiorm.resources.preview import marketplace_types as _types
 
 
 class MarketplaceAvailableAddOn(Resource):
@@ -26,6 +36,9 @@ class MarketplaceAvailableAddOn(Resource):
     url = fields.Uri()
     links = fields.UriMap()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.MarketplaceAvailableAddOnManager]
+
 
 class MarketplaceAvailableAddOnExtension(Resource):
     """List, fetch (Twilio API reference: PreviewMarketplaceAvailableAddOnExtension)."""
@@ -43,6 +56,9 @@ class MarketplaceAvailableAddOnExtension(Resource):
     product_name = fields.Str()
     unique_name = fields.Str()
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.MarketplaceAvailableAddOnExtensionManager]
 
 
 class MarketplaceInstalledAddOn(Resource):
@@ -68,6 +84,16 @@ class MarketplaceInstalledAddOn(Resource):
     available_add_on_sid = fields.Sid("XB", create=REQUIRED, write_only=True)
     accept_terms_of_service = fields.Bool(create=REQUIRED, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.MarketplaceInstalledAddOnManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.MarketplaceInstalledAddOnUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.MarketplaceInstalledAddOnUpdate]
+        ) -> Self: ...
+
 
 class MarketplaceInstalledAddOnExtension(Resource):
     """List, fetch, update (Twilio API reference: PreviewMarketplaceInstalledAddOnExtension)."""
@@ -86,6 +112,16 @@ class MarketplaceInstalledAddOnExtension(Resource):
     unique_name = fields.Str()
     enabled = fields.Bool(update=REQUIRED)
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.MarketplaceInstalledAddOnExtensionManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.MarketplaceInstalledAddOnExtensionUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.MarketplaceInstalledAddOnExtensionUpdate]
+        ) -> Self: ...
 
 
 __all__ = [

@@ -3,9 +3,19 @@
 
 """preview wireless: 4 resources, 12 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.fields import REQUIRED
 from twiorm.resource import Resource
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from twiorm.base_client import BaseClient
+    from twiorm.resources.preview import wireless_types as _types
 
 
 class WirelessCommand(Resource):
@@ -35,6 +45,9 @@ class WirelessCommand(Resource):
     callback_url = fields.Uri(create=True, write_only=True)
     include_sid = fields.Str(create=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.WirelessCommandManager]
+
 
 class WirelessRatePlan(Resource):
     """List, create, fetch, update, delete (Twilio API reference: PreviewWirelessRatePlan)."""
@@ -62,6 +75,16 @@ class WirelessRatePlan(Resource):
     date_updated = fields.ISODateTime()
     url = fields.Uri()
     commands_enabled = fields.Bool(create=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.WirelessRatePlanManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.WirelessRatePlanUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.WirelessRatePlanUpdate]
+        ) -> Self: ...
 
 
 class WirelessSim(Resource):
@@ -102,6 +125,14 @@ class WirelessSim(Resource):
     callback_method = fields.Str(update=True, write_only=True)
     callback_url = fields.Uri(update=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.WirelessSimManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.WirelessSimUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.WirelessSimUpdate]
+        ) -> Self: ...
+
 
 class WirelessUsage(Resource):
     """Fetch (Twilio API reference: PreviewWirelessUsage)."""
@@ -125,6 +156,9 @@ class WirelessUsage(Resource):
     url = fields.Uri()
     end = fields.Str(fetch=True, write_only=True)
     start = fields.Str(fetch=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.WirelessUsageManager]
 
 
 __all__ = ["WirelessCommand", "WirelessRatePlan", "WirelessSim", "WirelessUsage"]

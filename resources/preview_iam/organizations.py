@@ -3,9 +3,19 @@
 
 """preview_iam organizations: 6 resources, 11 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.fields import REQUIRED
 from twiorm.resource import Resource
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from twiorm.base_client import BaseClient
+    from twiorm.resources.preview_iam import organizations_types as _types
 
 
 class OrganizationAccount(Resource):
@@ -24,6 +34,9 @@ class OrganizationAccount(Resource):
     owner_sid = fields.Sid("US")
     date_created = fields.ISODateTime()
     organization_sid = fields.Sid("OR", write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.OrganizationAccountManager]
 
 
 class OrganizationAccounts(Resource):
@@ -44,6 +57,9 @@ class OrganizationAccounts(Resource):
     owner_sid = fields.Sid("US")
     date_created = fields.ISODateTime()
     organization_sid = fields.Sid("OR", write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.OrganizationAccountsManager]
 
 
 class OrganizationUser(Resource):
@@ -75,6 +91,16 @@ class OrganizationUser(Resource):
     if_match = fields.Str(update=True, actions={"patch": True}, header=True, write_only=True, param="If-Match")
     operations = fields.List(fields.Object(), actions={"patch": True}, write_only=True, param="Operations")
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.OrganizationUserManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.OrganizationUserUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.OrganizationUserUpdate]
+        ) -> Self: ...
+
 
 class OrganizationUsers(Resource):
     """List (Twilio API reference: SCIM)."""
@@ -102,6 +128,9 @@ class OrganizationUsers(Resource):
     organization_sid = fields.Sid("OR", write_only=True)
     filter = fields.Str(filter=True, write_only=True, param="filter")
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.OrganizationUsersManager]
+
 
 class RoleAssignment(Resource):
     """Create, delete (Twilio API reference: RoleAssignments)."""
@@ -121,6 +150,9 @@ class RoleAssignment(Resource):
     organization_sid = fields.Sid("OR", write_only=True)
     role_assignment_sid = fields.Sid("IY", write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.RoleAssignmentManager]
+
 
 class RoleAssignments(Resource):
     """List (Twilio API reference: RoleAssignments)."""
@@ -139,6 +171,9 @@ class RoleAssignments(Resource):
     scope = fields.Str(filter=True)
     identity = fields.Str(filter=True)
     organization_sid = fields.Sid("OR", write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.RoleAssignmentsManager]
 
 
 __all__ = [

@@ -3,8 +3,15 @@
 
 """pricing v1: 4 resources, 7 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.resource import Resource
+
+if TYPE_CHECKING:
+    from twiorm.resources.pricing import v1_types as _types
 
 
 class MessagingCountry(Resource):
@@ -26,6 +33,9 @@ class MessagingCountry(Resource):
     price_unit = fields.Str()
     url = fields.Uri()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.MessagingCountryManager]
+
 
 class PhoneNumberCountry(Resource):
     """List, fetch (Twilio API reference: PricingV1Country)."""
@@ -44,6 +54,9 @@ class PhoneNumberCountry(Resource):
     phone_number_prices = fields.List(fields.Object())
     price_unit = fields.Str()
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.PhoneNumberCountryManager]
 
 
 class VoiceCountry(Resource):
@@ -65,6 +78,9 @@ class VoiceCountry(Resource):
     price_unit = fields.Str()
     url = fields.Uri()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.VoiceCountryManager]
+
 
 class VoiceNumber(Resource):
     """Fetch (Twilio API reference: PricingV1Number)."""
@@ -84,6 +100,9 @@ class VoiceNumber(Resource):
     inbound_call_price = fields.Object()
     price_unit = fields.Str()
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.VoiceNumberManager]
 
 
 __all__ = ["MessagingCountry", "PhoneNumberCountry", "VoiceCountry", "VoiceNumber"]

@@ -3,8 +3,15 @@
 
 """pricing v2: 4 resources, 6 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.resource import Resource
+
+if TYPE_CHECKING:
+    from twiorm.resources.pricing import v2_types as _types
 
 
 class TrunkingCountry(Resource):
@@ -25,6 +32,9 @@ class TrunkingCountry(Resource):
     originating_call_prices = fields.List(fields.Object())
     price_unit = fields.Str()
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.TrunkingCountryManager]
 
 
 class TrunkingNumber(Resource):
@@ -47,6 +57,9 @@ class TrunkingNumber(Resource):
     price_unit = fields.Str()
     url = fields.Uri()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.TrunkingNumberManager]
+
 
 class VoiceCountry(Resource):
     """List, fetch (Twilio API reference: PricingV2Country)."""
@@ -66,6 +79,9 @@ class VoiceCountry(Resource):
     inbound_call_prices = fields.List(fields.Object())
     price_unit = fields.Str()
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.VoiceCountryManager]
 
 
 class VoiceNumber(Resource):
@@ -87,6 +103,9 @@ class VoiceNumber(Resource):
     inbound_call_price = fields.Object()
     price_unit = fields.Str()
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.VoiceNumberManager]
 
 
 __all__ = ["TrunkingCountry", "TrunkingNumber", "VoiceCountry", "VoiceNumber"]

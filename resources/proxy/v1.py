@@ -3,9 +3,19 @@
 
 """proxy v1: 6 resources, 25 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.fields import REQUIRED
 from twiorm.resource import Resource
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from twiorm.base_client import BaseClient
+    from twiorm.resources.proxy import v1_types as _types
 
 
 class Interaction(Resource):
@@ -85,6 +95,9 @@ class Interaction(Resource):
     date_created = fields.ISODateTime()
     date_updated = fields.ISODateTime()
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.InteractionManager]
 
 
 class MessageInteraction(Resource):
@@ -171,6 +184,9 @@ class MessageInteraction(Resource):
     body = fields.Str(create=True, write_only=True)
     media_url = fields.List(fields.Uri(), create=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.MessageInteractionManager]
+
 
 class Participant(Resource):
     """List, create, fetch, delete (Twilio API reference: ProxyV1Participant)."""
@@ -196,6 +212,9 @@ class Participant(Resource):
     url = fields.Uri()
     links = fields.UriMap()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ParticipantManager]
+
 
 class PhoneNumber(Resource):
     """List, create, fetch, update, delete (Twilio API reference: ProxyV1PhoneNumber)."""
@@ -219,6 +238,14 @@ class PhoneNumber(Resource):
     url = fields.Uri()
     is_reserved = fields.Bool(create=True, update=True)
     in_use = fields.Int()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.PhoneNumberManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.PhoneNumberUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.PhoneNumberUpdate]
+        ) -> Self: ...
 
 
 class Service(Resource):
@@ -246,6 +273,14 @@ class Service(Resource):
     date_updated = fields.ISODateTime()
     url = fields.Uri()
     links = fields.UriMap()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ServiceManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.ServiceUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ServiceUpdate]
+        ) -> Self: ...
 
 
 class Session(Resource):
@@ -276,6 +311,14 @@ class Session(Resource):
     url = fields.Uri()
     links = fields.UriMap()
     participants = fields.List(fields.Json(), create=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.SessionManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.SessionUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.SessionUpdate]
+        ) -> Self: ...
 
 
 __all__ = ["Interaction", "MessageInteraction", "Participant", "PhoneNumber", "Service", "Session"]

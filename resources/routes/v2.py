@@ -3,8 +3,18 @@
 
 """routes v2: 3 resources, 6 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.resource import Resource
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from twiorm.base_client import BaseClient
+    from twiorm.resources.routes import v2_types as _types
 
 
 class PhoneNumber(Resource):
@@ -27,6 +37,14 @@ class PhoneNumber(Resource):
     date_created = fields.ISODateTime()
     date_updated = fields.ISODateTime()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.PhoneNumberManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.PhoneNumberUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.PhoneNumberUpdate]
+        ) -> Self: ...
+
 
 class SipDomain(Resource):
     """Fetch, update (Twilio API reference: RoutesV2SipDomain)."""
@@ -48,6 +66,14 @@ class SipDomain(Resource):
     date_created = fields.ISODateTime()
     date_updated = fields.ISODateTime()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.SipDomainManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.SipDomainUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.SipDomainUpdate]
+        ) -> Self: ...
+
 
 class Trunks(Resource):
     """Fetch, update (Twilio API reference: RoutesV2Trunk)."""
@@ -68,6 +94,12 @@ class Trunks(Resource):
     voice_region = fields.Str(update=True)
     date_created = fields.ISODateTime()
     date_updated = fields.ISODateTime()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.TrunksManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.TrunksUpdate]) -> Self: ...
+        async def aupdate(self, *, client: BaseClient | None = None, **values: Unpack[_types.TrunksUpdate]) -> Self: ...
 
 
 __all__ = ["PhoneNumber", "SipDomain", "Trunks"]

@@ -3,9 +3,19 @@
 
 """serverless v1: 12 resources, 39 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.fields import REQUIRED
 from twiorm.resource import Resource
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from twiorm.base_client import BaseClient
+    from twiorm.resources.serverless import v1_types as _types
 
 
 class Asset(Resource):
@@ -28,6 +38,12 @@ class Asset(Resource):
     url = fields.Uri()
     links = fields.UriMap()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.AssetManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.AssetUpdate]) -> Self: ...
+        async def aupdate(self, *, client: BaseClient | None = None, **values: Unpack[_types.AssetUpdate]) -> Self: ...
+
 
 class AssetVersion(Resource):
     """List, fetch (Twilio API reference: ServerlessV1AssetVersion)."""
@@ -49,6 +65,9 @@ class AssetVersion(Resource):
     visibility = fields.Enum(("public", "private", "protected"))
     date_created = fields.ISODateTime()
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.AssetVersionManager]
 
 
 class Build(Resource):
@@ -79,6 +98,9 @@ class Build(Resource):
     url = fields.Uri()
     links = fields.UriMap()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.BuildManager]
+
 
 class BuildStatus(Resource):
     """Fetch (Twilio API reference: ServerlessV1BuildStatus)."""
@@ -97,6 +119,9 @@ class BuildStatus(Resource):
     service_sid = fields.Sid("ZS")
     status = fields.Enum(("building", "completed", "failed"))
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.BuildStatusManager]
 
 
 class Deployment(Resource):
@@ -119,6 +144,9 @@ class Deployment(Resource):
     date_updated = fields.ISODateTime()
     url = fields.Uri()
     is_plugin = fields.Bool(create=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.DeploymentManager]
 
 
 class Environment(Resource):
@@ -144,6 +172,9 @@ class Environment(Resource):
     url = fields.Uri()
     links = fields.UriMap()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.EnvironmentManager]
+
 
 class Function(Resource):
     """List, create, fetch, update, delete (Twilio API reference: ServerlessV1Function)."""
@@ -164,6 +195,14 @@ class Function(Resource):
     date_updated = fields.ISODateTime()
     url = fields.Uri()
     links = fields.UriMap()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.FunctionManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.FunctionUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.FunctionUpdate]
+        ) -> Self: ...
 
 
 class FunctionVersion(Resource):
@@ -188,6 +227,9 @@ class FunctionVersion(Resource):
     url = fields.Uri()
     links = fields.UriMap()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.FunctionVersionManager]
+
 
 class FunctionVersionContent(Resource):
     """Fetch (Twilio API reference: ServerlessV1FunctionVersionContent)."""
@@ -207,6 +249,9 @@ class FunctionVersionContent(Resource):
     function_sid = fields.Sid("ZH")
     content = fields.Str()
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.FunctionVersionContentManager]
 
 
 class Log(Resource):
@@ -235,6 +280,9 @@ class Log(Resource):
     start_date = fields.ISODateTime(filter=True, write_only=True)
     end_date = fields.ISODateTime(filter=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.LogManager]
+
 
 class Service(Resource):
     """List, create, fetch, update, delete (Twilio API reference: ServerlessV1Service)."""
@@ -259,6 +307,14 @@ class Service(Resource):
     url = fields.Uri()
     links = fields.UriMap()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ServiceManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.ServiceUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ServiceUpdate]
+        ) -> Self: ...
+
 
 class Variable(Resource):
     """List, create, fetch, update, delete (Twilio API reference: ServerlessV1Variable)."""
@@ -280,6 +336,14 @@ class Variable(Resource):
     date_created = fields.ISODateTime()
     date_updated = fields.ISODateTime()
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.VariableManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.VariableUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.VariableUpdate]
+        ) -> Self: ...
 
 
 __all__ = [

@@ -3,9 +3,19 @@
 
 """studio v1: 9 resources, 20 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.fields import REQUIRED
 from twiorm.resource import Resource
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from twiorm.base_client import BaseClient
+    from twiorm.resources.studio import v1_types as _types
 
 
 class Engagement(Resource):
@@ -33,6 +43,9 @@ class Engagement(Resource):
     from_ = fields.PhoneNumber(create=REQUIRED, write_only=True)
     parameters = fields.Json(create=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.EngagementManager]
+
 
 class EngagementContext(Resource):
     """Fetch (Twilio API reference: StudioV1EngagementContext)."""
@@ -50,6 +63,9 @@ class EngagementContext(Resource):
     engagement_sid = fields.Sid("FN")
     flow_sid = fields.Sid("FW")
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.EngagementContextManager]
 
 
 class Execution(Resource):
@@ -79,6 +95,14 @@ class Execution(Resource):
     from_ = fields.PhoneNumber(create=REQUIRED, write_only=True)
     parameters = fields.Json(create=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ExecutionManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.ExecutionUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ExecutionUpdate]
+        ) -> Self: ...
+
 
 class ExecutionContext(Resource):
     """Fetch (Twilio API reference: StudioV1ExecutionContext)."""
@@ -96,6 +120,9 @@ class ExecutionContext(Resource):
     flow_sid = fields.Sid("FW")
     execution_sid = fields.Sid("FN")
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ExecutionContextManager]
 
 
 class ExecutionStep(Resource):
@@ -123,6 +150,9 @@ class ExecutionStep(Resource):
     url = fields.Uri()
     links = fields.UriMap()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ExecutionStepManager]
+
 
 class ExecutionStepContext(Resource):
     """Fetch (Twilio API reference: StudioV1ExecutionStepContext)."""
@@ -141,6 +171,9 @@ class ExecutionStepContext(Resource):
     flow_sid = fields.Sid("FW")
     step_sid = fields.Sid("FT")
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ExecutionStepContextManager]
 
 
 class Flow(Resource):
@@ -162,6 +195,9 @@ class Flow(Resource):
     date_updated = fields.ISODateTime()
     url = fields.Uri()
     links = fields.UriMap()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.FlowManager]
 
 
 class Step(Resource):
@@ -189,6 +225,9 @@ class Step(Resource):
     url = fields.Uri()
     links = fields.UriMap()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.StepManager]
+
 
 class StepContext(Resource):
     """Fetch (Twilio API reference: StudioV1StepContext)."""
@@ -207,6 +246,9 @@ class StepContext(Resource):
     flow_sid = fields.Sid("FW")
     step_sid = fields.Sid("FT")
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.StepContextManager]
 
 
 __all__ = [

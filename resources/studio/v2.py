@@ -3,9 +3,19 @@
 
 """studio v2: 8 resources, 19 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.fields import REQUIRED
 from twiorm.resource import Resource
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from twiorm.base_client import BaseClient
+    from twiorm.resources.studio import v2_types as _types
 
 
 class Execution(Resource):
@@ -43,6 +53,14 @@ class Execution(Resource):
     from_ = fields.PhoneNumber(create=REQUIRED, write_only=True)
     parameters = fields.Json(create=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ExecutionManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.ExecutionUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ExecutionUpdate]
+        ) -> Self: ...
+
 
 class ExecutionContext(Resource):
     """Fetch (Twilio API reference: StudioV2ExecutionContext)."""
@@ -60,6 +78,9 @@ class ExecutionContext(Resource):
     flow_sid = fields.Sid("FW")
     execution_sid = fields.Sid("FN")
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ExecutionContextManager]
 
 
 class ExecutionStep(Resource):
@@ -87,6 +108,9 @@ class ExecutionStep(Resource):
     url = fields.Uri()
     links = fields.UriMap()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ExecutionStepManager]
+
 
 class ExecutionStepContext(Resource):
     """Fetch (Twilio API reference: StudioV2ExecutionStepContext)."""
@@ -105,6 +129,9 @@ class ExecutionStepContext(Resource):
     flow_sid = fields.Sid("FW")
     step_sid = fields.Sid("FT")
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ExecutionStepContextManager]
 
 
 class Flow(Resource):
@@ -134,6 +161,12 @@ class Flow(Resource):
     url = fields.Uri()
     links = fields.UriMap()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.FlowManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.FlowUpdate]) -> Self: ...
+        async def aupdate(self, *, client: BaseClient | None = None, **values: Unpack[_types.FlowUpdate]) -> Self: ...
+
 
 class FlowRevision(Resource):
     """List, fetch (Twilio API reference: StudioV2FlowRevision)."""
@@ -161,6 +194,9 @@ class FlowRevision(Resource):
     date_updated = fields.ISODateTime()
     url = fields.Uri()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.FlowRevisionManager]
+
 
 class FlowValidate(Resource):
     """Update (Twilio API reference: StudioV2FlowValidate)."""
@@ -179,6 +215,14 @@ class FlowValidate(Resource):
     definition = fields.Json(update=REQUIRED, write_only=True)
     commit_message = fields.Str(update=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.FlowValidateManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.FlowValidateUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.FlowValidateUpdate]
+        ) -> Self: ...
+
 
 class TestUser(Resource):
     """Fetch, update (Twilio API reference: StudioV2FlowTestUser)."""
@@ -193,6 +237,14 @@ class TestUser(Resource):
     sid = fields.Sid("FW")
     test_users = fields.List(fields.Str(), update=REQUIRED)
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.TestUserManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.TestUserUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.TestUserUpdate]
+        ) -> Self: ...
 
 
 __all__ = [

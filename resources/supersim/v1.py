@@ -3,9 +3,19 @@
 
 """supersim v1: 12 resources, 31 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.fields import REQUIRED
 from twiorm.resource import Resource
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from twiorm.base_client import BaseClient
+    from twiorm.resources.supersim import v1_types as _types
 
 
 class BillingPeriod(Resource):
@@ -28,6 +38,9 @@ class BillingPeriod(Resource):
     period_type = fields.Enum(("ready", "active"))
     date_created = fields.ISODateTime()
     date_updated = fields.ISODateTime()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.BillingPeriodManager]
 
 
 class EsimProfile(Resource):
@@ -60,6 +73,9 @@ class EsimProfile(Resource):
     callback_method = fields.HttpMethod(create=True, write_only=True)
     generate_matching_id = fields.Bool(create=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.EsimProfileManager]
+
 
 class Fleet(Resource):
     """List, create, fetch, update (Twilio API reference: SupersimV1Fleet)."""
@@ -89,6 +105,12 @@ class Fleet(Resource):
     ip_commands_method = fields.HttpMethod(create=True, update=True)
     network_access_profile = fields.Str(create=REQUIRED, update=True, filter=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.FleetManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.FleetUpdate]) -> Self: ...
+        async def aupdate(self, *, client: BaseClient | None = None, **values: Unpack[_types.FleetUpdate]) -> Self: ...
+
 
 class IpCommand(Resource):
     """List, create, fetch (Twilio API reference: SupersimV1IpCommand)."""
@@ -117,6 +139,9 @@ class IpCommand(Resource):
     callback_url = fields.Uri(create=True, write_only=True)
     callback_method = fields.HttpMethod(create=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.IpCommandManager]
+
 
 class Network(Resource):
     """List, fetch (Twilio API reference: SupersimV1Network)."""
@@ -135,6 +160,9 @@ class Network(Resource):
     identifiers = fields.List(fields.Json())
     mcc = fields.Str(filter=True, write_only=True)
     mnc = fields.Str(filter=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.NetworkManager]
 
 
 class NetworkAccessProfile(Resource):
@@ -157,6 +185,16 @@ class NetworkAccessProfile(Resource):
     links = fields.UriMap()
     networks = fields.List(fields.Str(), create=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.NetworkAccessProfileManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.NetworkAccessProfileUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.NetworkAccessProfileUpdate]
+        ) -> Self: ...
+
 
 class NetworkAccessProfileNetwork(Resource):
     """List, create, fetch, delete (Twilio API reference: SupersimV1NetworkAccessProfileNetwork)."""
@@ -176,6 +214,9 @@ class NetworkAccessProfileNetwork(Resource):
     identifiers = fields.List(fields.Json())
     url = fields.Uri()
     network = fields.Sid("HW", create=REQUIRED, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.NetworkAccessProfileNetworkManager]
 
 
 class SettingsUpdate(Resource):
@@ -198,6 +239,9 @@ class SettingsUpdate(Resource):
     date_created = fields.ISODateTime()
     date_updated = fields.ISODateTime()
     sim = fields.Str(filter=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.SettingsUpdateManager]
 
 
 class Sim(Resource):
@@ -231,6 +275,12 @@ class Sim(Resource):
     callback_url = fields.Uri(update=True, write_only=True)
     callback_method = fields.HttpMethod(update=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.SimManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.SimUpdate]) -> Self: ...
+        async def aupdate(self, *, client: BaseClient | None = None, **values: Unpack[_types.SimUpdate]) -> Self: ...
+
 
 class SimIpAddress(Resource):
     """List (Twilio API reference: SupersimV1SimIpAddress)."""
@@ -248,6 +298,9 @@ class SimIpAddress(Resource):
     ip_address = fields.Str()
     ip_address_version = fields.Enum(("IPv4", "IPv6"))
     sim_sid = fields.Str(write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.SimIpAddressManager]
 
 
 class SmsCommand(Resource):
@@ -272,6 +325,9 @@ class SmsCommand(Resource):
     sim = fields.Str(create=REQUIRED, filter=True, write_only=True)
     callback_method = fields.HttpMethod(create=True, write_only=True)
     callback_url = fields.Uri(create=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.SmsCommandManager]
 
 
 class UsageRecord(Resource):
@@ -303,6 +359,9 @@ class UsageRecord(Resource):
     granularity = fields.Enum(("hour", "day", "all"), filter=True, write_only=True)
     start_time = fields.ISODateTime(filter=True, write_only=True)
     end_time = fields.ISODateTime(filter=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.UsageRecordManager]
 
 
 __all__ = [

@@ -3,9 +3,19 @@
 
 """sync v1: 11 resources, 48 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.fields import REQUIRED
 from twiorm.resource import Resource
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from twiorm.base_client import BaseClient
+    from twiorm.resources.sync import v1_types as _types
 
 
 class Document(Resource):
@@ -35,6 +45,14 @@ class Document(Resource):
     ttl = fields.Int(create=True, update=True, write_only=True)
     if_match = fields.Str(update=True, header=True, write_only=True, param="If-Match")
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.DocumentManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.DocumentUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.DocumentUpdate]
+        ) -> Self: ...
+
 
 class DocumentPermission(Resource):
     """List, fetch, update, delete (Twilio API reference: SyncV1DocumentPermission)."""
@@ -58,6 +76,16 @@ class DocumentPermission(Resource):
     write = fields.Bool(update=REQUIRED)
     manage = fields.Bool(update=REQUIRED)
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.DocumentPermissionManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.DocumentPermissionUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.DocumentPermissionUpdate]
+        ) -> Self: ...
 
 
 class Service(Resource):
@@ -87,6 +115,14 @@ class Service(Resource):
     reachability_debouncing_window = fields.Int(create=True, update=True)
     links = fields.UriMap()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ServiceManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.ServiceUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ServiceUpdate]
+        ) -> Self: ...
+
 
 class StreamMessage(Resource):
     """Create (Twilio API reference: SyncV1StreamMessage)."""
@@ -104,6 +140,9 @@ class StreamMessage(Resource):
     data = fields.Json(create=REQUIRED)
     service_sid = fields.Str(write_only=True)
     stream_sid = fields.Str(write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.StreamMessageManager]
 
 
 class SyncList(Resource):
@@ -132,6 +171,14 @@ class SyncList(Resource):
     created_by = fields.Str()
     ttl = fields.Int(create=True, update=True, write_only=True)
     collection_ttl = fields.Int(create=True, update=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.SyncListManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.SyncListUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.SyncListUpdate]
+        ) -> Self: ...
 
 
 class SyncListItem(Resource):
@@ -167,6 +214,14 @@ class SyncListItem(Resource):
     collection_ttl = fields.Int(create=True, update=True, write_only=True)
     if_match = fields.Str(update=True, delete=True, header=True, write_only=True, param="If-Match")
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.SyncListItemManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.SyncListItemUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.SyncListItemUpdate]
+        ) -> Self: ...
+
 
 class SyncListPermission(Resource):
     """List, fetch, update, delete (Twilio API reference: SyncV1SyncListPermission)."""
@@ -190,6 +245,16 @@ class SyncListPermission(Resource):
     write = fields.Bool(update=REQUIRED)
     manage = fields.Bool(update=REQUIRED)
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.SyncListPermissionManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.SyncListPermissionUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.SyncListPermissionUpdate]
+        ) -> Self: ...
 
 
 class SyncMap(Resource):
@@ -218,6 +283,14 @@ class SyncMap(Resource):
     created_by = fields.Str()
     ttl = fields.Int(create=True, update=True, write_only=True)
     collection_ttl = fields.Int(create=True, update=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.SyncMapManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.SyncMapUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.SyncMapUpdate]
+        ) -> Self: ...
 
 
 class SyncMapItem(Resource):
@@ -253,6 +326,14 @@ class SyncMapItem(Resource):
     collection_ttl = fields.Int(create=True, update=True, write_only=True)
     if_match = fields.Str(update=True, delete=True, header=True, write_only=True, param="If-Match")
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.SyncMapItemManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.SyncMapItemUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.SyncMapItemUpdate]
+        ) -> Self: ...
+
 
 class SyncMapPermission(Resource):
     """List, fetch, update, delete (Twilio API reference: SyncV1SyncMapPermission)."""
@@ -276,6 +357,16 @@ class SyncMapPermission(Resource):
     write = fields.Bool(update=REQUIRED)
     manage = fields.Bool(update=REQUIRED)
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.SyncMapPermissionManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.SyncMapPermissionUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.SyncMapPermissionUpdate]
+        ) -> Self: ...
 
 
 class SyncStream(Resource):
@@ -302,6 +393,14 @@ class SyncStream(Resource):
     date_updated = fields.ISODateTime()
     created_by = fields.Str()
     ttl = fields.Int(create=True, update=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.SyncStreamManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.SyncStreamUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.SyncStreamUpdate]
+        ) -> Self: ...
 
 
 __all__ = [

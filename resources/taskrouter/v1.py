@@ -3,9 +3,19 @@
 
 """taskrouter v1: 26 resources, 61 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.fields import REQUIRED
 from twiorm.resource import Resource
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from twiorm.base_client import BaseClient
+    from twiorm.resources.taskrouter import v1_types as _types
 
 
 class Activity(Resource):
@@ -27,6 +37,14 @@ class Activity(Resource):
     workspace_sid = fields.Sid("WS")
     url = fields.Uri()
     links = fields.UriMap()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ActivityManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.ActivityUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ActivityUpdate]
+        ) -> Self: ...
 
 
 class Event(Resource):
@@ -65,6 +83,9 @@ class Event(Resource):
     worker_sid = fields.Sid("WK", filter=True, write_only=True)
     workflow_sid = fields.Sid("WW", filter=True, write_only=True)
     task_channel = fields.Str(filter=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.EventManager]
 
 
 class Task(Resource):
@@ -114,6 +135,12 @@ class Task(Resource):
     task_channel = fields.Str(create=True, update=True, write_only=True)
     if_match = fields.Str(update=True, delete=True, header=True, write_only=True, param="If-Match")
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.TaskManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.TaskUpdate]) -> Self: ...
+        async def aupdate(self, *, client: BaseClient | None = None, **values: Unpack[_types.TaskUpdate]) -> Self: ...
+
 
 class TaskChannel(Resource):
     """List, create, fetch, update, delete (Twilio API reference: TaskrouterV1TaskChannel)."""
@@ -136,6 +163,14 @@ class TaskChannel(Resource):
     channel_optimized_routing = fields.Bool(create=True, update=True)
     url = fields.Uri()
     links = fields.UriMap()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.TaskChannelManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.TaskChannelUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.TaskChannelUpdate]
+        ) -> Self: ...
 
 
 class TaskQueue(Resource):
@@ -167,6 +202,14 @@ class TaskQueue(Resource):
     worker_sid = fields.Sid("WK", filter=True, write_only=True)
     ordering = fields.Str(filter=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.TaskQueueManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.TaskQueueUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.TaskQueueUpdate]
+        ) -> Self: ...
+
 
 class TaskQueueBulkRealTimeStatistics(Resource):
     """Create (Twilio API reference: TaskrouterV1TaskQueueBulkRealTimeStatistics)."""
@@ -185,6 +228,9 @@ class TaskQueueBulkRealTimeStatistics(Resource):
     task_queue_data = fields.List(fields.Json())
     task_queue_response_count = fields.Int()
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.TaskQueueBulkRealTimeStatisticsManager]
 
 
 class TaskQueueCumulativeStatistics(Resource):
@@ -224,6 +270,9 @@ class TaskQueueCumulativeStatistics(Resource):
     start_date = fields.ISODateTime(fetch=True, write_only=True)
     task_channel = fields.Str(fetch=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.TaskQueueCumulativeStatisticsManager]
+
 
 class TaskQueueRealTimeStatistics(Resource):
     """Fetch (Twilio API reference: TaskrouterV1TaskQueueRealTimeStatistics)."""
@@ -251,6 +300,9 @@ class TaskQueueRealTimeStatistics(Resource):
     url = fields.Uri()
     task_channel = fields.Str(fetch=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.TaskQueueRealTimeStatisticsManager]
+
 
 class TaskQueueStatistics(Resource):
     """Fetch (Twilio API reference: TaskrouterV1TaskQueueStatistics)."""
@@ -273,6 +325,9 @@ class TaskQueueStatistics(Resource):
     start_date = fields.ISODateTime(fetch=True, write_only=True)
     task_channel = fields.Str(fetch=True, write_only=True)
     split_by_wait_time = fields.Str(fetch=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.TaskQueueStatisticsManager]
 
 
 class TaskQueuesStatistics(Resource):
@@ -297,6 +352,9 @@ class TaskQueuesStatistics(Resource):
     start_date = fields.ISODateTime(filter=True, write_only=True)
     task_channel = fields.Str(filter=True, write_only=True)
     split_by_wait_time = fields.Str(filter=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.TaskQueuesStatisticsManager]
 
 
 class TaskReservation(Resource):
@@ -383,6 +441,16 @@ class TaskReservation(Resource):
     beep_on_customer_entrance = fields.Bool(update=True, write_only=True)
     jitter_buffer_size = fields.Str(update=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.TaskReservationManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.TaskReservationUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.TaskReservationUpdate]
+        ) -> Self: ...
+
 
 class Worker(Resource):
     """List, create, fetch, update, delete (Twilio API reference: TaskrouterV1Worker)."""
@@ -414,6 +482,12 @@ class Worker(Resource):
     if_match = fields.Str(update=True, delete=True, header=True, write_only=True, param="If-Match")
     reject_pending_reservations = fields.Bool(update=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.WorkerManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.WorkerUpdate]) -> Self: ...
+        async def aupdate(self, *, client: BaseClient | None = None, **values: Unpack[_types.WorkerUpdate]) -> Self: ...
+
 
 class WorkerChannel(Resource):
     """List, fetch, update (Twilio API reference: TaskrouterV1WorkerChannel)."""
@@ -442,6 +516,14 @@ class WorkerChannel(Resource):
     url = fields.Uri()
     capacity = fields.Int(update=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.WorkerChannelManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.WorkerChannelUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.WorkerChannelUpdate]
+        ) -> Self: ...
+
 
 class WorkerInstanceStatistics(Resource):
     """Fetch (Twilio API reference: TaskrouterV1WorkerStatistics)."""
@@ -462,6 +544,9 @@ class WorkerInstanceStatistics(Resource):
     start_date = fields.ISODateTime(fetch=True, write_only=True)
     end_date = fields.ISODateTime(fetch=True, write_only=True)
     task_channel = fields.Str(fetch=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.WorkerInstanceStatisticsManager]
 
 
 class WorkerReservation(Resource):
@@ -546,6 +631,16 @@ class WorkerReservation(Resource):
     beep_on_customer_entrance = fields.Bool(update=True, write_only=True)
     jitter_buffer_size = fields.Str(update=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.WorkerReservationManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.WorkerReservationUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.WorkerReservationUpdate]
+        ) -> Self: ...
+
 
 class WorkerStatistics(Resource):
     """Fetch (Twilio API reference: TaskrouterV1WorkersStatistics)."""
@@ -569,6 +664,9 @@ class WorkerStatistics(Resource):
     task_queue_name = fields.Str(fetch=True, write_only=True)
     friendly_name = fields.Str(fetch=True, write_only=True)
     task_channel = fields.Str(fetch=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.WorkerStatisticsManager]
 
 
 class WorkersCumulativeStatistics(Resource):
@@ -598,6 +696,9 @@ class WorkersCumulativeStatistics(Resource):
     start_date = fields.ISODateTime(fetch=True, write_only=True)
     task_channel = fields.Str(fetch=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.WorkersCumulativeStatisticsManager]
+
 
 class WorkersRealTimeStatistics(Resource):
     """Fetch (Twilio API reference: TaskrouterV1WorkersRealTimeStatistics)."""
@@ -615,6 +716,9 @@ class WorkersRealTimeStatistics(Resource):
     workspace_sid = fields.Sid("WS")
     url = fields.Uri()
     task_channel = fields.Str(fetch=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.WorkersRealTimeStatisticsManager]
 
 
 class Workflow(Resource):
@@ -641,6 +745,14 @@ class Workflow(Resource):
     url = fields.Uri()
     links = fields.UriMap()
     re_evaluate_tasks = fields.Str(update=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.WorkflowManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.WorkflowUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.WorkflowUpdate]
+        ) -> Self: ...
 
 
 class WorkflowCumulativeStatistics(Resource):
@@ -680,6 +792,9 @@ class WorkflowCumulativeStatistics(Resource):
     start_date = fields.ISODateTime(fetch=True, write_only=True)
     task_channel = fields.Str(fetch=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.WorkflowCumulativeStatisticsManager]
+
 
 class WorkflowRealTimeStatistics(Resource):
     """Fetch (Twilio API reference: TaskrouterV1WorkflowRealTimeStatistics)."""
@@ -701,6 +816,9 @@ class WorkflowRealTimeStatistics(Resource):
     workspace_sid = fields.Sid("WS")
     url = fields.Uri()
     task_channel = fields.Str(fetch=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.WorkflowRealTimeStatisticsManager]
 
 
 class WorkflowStatistics(Resource):
@@ -724,6 +842,9 @@ class WorkflowStatistics(Resource):
     end_date = fields.ISODateTime(fetch=True, write_only=True)
     task_channel = fields.Str(fetch=True, write_only=True)
     split_by_wait_time = fields.Str(fetch=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.WorkflowStatisticsManager]
 
 
 class Workspace(Resource):
@@ -752,6 +873,14 @@ class Workspace(Resource):
     url = fields.Uri()
     links = fields.UriMap()
     template = fields.Str(create=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.WorkspaceManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.WorkspaceUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.WorkspaceUpdate]
+        ) -> Self: ...
 
 
 class WorkspaceCumulativeStatistics(Resource):
@@ -790,6 +919,9 @@ class WorkspaceCumulativeStatistics(Resource):
     start_date = fields.ISODateTime(fetch=True, write_only=True)
     task_channel = fields.Str(fetch=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.WorkspaceCumulativeStatisticsManager]
+
 
 class WorkspaceRealTimeStatistics(Resource):
     """Fetch (Twilio API reference: TaskrouterV1WorkspaceRealTimeStatistics)."""
@@ -813,6 +945,9 @@ class WorkspaceRealTimeStatistics(Resource):
     url = fields.Uri()
     task_channel = fields.Str(fetch=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.WorkspaceRealTimeStatisticsManager]
+
 
 class WorkspaceStatistics(Resource):
     """Fetch (Twilio API reference: TaskrouterV1WorkspaceStatistics)."""
@@ -834,6 +969,9 @@ class WorkspaceStatistics(Resource):
     end_date = fields.ISODateTime(fetch=True, write_only=True)
     task_channel = fields.Str(fetch=True, write_only=True)
     split_by_wait_time = fields.Str(fetch=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.WorkspaceStatisticsManager]
 
 
 __all__ = [

@@ -3,9 +3,19 @@
 
 """trunking v1: 6 resources, 24 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.fields import REQUIRED
 from twiorm.resource import Resource
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from twiorm.base_client import BaseClient
+    from twiorm.resources.trunking import v1_types as _types
 
 
 class CredentialList(Resource):
@@ -28,6 +38,9 @@ class CredentialList(Resource):
     url = fields.Uri()
     credential_list_sid = fields.Sid("CL", create=REQUIRED, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.CredentialListManager]
+
 
 class IpAccessControlList(Resource):
     """List, create, fetch, delete (Twilio API reference: TrunkingV1IpAccessControlList)."""
@@ -47,6 +60,9 @@ class IpAccessControlList(Resource):
     date_updated = fields.ISODateTime()
     url = fields.Uri()
     ip_access_control_list_sid = fields.Sid("AL", create=REQUIRED, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.IpAccessControlListManager]
 
 
 class OriginationUrl(Resource):
@@ -70,6 +86,16 @@ class OriginationUrl(Resource):
     date_created = fields.ISODateTime()
     date_updated = fields.ISODateTime()
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.OriginationUrlManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.OriginationUrlUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.OriginationUrlUpdate]
+        ) -> Self: ...
 
 
 class PhoneNumber(Resource):
@@ -110,6 +136,9 @@ class PhoneNumber(Resource):
     voice_url = fields.Uri()
     phone_number_sid = fields.Sid("PN", create=REQUIRED, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.PhoneNumberManager]
+
 
 class Recording(Resource):
     """Fetch, update (Twilio API reference: TrunkingV1Recording)."""
@@ -134,6 +163,14 @@ class Recording(Resource):
     )
     trim = fields.Enum(("trim-silence", "do-not-trim"), update=True)
     trunk_sid = fields.Sid("TK", write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.RecordingManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.RecordingUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.RecordingUpdate]
+        ) -> Self: ...
 
 
 class Trunk(Resource):
@@ -164,6 +201,12 @@ class Trunk(Resource):
     sid = fields.Sid("TK")
     url = fields.Uri()
     links = fields.UriMap()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.TrunkManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.TrunkUpdate]) -> Self: ...
+        async def aupdate(self, *, client: BaseClient | None = None, **values: Unpack[_types.TrunkUpdate]) -> Self: ...
 
 
 __all__ = ["CredentialList", "IpAccessControlList", "OriginationUrl", "PhoneNumber", "Recording", "Trunk"]

@@ -3,9 +3,19 @@
 
 """trusthub v1: 16 resources, 53 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.fields import REQUIRED
 from twiorm.resource import Resource
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from twiorm.base_client import BaseClient
+    from twiorm.resources.trusthub import v1_types as _types
 
 
 class ComplianceInquiry(Resource):
@@ -28,6 +38,16 @@ class ComplianceInquiry(Resource):
     notification_email = fields.Str(create=True, write_only=True)
     theme_set_id = fields.Str(create=True, update=True, write_only=True)
     primary_profile_sid = fields.Sid("BU", create=True, update=REQUIRED, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ComplianceInquiryManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ComplianceInquiryUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ComplianceInquiryUpdate]
+        ) -> Self: ...
 
 
 class ComplianceRegistration(Resource):
@@ -91,6 +111,16 @@ class ComplianceRegistration(Resource):
     status_callback_url = fields.Str(create=True, write_only=True)
     theme_set_id = fields.Str(create=True, update=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ComplianceRegistrationManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ComplianceRegistrationUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ComplianceRegistrationUpdate]
+        ) -> Self: ...
+
 
 class ComplianceTollfreeInquiry(Resource):
     """Create (Twilio API reference: TrusthubV1ComplianceTollfreeInquiries)."""
@@ -150,6 +180,9 @@ class ComplianceTollfreeInquiry(Resource):
     vetting_id = fields.Str(create=True, write_only=True)
     vetting_provider = fields.Str(create=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ComplianceTollfreeInquiryManager]
+
 
 class CustomerProfile(Resource):
     """List, create, fetch, update, delete (Twilio API reference: TrusthubV1CustomerProfiles)."""
@@ -177,6 +210,16 @@ class CustomerProfile(Resource):
     links = fields.UriMap()
     errors = fields.List(fields.Json())
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.CustomerProfileManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.CustomerProfileUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.CustomerProfileUpdate]
+        ) -> Self: ...
+
 
 class CustomerProfileChannelEndpointAssignment(Resource):
     """List, create, fetch, delete (Twilio API reference: TrusthubV1CustomerProfilesChannelEndpointAssignment)."""
@@ -198,6 +241,9 @@ class CustomerProfileChannelEndpointAssignment(Resource):
     url = fields.Uri()
     channel_endpoint_sids = fields.Str(filter=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.CustomerProfileChannelEndpointAssignmentManager]
+
 
 class CustomerProfileEntityAssignment(Resource):
     """List, create, fetch, delete (Twilio API reference: TrusthubV1CustomerProfilesEntityAssignments)."""
@@ -217,6 +263,9 @@ class CustomerProfileEntityAssignment(Resource):
     date_created = fields.ISODateTime()
     url = fields.Uri()
     object_type = fields.Str(filter=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.CustomerProfileEntityAssignmentManager]
 
 
 class CustomerProfileEvaluation(Resource):
@@ -239,6 +288,9 @@ class CustomerProfileEvaluation(Resource):
     date_created = fields.ISODateTime()
     url = fields.Uri()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.CustomerProfileEvaluationManager]
+
 
 class EndUser(Resource):
     """List, create, fetch, update, delete (Twilio API reference: TrusthubV1EndUser)."""
@@ -259,6 +311,14 @@ class EndUser(Resource):
     date_updated = fields.ISODateTime()
     url = fields.Uri()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.EndUserManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.EndUserUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.EndUserUpdate]
+        ) -> Self: ...
+
 
 class EndUserType(Resource):
     """List, fetch (Twilio API reference: TrusthubV1EndUserType)."""
@@ -277,6 +337,9 @@ class EndUserType(Resource):
     url = fields.Uri()
     fields = fields.List(fields.Json())
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.EndUserTypeManager]
+
 
 class Policies(Resource):
     """List, fetch (Twilio API reference: TrusthubV1Policies)."""
@@ -292,6 +355,9 @@ class Policies(Resource):
     friendly_name = fields.Str()
     requirements = fields.Json()
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.PoliciesManager]
 
 
 class SupportingDocument(Resource):
@@ -315,6 +381,16 @@ class SupportingDocument(Resource):
     date_updated = fields.ISODateTime()
     url = fields.Uri()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.SupportingDocumentManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.SupportingDocumentUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.SupportingDocumentUpdate]
+        ) -> Self: ...
+
 
 class SupportingDocumentType(Resource):
     """List, fetch (Twilio API reference: TrusthubV1SupportingDocumentType)."""
@@ -332,6 +408,9 @@ class SupportingDocumentType(Resource):
     machine_name = fields.Str()
     url = fields.Uri()
     fields = fields.List(fields.Json())
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.SupportingDocumentTypeManager]
 
 
 class TrustProduct(Resource):
@@ -360,6 +439,14 @@ class TrustProduct(Resource):
     links = fields.UriMap()
     errors = fields.List(fields.Json())
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.TrustProductManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.TrustProductUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.TrustProductUpdate]
+        ) -> Self: ...
+
 
 class TrustProductChannelEndpointAssignment(Resource):
     """List, create, fetch, delete (Twilio API reference: TrusthubV1TrustProductsChannelEndpointAssignment)."""
@@ -381,6 +468,9 @@ class TrustProductChannelEndpointAssignment(Resource):
     url = fields.Uri()
     channel_endpoint_sids = fields.Str(filter=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.TrustProductChannelEndpointAssignmentManager]
+
 
 class TrustProductEntityAssignment(Resource):
     """List, create, fetch, delete (Twilio API reference: TrusthubV1TrustProductsEntityAssignments)."""
@@ -400,6 +490,9 @@ class TrustProductEntityAssignment(Resource):
     date_created = fields.ISODateTime()
     url = fields.Uri()
     object_type = fields.Str(filter=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.TrustProductEntityAssignmentManager]
 
 
 class TrustProductEvaluation(Resource):
@@ -421,6 +514,9 @@ class TrustProductEvaluation(Resource):
     results = fields.List(fields.Json())
     date_created = fields.ISODateTime()
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.TrustProductEvaluationManager]
 
 
 __all__ = [

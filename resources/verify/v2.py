@@ -3,11 +3,21 @@
 
 """verify v2: 21 resources, 57 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.fields import REQUIRED
 from twiorm.resource import Resource
 from twiorm.resources.verify_service import Verification, VerificationCheck
 from twiorm.resources.verify_service import VerifyService as Service
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from twiorm.base_client import BaseClient
+    from twiorm.resources.verify import v2_types as _types
 
 
 class AccessToken(Resource):
@@ -31,6 +41,9 @@ class AccessToken(Resource):
     date_created = fields.ISODateTime()
     identity = fields.Str(create=REQUIRED, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.AccessTokenManager]
+
 
 class Bucket(Resource):
     """List, create, fetch, update, delete (Twilio API reference: VerifyV2Bucket)."""
@@ -51,6 +64,12 @@ class Bucket(Resource):
     date_created = fields.ISODateTime()
     date_updated = fields.ISODateTime()
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.BucketManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.BucketUpdate]) -> Self: ...
+        async def aupdate(self, *, client: BaseClient | None = None, **values: Unpack[_types.BucketUpdate]) -> Self: ...
 
 
 class Challenge(Resource):
@@ -86,6 +105,14 @@ class Challenge(Resource):
     details_message = fields.Str(create=True, write_only=True, param="Details.Message")
     details_fields = fields.List(fields.Json(), create=True, write_only=True, param="Details.Fields")
     auth_payload = fields.Str(create=True, update=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ChallengeManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.ChallengeUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ChallengeUpdate]
+        ) -> Self: ...
 
 
 class ChallengePasskeys(Resource):
@@ -128,6 +155,16 @@ class ChallengePasskeys(Resource):
     type = fields.Enum(("public-key",), update=True, write_only=True)
     response = fields.Object(update=REQUIRED, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ChallengePasskeysManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ChallengePasskeysUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ChallengePasskeysUpdate]
+        ) -> Self: ...
+
 
 class Entity(Resource):
     """List, create, fetch, delete (Twilio API reference: VerifyV2Entity)."""
@@ -149,6 +186,9 @@ class Entity(Resource):
     date_updated = fields.ISODateTime()
     url = fields.Uri()
     links = fields.UriMap()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.EntityManager]
 
 
 class Factor(Resource):
@@ -184,6 +224,12 @@ class Factor(Resource):
     config_alg = fields.Enum(("sha1", "sha256", "sha512"), update=True, write_only=True, param="Config.Alg")
     config_notification_platform = fields.Str(update=True, write_only=True, param="Config.NotificationPlatform")
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.FactorManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.FactorUpdate]) -> Self: ...
+        async def aupdate(self, *, client: BaseClient | None = None, **values: Unpack[_types.FactorUpdate]) -> Self: ...
+
 
 class Form(Resource):
     """Fetch (Twilio API reference: VerifyV2Form)."""
@@ -200,6 +246,9 @@ class Form(Resource):
     forms = fields.Json()
     form_meta = fields.Json()
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.FormManager]
 
 
 class MessagingConfiguration(Resource):
@@ -221,6 +270,16 @@ class MessagingConfiguration(Resource):
     date_created = fields.ISODateTime()
     date_updated = fields.ISODateTime()
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.MessagingConfigurationManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.MessagingConfigurationUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.MessagingConfigurationUpdate]
+        ) -> Self: ...
 
 
 class NewFactor(Resource):
@@ -264,6 +323,9 @@ class NewFactor(Resource):
     config_code_length = fields.Int(create=True, write_only=True, param="Config.CodeLength")
     config_alg = fields.Enum(("sha1", "sha256", "sha512"), create=True, write_only=True, param="Config.Alg")
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.NewFactorManager]
+
 
 class NewFactorPasskey(Resource):
     """Create (Twilio API reference: VerifyV2NewFactor)."""
@@ -293,6 +355,9 @@ class NewFactorPasskey(Resource):
     metadata = fields.Json()
     url = fields.Uri()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.NewFactorPasskeyManager]
+
 
 class Notification(Resource):
     """Create (Twilio API reference: VerifyV2Notification)."""
@@ -314,6 +379,9 @@ class Notification(Resource):
     priority = fields.Str()
     ttl = fields.Int(create=True)
     date_created = fields.ISODateTime()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.NotificationManager]
 
 
 class PasskeysFactor(Resource):
@@ -349,6 +417,16 @@ class PasskeysFactor(Resource):
     type = fields.Enum(("public-key",), update=True, write_only=True)
     response = fields.Object(update=REQUIRED, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.PasskeysFactorManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.PasskeysFactorUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.PasskeysFactorUpdate]
+        ) -> Self: ...
+
 
 class RateLimit(Resource):
     """List, create, fetch, update, delete (Twilio API reference: VerifyV2RateLimit)."""
@@ -370,6 +448,14 @@ class RateLimit(Resource):
     url = fields.Uri()
     links = fields.UriMap()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.RateLimitManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.RateLimitUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.RateLimitUpdate]
+        ) -> Self: ...
+
 
 class Safelist(Resource):
     """Create, fetch, delete (Twilio API reference: VerifyV2Safelist)."""
@@ -386,6 +472,9 @@ class Safelist(Resource):
     sid = fields.Sid("GN")
     phone_number = fields.Str(create=REQUIRED)
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.SafelistManager]
 
 
 class VerificationAttempt(Resource):
@@ -417,6 +506,9 @@ class VerificationAttempt(Resource):
     verify_service_sid = fields.Sid("VA", filter=True, write_only=True)
     status = fields.Enum(("converted", "unconverted"), filter=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.VerificationAttemptManager]
+
 
 class VerificationAttemptsSummary(Resource):
     """Fetch (Twilio API reference: VerifyV2VerificationAttemptsSummary)."""
@@ -441,6 +533,9 @@ class VerificationAttemptsSummary(Resource):
     channel = fields.Enum(("sms", "call", "email", "whatsapp", "rbm"), fetch=True, write_only=True)
     destination_prefix = fields.Str(fetch=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.VerificationAttemptsSummaryManager]
+
 
 class VerificationTemplate(Resource):
     """List (Twilio API reference: VerifyV2Template)."""
@@ -458,6 +553,9 @@ class VerificationTemplate(Resource):
     friendly_name = fields.Str(filter=True)
     channels = fields.List(fields.Str())
     translations = fields.Json()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.VerificationTemplateManager]
 
 
 class Webhook(Resource):
@@ -482,6 +580,14 @@ class Webhook(Resource):
     date_created = fields.ISODateTime()
     date_updated = fields.ISODateTime()
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.WebhookManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.WebhookUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.WebhookUpdate]
+        ) -> Self: ...
 
 
 VerifyService = Service

@@ -3,9 +3,19 @@
 
 """video v1: 14 resources, 39 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.fields import REQUIRED
 from twiorm.resource import Resource
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from twiorm.base_client import BaseClient
+    from twiorm.resources.video import v1_types as _types
 
 
 class Composition(Resource):
@@ -43,6 +53,9 @@ class Composition(Resource):
     date_created_after = fields.ISODateTime(filter=True, write_only=True)
     date_created_before = fields.ISODateTime(filter=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.CompositionManager]
+
 
 class CompositionHook(Resource):
     """List, create, fetch, update, delete (Twilio API reference: VideoV1CompositionHook)."""
@@ -72,6 +85,16 @@ class CompositionHook(Resource):
     date_created_after = fields.ISODateTime(filter=True, write_only=True)
     date_created_before = fields.ISODateTime(filter=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.CompositionHookManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.CompositionHookUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.CompositionHookUpdate]
+        ) -> Self: ...
+
 
 class CompositionSettings(Resource):
     """Create, fetch (Twilio API reference: VideoV1CompositionSettings)."""
@@ -92,6 +115,9 @@ class CompositionSettings(Resource):
     encryption_key_sid = fields.Sid("CR", create=True)
     encryption_enabled = fields.Bool(create=True)
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.CompositionSettingsManager]
 
 
 class Recording(Resource):
@@ -128,6 +154,9 @@ class Recording(Resource):
     date_created_before = fields.ISODateTime(filter=True, write_only=True)
     media_type = fields.Enum(("audio", "video", "data"), filter=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.RecordingManager]
+
 
 class RecordingSettings(Resource):
     """Create, fetch (Twilio API reference: VideoV1RecordingSettings)."""
@@ -148,6 +177,9 @@ class RecordingSettings(Resource):
     encryption_key_sid = fields.Sid("CR", create=True)
     encryption_enabled = fields.Bool(create=True)
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.RecordingSettingsManager]
 
 
 class Room(Resource):
@@ -191,6 +223,12 @@ class Room(Resource):
     recording_rules = fields.Json(create=True, write_only=True)
     transcriptions_configuration = fields.Object(create=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.RoomManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.RoomUpdate]) -> Self: ...
+        async def aupdate(self, *, client: BaseClient | None = None, **values: Unpack[_types.RoomUpdate]) -> Self: ...
+
 
 class RoomParticipant(Resource):
     """List, fetch, update (Twilio API reference: VideoV1Participant)."""
@@ -218,6 +256,16 @@ class RoomParticipant(Resource):
     date_created_after = fields.ISODateTime(filter=True, write_only=True)
     date_created_before = fields.ISODateTime(filter=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.RoomParticipantManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.RoomParticipantUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.RoomParticipantUpdate]
+        ) -> Self: ...
+
 
 class RoomParticipantAnonymize(Resource):
     """Update (Twilio API reference: VideoV1Anonymize)."""
@@ -242,6 +290,16 @@ class RoomParticipantAnonymize(Resource):
     duration = fields.Int()
     url = fields.Uri()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.RoomParticipantAnonymizeManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.RoomParticipantAnonymizeUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.RoomParticipantAnonymizeUpdate]
+        ) -> Self: ...
+
 
 class RoomParticipantPublishedTrack(Resource):
     """List, fetch (Twilio API reference: VideoV1PublishedTrack)."""
@@ -264,6 +322,9 @@ class RoomParticipantPublishedTrack(Resource):
     kind = fields.Enum(("audio", "video", "data"))
     url = fields.Uri()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.RoomParticipantPublishedTrackManager]
+
 
 class RoomParticipantSubscribeRule(Resource):
     """Fetch, update (Twilio API reference: VideoV1SubscribeRules)."""
@@ -281,6 +342,16 @@ class RoomParticipantSubscribeRule(Resource):
     rules = fields.List(fields.Object(), update=True, request={"update": fields.Json()})
     date_created = fields.ISODateTime()
     date_updated = fields.ISODateTime()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.RoomParticipantSubscribeRuleManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.RoomParticipantSubscribeRuleUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.RoomParticipantSubscribeRuleUpdate]
+        ) -> Self: ...
 
 
 class RoomParticipantSubscribedTrack(Resource):
@@ -304,6 +375,9 @@ class RoomParticipantSubscribedTrack(Resource):
     enabled = fields.Bool()
     kind = fields.Enum(("audio", "video", "data"))
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.RoomParticipantSubscribedTrackManager]
 
 
 class RoomRecording(Resource):
@@ -336,6 +410,9 @@ class RoomRecording(Resource):
     date_created_after = fields.ISODateTime(filter=True, write_only=True)
     date_created_before = fields.ISODateTime(filter=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.RoomRecordingManager]
+
 
 class RoomRecordingRule(Resource):
     """Fetch, update (Twilio API reference: VideoV1RecordingRules)."""
@@ -352,6 +429,16 @@ class RoomRecordingRule(Resource):
     rules = fields.List(fields.Object(), update=True, request={"update": fields.Json()})
     date_created = fields.ISODateTime()
     date_updated = fields.ISODateTime()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.RoomRecordingRuleManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.RoomRecordingRuleUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.RoomRecordingRuleUpdate]
+        ) -> Self: ...
 
 
 class RoomTranscriptions(Resource):
@@ -378,6 +465,16 @@ class RoomTranscriptions(Resource):
     duration = fields.Int()
     url = fields.Uri()
     configuration = fields.Object(create=True, update=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.RoomTranscriptionsManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.RoomTranscriptionsUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.RoomTranscriptionsUpdate]
+        ) -> Self: ...
 
 
 __all__ = [

@@ -3,9 +3,19 @@
 
 """voice v1: 10 resources, 32 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.fields import REQUIRED
 from twiorm.resource import Resource
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from twiorm.base_client import BaseClient
+    from twiorm.resources.voice import v1_types as _types
 
 
 class ArchivedCall(Resource):
@@ -21,6 +31,9 @@ class ArchivedCall(Resource):
 
     date = fields.Date(write_only=True)
     sid = fields.Sid("CA", write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ArchivedCallManager]
 
 
 class ByocTrunk(Resource):
@@ -49,6 +62,14 @@ class ByocTrunk(Resource):
     date_updated = fields.ISODateTime()
     url = fields.Uri()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ByocTrunkManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.ByocTrunkUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ByocTrunkUpdate]
+        ) -> Self: ...
+
 
 class ConnectionPolicy(Resource):
     """List, create, fetch, update, delete (Twilio API reference: VoiceV1ConnectionPolicy)."""
@@ -67,6 +88,16 @@ class ConnectionPolicy(Resource):
     date_updated = fields.ISODateTime()
     url = fields.Uri()
     links = fields.UriMap()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ConnectionPolicyManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ConnectionPolicyUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ConnectionPolicyUpdate]
+        ) -> Self: ...
 
 
 class ConnectionPolicyTarget(Resource):
@@ -90,6 +121,16 @@ class ConnectionPolicyTarget(Resource):
     date_created = fields.ISODateTime()
     date_updated = fields.ISODateTime()
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.ConnectionPolicyTargetManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ConnectionPolicyTargetUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.ConnectionPolicyTargetUpdate]
+        ) -> Self: ...
 
 
 class DialingPermissionsCountry(Resource):
@@ -115,6 +156,9 @@ class DialingPermissionsCountry(Resource):
     links = fields.UriMap()
     country_code = fields.Str(filter=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.DialingPermissionsCountryManager]
+
 
 class DialingPermissionsCountryBulkUpdate(Resource):
     """Create (Twilio API reference: VoiceV1BulkCountryUpdate)."""
@@ -128,6 +172,9 @@ class DialingPermissionsCountryBulkUpdate(Resource):
 
     update_count = fields.Int()
     update_request = fields.Str(create=REQUIRED)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.DialingPermissionsCountryBulkUpdateManager]
 
 
 class DialingPermissionsHrsPrefixes(Resource):
@@ -146,6 +193,9 @@ class DialingPermissionsHrsPrefixes(Resource):
     prefix = fields.Str()
     iso_code = fields.Str(write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.DialingPermissionsHrsPrefixesManager]
+
 
 class DialingPermissionsSettings(Resource):
     """Fetch, update (Twilio API reference: VoiceV1Settings)."""
@@ -159,6 +209,16 @@ class DialingPermissionsSettings(Resource):
 
     dialing_permissions_inheritance = fields.Bool(update=True)
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.DialingPermissionsSettingsManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.DialingPermissionsSettingsUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.DialingPermissionsSettingsUpdate]
+        ) -> Self: ...
 
 
 class IpRecord(Resource):
@@ -180,6 +240,14 @@ class IpRecord(Resource):
     date_updated = fields.ISODateTime()
     url = fields.Uri()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.IpRecordManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.IpRecordUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.IpRecordUpdate]
+        ) -> Self: ...
+
 
 class SourceIpMapping(Resource):
     """List, create, fetch, update, delete (Twilio API reference: VoiceV1SourceIpMapping)."""
@@ -197,6 +265,16 @@ class SourceIpMapping(Resource):
     date_created = fields.ISODateTime()
     date_updated = fields.ISODateTime()
     url = fields.Uri()
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.SourceIpMappingManager]
+
+        def update(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.SourceIpMappingUpdate]
+        ) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.SourceIpMappingUpdate]
+        ) -> Self: ...
 
 
 __all__ = [

@@ -3,9 +3,19 @@
 
 """wireless v1: 6 resources, 16 operations."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
 from twiorm import fields
 from twiorm.fields import REQUIRED
 from twiorm.resource import Resource
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+    from twiorm.base_client import BaseClient
+    from twiorm.resources.wireless import v1_types as _types
 
 
 class AccountUsageRecord(Resource):
@@ -26,6 +36,9 @@ class AccountUsageRecord(Resource):
     end = fields.ISODateTime(filter=True, write_only=True)
     start = fields.ISODateTime(filter=True, write_only=True)
     granularity = fields.Enum(("hourly", "daily", "all"), filter=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.AccountUsageRecordManager]
 
 
 class Command(Resource):
@@ -54,6 +67,9 @@ class Command(Resource):
     callback_method = fields.HttpMethod(create=True, write_only=True)
     callback_url = fields.Uri(create=True, write_only=True)
     include_sid = fields.Str(create=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.CommandManager]
 
 
 class DataSession(Resource):
@@ -85,6 +101,9 @@ class DataSession(Resource):
     end = fields.ISODateTime()
     imei = fields.Str()
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.DataSessionManager]
+
 
 class RatePlan(Resource):
     """List, create, fetch, update, delete (Twilio API reference: WirelessV1RatePlan)."""
@@ -114,6 +133,14 @@ class RatePlan(Resource):
     date_updated = fields.ISODateTime()
     url = fields.Uri()
     data_limit_strategy = fields.Enum(("block", "throttle"), create=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.RatePlanManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.RatePlanUpdate]) -> Self: ...
+        async def aupdate(
+            self, *, client: BaseClient | None = None, **values: Unpack[_types.RatePlanUpdate]
+        ) -> Self: ...
 
 
 class Sim(Resource):
@@ -160,6 +187,12 @@ class Sim(Resource):
     callback_method = fields.HttpMethod(update=True, write_only=True)
     callback_url = fields.Uri(update=True, write_only=True)
 
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.SimManager]
+
+        def update(self, *, client: BaseClient | None = None, **values: Unpack[_types.SimUpdate]) -> Self: ...
+        async def aupdate(self, *, client: BaseClient | None = None, **values: Unpack[_types.SimUpdate]) -> Self: ...
+
 
 class UsageRecord(Resource):
     """List (Twilio API reference: WirelessV1UsageRecord)."""
@@ -181,6 +214,9 @@ class UsageRecord(Resource):
     end = fields.ISODateTime(filter=True, write_only=True)
     start = fields.ISODateTime(filter=True, write_only=True)
     granularity = fields.Enum(("hourly", "daily", "all"), filter=True, write_only=True)
+
+    if TYPE_CHECKING:
+        objects: ClassVar[_types.UsageRecordManager]
 
 
 __all__ = ["AccountUsageRecord", "Command", "DataSession", "RatePlan", "Sim", "UsageRecord"]

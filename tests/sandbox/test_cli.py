@@ -197,12 +197,24 @@ def test_a_module_that_cannot_be_imported_is_one_line_and_exit_2(
 
 
 def test_a_regular_install_ships_every_package() -> None:
+    from setuptools import find_packages
+
     root = Path(__file__).resolve().parents[2]
     config = configparser.ConfigParser()
     config.read(root / "setup.cfg")
-    listed = set(config["options"]["packages"].split())
+    assert config["options"]["packages"].strip() == "find:"
+    include = [name.strip() for name in config["options.packages.find"]["include"].split(",")]
+    shipped = set(find_packages(where=str(root), include=include))
     on_disk = {
         ".".join(init.parent.relative_to(root).parts)
-        for init in (root / "twiorm").rglob("__init__.py")
+        for init in [
+            *(root / "twiorm").rglob("__init__.py"),
+            *(root / "resources").rglob("__init__.py"),
+        ]
     }
-    assert on_disk <= listed
+    on_disk = {
+        name.replace("resources", "twiorm.resources", 1) if name.startswith("resources") else name
+        for name in on_disk
+    }
+    assert on_disk <= shipped
+    assert "twiorm.resources.conversations" in shipped  # a generated domain
