@@ -23,6 +23,7 @@ from twiorm.manager import Manager
 from twiorm.paging import StreamPosition
 from twiorm.paths import check_path_value, placeholders
 from twiorm.query import QuerySet, ResultPage
+from twiorm.signatures import described
 
 if TYPE_CHECKING:
     from twiorm.base_client import BaseClient as Client
@@ -48,6 +49,7 @@ class ListResource(Manager[R]):
     def get_queryset(self) -> QuerySet[R]:
         return super().get_queryset().filter(**self._path)
 
+    @described("ListFilters", "Iterator[{model}]")
     def stream(
         self,
         limit: int | None = None,
@@ -63,6 +65,7 @@ class ListResource(Manager[R]):
         """
         return self._limited(limit, filters).iterator(page_size, resume_from=resume_from)
 
+    @described("ListFilters", "list[{model}]")
     def list(
         self, limit: int | None = None, page_size: int | None = None, **filters: Any
     ) -> list[R]:
@@ -95,6 +98,7 @@ class ListResource(Manager[R]):
             queryset = queryset[:limit]
         return queryset
 
+    @described("ListFilters", "ResultPage[{model}]")
     def page(
         self,
         page_size: int | None = None,
@@ -159,6 +163,7 @@ class ListResource(Manager[R]):
         ordered = [self._path.get(p) for p in placeholders(meta.list_path)]
         return descend(mount, meta.domain, self.client, ordered)
 
+    @described("Create")
     def create(self, *args: Any, **kwargs: Any) -> R:
         """Create an instance (one POST); required parameters may come positionally, in
         their declared order, as the official helpers take them (``create("+1...", ...)``)."""
@@ -288,6 +293,7 @@ class InstanceResource(Generic[R]):
             context[identity_name] = self._identity
         return self._model._from_record({}, self._client, context)
 
+    @described("Fetch")
     def fetch(self, **params: Any) -> R:
         """Fetch the instance (one GET), with the fetch parameters the resource takes."""
         manager = Manager(self._model, self._client)
@@ -320,6 +326,7 @@ class InstanceResource(Generic[R]):
         self._fetched = None
         return True
 
+    @described("Update")
     def update(self, **values: Any) -> R:
         """Send ``values`` as an update (one POST) and return the updated instance."""
         instance = self._stub()
@@ -328,6 +335,7 @@ class InstanceResource(Generic[R]):
             self._fetched = instance
         return instance
 
+    @described("Delete", "bool")
     def delete(self, **params: Any) -> bool:
         """Delete the instance (one DELETE); return True."""
         self._stub().delete(client=self._client, **params)

@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Iterator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from twiorm.query import QuerySet
+from twiorm.signatures import described
 
 if TYPE_CHECKING:
     from twiorm.base_client import BaseClient as Client
@@ -42,14 +43,17 @@ class Manager(Generic[R]):
         """Every record (lazily: nothing is sent until evaluated)."""
         return self.get_queryset()
 
+    @described("Filters", "QuerySet[{model}]")
     def filter(self, **kwargs: Any) -> QuerySet[R]:
         """See ``QuerySet.filter``."""
         return self.get_queryset().filter(**kwargs)
 
+    @described("Get")
     def get(self, identity: str | None = None, /, **kwargs: Any) -> R:
         """See ``QuerySet.get``."""
         return self.get_queryset().get(identity, **kwargs)
 
+    @described("Create")
     def create(self, **kwargs: Any) -> R:
         """See ``QuerySet.create``."""
         return self.get_queryset().create(**kwargs)

@@ -28,6 +28,7 @@ from twiorm.operations import Encoded, Operation
 from twiorm.paging import Page, StreamedPage, StreamPosition, next_link_problem, parse_page
 from twiorm.paths import check_path_value
 from twiorm.request import RequestSpec, _pairs
+from twiorm.signatures import described
 
 if TYPE_CHECKING:
     from twiorm.base_client import BaseClient as Client
@@ -76,6 +77,7 @@ class QuerySet(Generic[R]):
         """Return a copy of this query set (a fresh one, with no cached results)."""
         return self._clone()
 
+    @described("Filters", "QuerySet[{model}]")
     def filter(self, **kwargs: Any) -> QuerySet[R]:
         """Narrow the list with the filters Twilio accepts, and set path parameters.
 
@@ -590,6 +592,7 @@ class QuerySet(Generic[R]):
             return instance
         return None
 
+    @described("Get")
     def get(self, identity: str | None = None, /, **kwargs: Any) -> R:
         """Fetch one instance by identity (one request), or the single match of filters.
 
@@ -702,6 +705,7 @@ class QuerySet(Generic[R]):
             headers=exc.headers,
         )
 
+    @described("Create")
     def create(self, **kwargs: Any) -> R:
         """Create an instance with Twilio (one POST, never retried blindly) and return it."""
         path, values = _split_path_parameters(self._meta, kwargs)
