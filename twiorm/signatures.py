@@ -9,7 +9,6 @@ only when asked for, so calls cost one indirection and nothing more.
 
 from __future__ import annotations
 
-import inspect
 import threading
 from collections.abc import Callable
 from types import MethodType
@@ -18,6 +17,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 from twiorm import fields
 
 if TYPE_CHECKING:
+    import inspect
+
     from twiorm.fields import Field
 
 __all__ = ["KINDS", "Keyword", "annotation", "described", "keywords"]
@@ -143,6 +144,8 @@ class _Bound:
 
     @property
     def __signature__(self) -> inspect.Signature:
+        import inspect  # only when asked: most programs never ask, and it is not small
+
         if self._signature is None:
             base = inspect.signature(self._function)
             kept = [p for p in base.parameters.values() if p.kind is not p.VAR_KEYWORD]

@@ -150,7 +150,7 @@ def _unknown_keys(records: Sequence[Mapping[str, Any]], known: set[str]) -> list
     """Keys of these records that no field reads, in the order they first appear."""
     seen: dict[str, None] = {}
     for record in records:
-        if record.keys() - known:
+        if not known.issuperset(record):  # no set built for the usual record
             seen.update(dict.fromkeys(key for key in record if key not in known))
     return list(seen)
 
