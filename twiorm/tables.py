@@ -124,12 +124,18 @@ def iter_batches(
     known = {field.key for field in queryset.model._meta.properties.values()}
     with progress_bar(progress, queryset.model.__name__, queryset._expected()) as bar:
         for _, page in queryset._pages(page_size):
-            records = list(page)  # read twice: the declared columns, then the other keys
             cells: list[list[Any]] = [[] for _ in readers]
-            for record in records:
+            # (row, record) of the rare records with keys no field reads, kept to the end
+            # of the page: the usual record is read once and let go
+            odd: list[tuple[int, Mapping[str, Any]]] = []
+            count = 0
+            for record in page:
                 for column, (key, read, field) in zip(cells, readers, strict=True):
                     raw = record.get(key)
                     column.append(None if raw is None else _cell(field, read(raw)))
+                if unknown and not known.issuperset(record):
+                    odd.append((count, record))
+                count += 1
             arrays = []
             for column, target in zip(cells, declared, strict=True):
                 if pa.types.is_dictionary(target.type):
@@ -137,22 +143,25 @@ def iter_batches(
                 else:
                     arrays.append(pa.array(column, target.type))
             schema = declared
-            extra = _unknown_keys(records, known) if unknown else []
-            for key in extra:
-                arrays.append(pa.array([_text(record.get(key)) for record in records], pa.string()))
+            for key, values in _unknown_columns(odd, known, count).items():
+                arrays.append(pa.array(values, pa.string()))
                 schema = schema.append(pa.field(key, pa.string()))
             if bar is not None:
-                bar.update(len(records))
+                bar.update(count)
             yield pa.RecordBatch.from_arrays(arrays, schema=schema)
 
 
-def _unknown_keys(records: Sequence[Mapping[str, Any]], known: set[str]) -> list[str]:
-    """Keys of these records that no field reads, in the order they first appear."""
-    seen: dict[str, None] = {}
-    for record in records:
-        if not known.issuperset(record):  # no set built for the usual record
-            seen.update(dict.fromkeys(key for key in record if key not in known))
-    return list(seen)
+def _unknown_columns(
+    odd: list[tuple[int, Mapping[str, Any]]], known: set[str], rows: int
+) -> dict[str, list[str | None]]:
+    """A text column for each key no field reads, in the order the keys first appear."""
+    columns: dict[str, list[str | None]] = {}
+    for row, record in odd:
+        for key, value in record.items():
+            if key not in known:
+                column = columns.setdefault(key, [None] * rows)
+                column[row] = _text(value)
+    return columns
 
 
 def _text(value: Any) -> str | None:
