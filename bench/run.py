@@ -484,7 +484,7 @@ def print_tables(
         growth = None if low is None or high is None else high - low
         print(
             f"{mode:<10}{fmt(rate, ',.0f'):>12}{fmt(high, '.1f'):>16}"
-            f"{('+' + fmt(growth, '.1f')) if growth is not None else '-':>12}"
+            f"{fmt(growth, '+.1f'):>12}"
         )
     print(f"(records/s from N={small:,} to N={large:,}; peak RSS at N={large:,})")
 
