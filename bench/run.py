@@ -482,10 +482,7 @@ def print_tables(
         low = median([r.rss_mib for r in found.get((mode, small), [])])
         high = median([r.rss_mib for r in found.get((mode, large), [])])
         growth = None if low is None or high is None else high - low
-        print(
-            f"{mode:<10}{fmt(rate, ',.0f'):>12}{fmt(high, '.1f'):>16}"
-            f"{fmt(growth, '+.1f'):>12}"
-        )
+        print(f"{mode:<10}{fmt(rate, ',.0f'):>12}{fmt(high, '.1f'):>16}{fmt(growth, '+.1f'):>12}")
     print(f"(records/s from N={small:,} to N={large:,}; peak RSS at N={large:,})")
 
 
