@@ -31,6 +31,7 @@ reveal_type(Call.objects.filter(from_="+14159355555", start_time__gte=date(2026,
 reveal_type(client.api.v2010.calls)  # expect: CallList
 reveal_type(client.api.v2010.calls.list(from_="+14155550100", start_time_after=date(2026, 1, 1)))  # expect: list[Call]
 reveal_type(client.api.v2010.calls("CA0123").fetch())  # expect: Call
+reveal_type(client.api.v2010.calls("CA0123").start_time)  # expect: datetime | None
 reveal_type(client.api.v2010.conferences("CF0123").participants.stream(limit=50))  # expect: Iterator[Participant]
 reveal_type(client.calls.create(to="+14155550100", from_="+14155550199", url="https://e.com/t"))  # expect: Call
 reveal_type(client.messaging.v1.services)  # expect: ServiceList

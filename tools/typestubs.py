@@ -36,7 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from twiorm.signatures import Keyword, keywords
+from twiorm.lists import InstanceResource
+from twiorm.signatures import Keyword, keywords, read_annotation
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADER = (
@@ -301,7 +302,16 @@ class Writer:
             stub.use("typing", "Any")
             given = f"**kwargs: Unpack[{kw[action]}]"
             stub.lines.append(f"    def {action}(self, {given}) -> {result}: ...")
-        self.mounts(stub, self.registry.children(model), meta.domain, skip=set(meta.actions))
+        children = self.registry.children(model)
+        self.mounts(stub, children, meta.domain, skip=set(meta.actions))
+        # Reading a property fetches the instance once (InstanceResource.__getattr__).
+        taken = {*dir(InstanceResource), *meta.actions, *children}
+        for name, declared in meta.fields.items():
+            if declared.write_only or name in taken or keyword.iskeyword(name):
+                continue
+            stub.lines.append("    @property")
+            kind = use_annotation(stub, read_annotation(declared))
+            stub.lines.append(f"    def {name}(self) -> {kind}: ...")
         stub.lines.append("")
 
     def instance_verbs(self, model: Any, stub: Stub, kw: dict[str, str], cls: str) -> None:

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
     from twiorm.fields import Field
 
-__all__ = ["KINDS", "Keyword", "annotation", "described", "keywords"]
+__all__ = ["KINDS", "Keyword", "annotation", "described", "keywords", "read_annotation"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -68,6 +68,27 @@ def annotation(field: Field[Any], operation: str) -> str:
     if isinstance(field, fields.Object):
         return "Mapping[str, Any]"
     return "object"  # Json: any JSON value
+
+
+def read_annotation(field: Field[Any]) -> str:
+    """The type reading ``field`` gives (``instance.duration``), as Python text."""
+    if isinstance(field, fields.List):
+        return "list[Any] | None"
+    if isinstance(field, (fields.Json, fields.Object)):
+        return "Any"
+    for kind, text in (
+        (fields.Str, "str"),
+        (fields.Bool, "bool"),
+        (fields.Int, "int"),
+        (fields.Float, "float"),
+        (fields.Decimal, "Decimal"),
+        (fields.RFC2822DateTime, "datetime"),
+        (fields.ISODateTime, "datetime"),
+        (fields.Date, "date"),
+    ):
+        if isinstance(field, kind):
+            return f"{text} | None"
+    return "Any"
 
 
 def _operation(model: Any, name: str, *, path: bool) -> list[Keyword]:
