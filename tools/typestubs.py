@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from twiorm.lists import InstanceResource
+from twiorm.lists import InstanceResource, ListResource
 from twiorm.signatures import Keyword, keywords, read_annotation
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -160,7 +160,8 @@ class Writer:
         )
         self.namer = Namer(self.models, self.index)
         self.stubs: dict[str, Stub] = {}
-        self.namespaces: dict[tuple[str, str], str] = {}  # (domain, prefix) -> class name
+        #: (domain, URL prefix) -> (class name, stub module) of each namespace reached
+        self.namespaces: dict[tuple[str, str], tuple[str, str]] = {}
 
     def stub(self, module: str) -> Stub:
         if module not in self.stubs:
@@ -169,20 +170,29 @@ class Writer:
 
     # -- keyword dicts -------------------------------------------------------------------
 
-    def typed_dict(self, stub: Stub, name: str, entries: Iterable[Keyword]) -> str:
-        """A ``TypedDict`` of keywords; one no Python name can be (none today) is left to
-        ``**kwargs`` at runtime."""
+    def typed_dict(
+        self,
+        stub: Stub,
+        name: str,
+        entries: Iterable[Keyword],
+        *,
+        base: str = "TypedDict",
+        inherited: Iterable[str] = (),
+    ) -> str:
+        """A ``TypedDict`` of keywords, extending ``base`` (whose keys are ``inherited``); a
+        keyword no Python name can be (none today) is left to ``**kwargs`` at runtime."""
         stub.use("typing_extensions", "TypedDict")
+        inherited = set(inherited)
         body = []
         for key, kind, required in entries:
-            if not key.isidentifier() or keyword.iskeyword(key):
+            if key in inherited or not key.isidentifier() or keyword.iskeyword(key):
                 continue
             kind = use_annotation(stub, kind)
             if required:
                 stub.use("typing_extensions", "Required")
                 kind = f"Required[{kind}]"
             body.append(f"    {key}: {kind}")
-        stub.lines.append(f"class {name}(TypedDict, total=False):")
+        stub.lines.append(f"class {name}({base}, total=False):")
         stub.lines.extend(body or ["    ..."])
         stub.lines.append("")
         return name
@@ -195,16 +205,16 @@ class Writer:
         def n(suffix: str) -> str:
             return self.namer.local(model, suffix)
 
-        made["Filters"] = self.typed_dict(stub, n("Filters"), keywords(model, "Filters"))
-        filters = {k.name for k in keywords(model, "Filters")}
-        extra = [k for k in keywords(model, "ListFilters") if k.name not in filters]
+        filters = keywords(model, "Filters")
+        made["Filters"] = self.typed_dict(stub, n("Filters"), filters)
+        # The helper style's date-range names and get()'s identity and fetch parameters
+        # extend the filters rather than repeat them.
+        extend = {"base": made["Filters"], "inherited": [k.name for k in filters]}
+        helper_names = keywords(model, "ListFilters")
         made["ListFilters"] = made["Filters"]
-        if extra:  # the official helpers' names for date ranges, in the helper style
-            made["ListFilters"] = n("ListFilters")
-            stub.lines.append(f"class {n('ListFilters')}({n('Filters')}, total=False):")
-            stub.lines.extend(f"    {k.name}: {use_annotation(stub, k.annotation)}" for k in extra)
-            stub.lines.append("")
-        made["Get"] = self.typed_dict(stub, n("Get"), keywords(model, "Get"))
+        if len(helper_names) > len(filters):
+            made["ListFilters"] = self.typed_dict(stub, n("ListFilters"), helper_names, **extend)
+        made["Get"] = self.typed_dict(stub, n("Get"), keywords(model, "Get"), **extend)
         for kind in ("Create", *INSTANCE_VERBS.values()):
             if kind.lower() in meta.operations:
                 made[kind] = self.typed_dict(stub, n(kind), keywords(model, kind))
@@ -326,8 +336,6 @@ class Writer:
         self, stub: Stub, mounts: dict[str, Any], domain: str, skip: Iterable[str] = ()
     ) -> None:
         """A property for each name below (a list, or a namespace's class)."""
-        from twiorm.lists import InstanceResource, ListResource
-
         taken = set(dir(InstanceResource)) | set(dir(ListResource)) | set(skip)
         for name, mount in sorted(mounts.items()):
             if name in taken or not name.isidentifier() or keyword.iskeyword(name):
@@ -340,26 +348,26 @@ class Writer:
         if mount.model is not None:
             return self.namer.of(mount.model, stub, "List")
         key = (domain, mount.prefix)
-        name = self.namespaces.get(key)
-        if name is None:
+        if key not in self.namespaces:
             segments = [s for s in mount.prefix.split("/") if s and s != "{}"]
             name = pascal(domain) + "".join(pascal(s) for s in segments) + "Namespace"
-            self.namespaces[key] = name
-        # a namespace's class lives in the stub of the version its URL is in
-        home = self.namer.module_at[(domain, "/" + mount.prefix.split("/")[1])]
-        self.pending_namespaces.setdefault(key, (home, mount))
+            # a namespace's class lives in the stub of the version its URL is in
+            home = self.namer.module_at[(domain, "/" + mount.prefix.split("/")[1])]
+            self.namespaces[key] = (name, home)
+        name, home = self.namespaces[key]
         return stub.qualified(home, name)
 
     def namespace_classes(self) -> None:
+        """A class per namespace reached (writing one may reach more)."""
         done: set[tuple[str, str]] = set()
-        while len(done) < len(self.pending_namespaces):
-            for key, (home, _mount) in list(self.pending_namespaces.items()):
+        while len(done) < len(self.namespaces):
+            for key, (name, home) in list(self.namespaces.items()):
                 if key in done:
                     continue
                 done.add(key)
                 domain, prefix = key
                 stub = self.stub(home)
-                stub.lines.append(f"class {self.namespaces[key]}:")
+                stub.lines.append(f"class {name}:")
                 stub.lines.append("    ...")
                 self.mounts(stub, self.registry.below(domain, prefix), domain)
                 stub.lines.append("")
@@ -424,7 +432,6 @@ class Writer:
         return nav
 
     def write(self, out: Path) -> list[Path]:
-        self.pending_namespaces: dict[tuple[str, str], tuple[str, Any]] = {}
         for model in self.models:
             self.resource(model)
         versions = self.versions()

@@ -500,8 +500,7 @@ class QuerySet(Generic[R]):
         tables = [pa.Table.from_batches([b]) for b in self.iter_batches(fields, progress=progress)]
         if not tables:
             return arrow_schema(self.model, fields).empty_table()
-        if all(table.schema.equals(tables[0].schema) for table in tables):
-            return pa.concat_tables(tables)
+        # pages may differ by keys no field declares: those columns are null elsewhere
         return pa.concat_tables(tables, promote_options="default")
 
     def to_pandas(self, fields: Sequence[str] | None = None, *, progress: bool = False) -> Any:

@@ -199,15 +199,13 @@ _lock = threading.Lock()
 
 
 class _Described:
+    """The descriptor ``described`` puts in the class: the plain function through the class
+    (``Manager.create``), a ``_Bound`` of the instance's resource through an instance."""
+
     def __init__(self, kind: str, returns: str, function: Callable[..., Any]) -> None:
         self.kind = kind
         self.returns = returns
         self.function = function
-        self.__doc__ = function.__doc__
-        self.__wrapped__ = function
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self.name = name
 
     def __get__(self, instance: Any, owner: type | None = None) -> Any:
         if instance is None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import nullcontext
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -93,12 +93,13 @@ def arrow_schema(model: type, names: Sequence[str] | None = None) -> pa.Schema:
     return pa.schema([(name, arrow_type(field)) for name, field in columns(model, names)])
 
 
-def _cell(field: Field[Any], value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(field, (fields.Object, fields.Json)) and not isinstance(value, str):
-        return json.dumps(value, separators=(",", ":"), sort_keys=True, default=str)
-    return value
+def _reader(field: Field[Any]) -> Callable[[Any], Any]:
+    """How a column reads a record's raw value: the field's own read, then, for objects,
+    JSON text (decided once per column, not per cell)."""
+    read = field.read
+    if isinstance(field, (fields.Object, fields.Json)):
+        return lambda raw: _text(read(raw))
+    return read
 
 
 def iter_batches(
@@ -118,7 +119,7 @@ def iter_batches(
     pa = _pyarrow()
     chosen = columns(queryset.model, names)
     declared = arrow_schema(queryset.model, [name for name, _ in chosen])
-    readers = [(field.key, field.read, field) for _, field in chosen]
+    readers = [(field.key, _reader(field)) for _, field in chosen]
     if unknown is None:
         unknown = not names
     known = {field.key for field in queryset.model._meta.properties.values()}
@@ -130,9 +131,9 @@ def iter_batches(
             odd: list[tuple[int, Mapping[str, Any]]] = []
             count = 0
             for record in page:
-                for column, (key, read, field) in zip(cells, readers, strict=True):
+                for column, (key, read) in zip(cells, readers, strict=True):
                     raw = record.get(key)
-                    column.append(None if raw is None else _cell(field, read(raw)))
+                    column.append(None if raw is None else read(raw))
                 if unknown and not known.issuperset(record):
                     odd.append((count, record))
                 count += 1
@@ -165,6 +166,7 @@ def _unknown_columns(
 
 
 def _text(value: Any) -> str | None:
+    """A value as a string column holds it: JSON text unless it is a string already."""
     if value is None or isinstance(value, str):
         return value
     return json.dumps(value, separators=(",", ":"), sort_keys=True, default=str)

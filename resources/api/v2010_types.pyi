@@ -98,10 +98,8 @@ class AccountFilters(TypedDict, total=False):
     friendly_name: str
     status: Literal["active", "suspended", "closed"] | Unlisted
 
-class AccountGet(TypedDict, total=False):
+class AccountGet(AccountFilters, total=False):
     sid: str
-    friendly_name: str
-    status: Literal["active", "suspended", "closed"] | Unlisted
 
 class AccountCreate(TypedDict, total=False):
     friendly_name: str
@@ -267,13 +265,8 @@ class AddressFilters(TypedDict, total=False):
     iso_country: str
     emergency_enabled: bool
 
-class AddressGet(TypedDict, total=False):
+class AddressGet(AddressFilters, total=False):
     sid: str
-    account_sid: str
-    customer_name: str
-    friendly_name: str
-    iso_country: str
-    emergency_enabled: bool
 
 class AddressCreate(TypedDict, total=False):
     account_sid: str
@@ -423,10 +416,8 @@ class ApplicationFilters(TypedDict, total=False):
     account_sid: str
     friendly_name: str
 
-class ApplicationGet(TypedDict, total=False):
+class ApplicationGet(ApplicationFilters, total=False):
     sid: str
-    account_sid: str
-    friendly_name: str
 
 class ApplicationCreate(TypedDict, total=False):
     account_sid: str
@@ -596,9 +587,8 @@ class ApplicationInstance(InstanceResource[Application]):
 class AuthorizedConnectAppFilters(TypedDict, total=False):
     account_sid: str
 
-class AuthorizedConnectAppGet(TypedDict, total=False):
+class AuthorizedConnectAppGet(AuthorizedConnectAppFilters, total=False):
     connect_app_sid: str
-    account_sid: str
 
 class AuthorizedConnectAppFetch(TypedDict, total=False): ...
 
@@ -704,9 +694,8 @@ class AuthorizedConnectAppInstance(InstanceResource[AuthorizedConnectApp]):
 class AvailablePhoneNumberCountryFilters(TypedDict, total=False):
     account_sid: str
 
-class AvailablePhoneNumberCountryGet(TypedDict, total=False):
+class AvailablePhoneNumberCountryGet(AvailablePhoneNumberCountryFilters, total=False):
     country_code: str
-    account_sid: str
 
 class AvailablePhoneNumberCountryFetch(TypedDict, total=False): ...
 
@@ -845,27 +834,7 @@ class AvailablePhoneNumberLocalFilters(TypedDict, total=False):
     in_locality: str
     fax_enabled: bool
 
-class AvailablePhoneNumberLocalGet(TypedDict, total=False):
-    account_sid: str
-    country_code: str
-    beta: bool
-    area_code: int
-    contains: str
-    sms_enabled: bool
-    mms_enabled: bool
-    voice_enabled: bool
-    exclude_all_address_required: bool
-    exclude_local_address_required: bool
-    exclude_foreign_address_required: bool
-    near_number: str
-    near_lat_long: str
-    distance: int
-    in_postal_code: str
-    in_region: str
-    in_rate_center: str
-    in_lata: str
-    in_locality: str
-    fax_enabled: bool
+class AvailablePhoneNumberLocalGet(AvailablePhoneNumberLocalFilters, total=False): ...
 
 class AvailablePhoneNumberLocalQuerySet(QuerySet[AvailablePhoneNumberLocal]):
     def all(self) -> AvailablePhoneNumberLocalQuerySet: ...
@@ -1002,27 +971,7 @@ class AvailablePhoneNumberMachineToMachineFilters(TypedDict, total=False):
     in_locality: str
     fax_enabled: bool
 
-class AvailablePhoneNumberMachineToMachineGet(TypedDict, total=False):
-    account_sid: str
-    country_code: str
-    beta: bool
-    area_code: int
-    contains: str
-    sms_enabled: bool
-    mms_enabled: bool
-    voice_enabled: bool
-    exclude_all_address_required: bool
-    exclude_local_address_required: bool
-    exclude_foreign_address_required: bool
-    near_number: str
-    near_lat_long: str
-    distance: int
-    in_postal_code: str
-    in_region: str
-    in_rate_center: str
-    in_lata: str
-    in_locality: str
-    fax_enabled: bool
+class AvailablePhoneNumberMachineToMachineGet(AvailablePhoneNumberMachineToMachineFilters, total=False): ...
 
 class AvailablePhoneNumberMachineToMachineQuerySet(QuerySet[AvailablePhoneNumberMachineToMachine]):
     def all(self) -> AvailablePhoneNumberMachineToMachineQuerySet: ...
@@ -1165,27 +1114,7 @@ class AvailablePhoneNumberMobileFilters(TypedDict, total=False):
     in_locality: str
     fax_enabled: bool
 
-class AvailablePhoneNumberMobileGet(TypedDict, total=False):
-    account_sid: str
-    country_code: str
-    beta: bool
-    area_code: int
-    contains: str
-    sms_enabled: bool
-    mms_enabled: bool
-    voice_enabled: bool
-    exclude_all_address_required: bool
-    exclude_local_address_required: bool
-    exclude_foreign_address_required: bool
-    near_number: str
-    near_lat_long: str
-    distance: int
-    in_postal_code: str
-    in_region: str
-    in_rate_center: str
-    in_lata: str
-    in_locality: str
-    fax_enabled: bool
+class AvailablePhoneNumberMobileGet(AvailablePhoneNumberMobileFilters, total=False): ...
 
 class AvailablePhoneNumberMobileQuerySet(QuerySet[AvailablePhoneNumberMobile]):
     def all(self) -> AvailablePhoneNumberMobileQuerySet: ...
@@ -1322,27 +1251,7 @@ class AvailablePhoneNumberNationalFilters(TypedDict, total=False):
     in_locality: str
     fax_enabled: bool
 
-class AvailablePhoneNumberNationalGet(TypedDict, total=False):
-    account_sid: str
-    country_code: str
-    beta: bool
-    area_code: int
-    contains: str
-    sms_enabled: bool
-    mms_enabled: bool
-    voice_enabled: bool
-    exclude_all_address_required: bool
-    exclude_local_address_required: bool
-    exclude_foreign_address_required: bool
-    near_number: str
-    near_lat_long: str
-    distance: int
-    in_postal_code: str
-    in_region: str
-    in_rate_center: str
-    in_lata: str
-    in_locality: str
-    fax_enabled: bool
+class AvailablePhoneNumberNationalGet(AvailablePhoneNumberNationalFilters, total=False): ...
 
 class AvailablePhoneNumberNationalQuerySet(QuerySet[AvailablePhoneNumberNational]):
     def all(self) -> AvailablePhoneNumberNationalQuerySet: ...
@@ -1479,27 +1388,7 @@ class AvailablePhoneNumberSharedCostFilters(TypedDict, total=False):
     in_locality: str
     fax_enabled: bool
 
-class AvailablePhoneNumberSharedCostGet(TypedDict, total=False):
-    account_sid: str
-    country_code: str
-    beta: bool
-    area_code: int
-    contains: str
-    sms_enabled: bool
-    mms_enabled: bool
-    voice_enabled: bool
-    exclude_all_address_required: bool
-    exclude_local_address_required: bool
-    exclude_foreign_address_required: bool
-    near_number: str
-    near_lat_long: str
-    distance: int
-    in_postal_code: str
-    in_region: str
-    in_rate_center: str
-    in_lata: str
-    in_locality: str
-    fax_enabled: bool
+class AvailablePhoneNumberSharedCostGet(AvailablePhoneNumberSharedCostFilters, total=False): ...
 
 class AvailablePhoneNumberSharedCostQuerySet(QuerySet[AvailablePhoneNumberSharedCost]):
     def all(self) -> AvailablePhoneNumberSharedCostQuerySet: ...
@@ -1642,27 +1531,7 @@ class AvailablePhoneNumberTollFreeFilters(TypedDict, total=False):
     in_locality: str
     fax_enabled: bool
 
-class AvailablePhoneNumberTollFreeGet(TypedDict, total=False):
-    account_sid: str
-    country_code: str
-    beta: bool
-    area_code: int
-    contains: str
-    sms_enabled: bool
-    mms_enabled: bool
-    voice_enabled: bool
-    exclude_all_address_required: bool
-    exclude_local_address_required: bool
-    exclude_foreign_address_required: bool
-    near_number: str
-    near_lat_long: str
-    distance: int
-    in_postal_code: str
-    in_region: str
-    in_rate_center: str
-    in_lata: str
-    in_locality: str
-    fax_enabled: bool
+class AvailablePhoneNumberTollFreeGet(AvailablePhoneNumberTollFreeFilters, total=False): ...
 
 class AvailablePhoneNumberTollFreeQuerySet(QuerySet[AvailablePhoneNumberTollFree]):
     def all(self) -> AvailablePhoneNumberTollFreeQuerySet: ...
@@ -1799,27 +1668,7 @@ class AvailablePhoneNumberVoipFilters(TypedDict, total=False):
     in_locality: str
     fax_enabled: bool
 
-class AvailablePhoneNumberVoipGet(TypedDict, total=False):
-    account_sid: str
-    country_code: str
-    beta: bool
-    area_code: int
-    contains: str
-    sms_enabled: bool
-    mms_enabled: bool
-    voice_enabled: bool
-    exclude_all_address_required: bool
-    exclude_local_address_required: bool
-    exclude_foreign_address_required: bool
-    near_number: str
-    near_lat_long: str
-    distance: int
-    in_postal_code: str
-    in_region: str
-    in_rate_center: str
-    in_lata: str
-    in_locality: str
-    fax_enabled: bool
+class AvailablePhoneNumberVoipGet(AvailablePhoneNumberVoipFilters, total=False): ...
 
 class AvailablePhoneNumberVoipQuerySet(QuerySet[AvailablePhoneNumberVoip]):
     def all(self) -> AvailablePhoneNumberVoipQuerySet: ...
@@ -1931,9 +1780,7 @@ class AvailablePhoneNumberVoipInstance(InstanceResource[AvailablePhoneNumberVoip
 class BalanceFilters(TypedDict, total=False):
     account_sid: str
 
-class BalanceGet(TypedDict, total=False):
-    account_sid: str
-
+class BalanceGet(BalanceFilters, total=False): ...
 class BalanceFetch(TypedDict, total=False): ...
 
 class BalanceQuerySet(QuerySet[Balance]):
@@ -1981,9 +1828,7 @@ class CallEventFilters(TypedDict, total=False):
     account_sid: str
     call_sid: str
 
-class CallEventGet(TypedDict, total=False):
-    account_sid: str
-    call_sid: str
+class CallEventGet(CallEventFilters, total=False): ...
 
 class CallEventQuerySet(QuerySet[CallEvent]):
     def all(self) -> CallEventQuerySet: ...
@@ -2070,14 +1915,8 @@ class CallNotificationListFilters(CallNotificationFilters, total=False):
     message_date_after: date | str
     message_date_before: date | str
 
-class CallNotificationGet(TypedDict, total=False):
+class CallNotificationGet(CallNotificationFilters, total=False):
     sid: str
-    account_sid: str
-    call_sid: str
-    log: int
-    message_date: date | str
-    message_date__gte: date | str
-    message_date__lte: date | str
 
 class CallNotificationFetch(TypedDict, total=False): ...
 
@@ -2189,9 +2028,8 @@ class CallNotificationInstance(InstanceResource[CallNotification]):
 class ConnectAppFilters(TypedDict, total=False):
     account_sid: str
 
-class ConnectAppGet(TypedDict, total=False):
+class ConnectAppGet(ConnectAppFilters, total=False):
     sid: str
-    account_sid: str
 
 class ConnectAppFetch(TypedDict, total=False): ...
 
@@ -2308,9 +2146,7 @@ class DependentPhoneNumberFilters(TypedDict, total=False):
     account_sid: str
     address_sid: str
 
-class DependentPhoneNumberGet(TypedDict, total=False):
-    account_sid: str
-    address_sid: str
+class DependentPhoneNumberGet(DependentPhoneNumberFilters, total=False): ...
 
 class DependentPhoneNumberQuerySet(QuerySet[DependentPhoneNumber]):
     def all(self) -> DependentPhoneNumberQuerySet: ...
@@ -2449,10 +2285,8 @@ class IncomingPhoneNumberAssignedAddOnFilters(TypedDict, total=False):
     account_sid: str
     resource_sid: str
 
-class IncomingPhoneNumberAssignedAddOnGet(TypedDict, total=False):
+class IncomingPhoneNumberAssignedAddOnGet(IncomingPhoneNumberAssignedAddOnFilters, total=False):
     sid: str
-    account_sid: str
-    resource_sid: str
 
 class IncomingPhoneNumberAssignedAddOnCreate(TypedDict, total=False):
     account_sid: str
@@ -2605,11 +2439,8 @@ class IncomingPhoneNumberAssignedAddOnExtensionFilters(TypedDict, total=False):
     resource_sid: str
     assigned_add_on_sid: str
 
-class IncomingPhoneNumberAssignedAddOnExtensionGet(TypedDict, total=False):
+class IncomingPhoneNumberAssignedAddOnExtensionGet(IncomingPhoneNumberAssignedAddOnExtensionFilters, total=False):
     sid: str
-    account_sid: str
-    resource_sid: str
-    assigned_add_on_sid: str
 
 class IncomingPhoneNumberAssignedAddOnExtensionFetch(TypedDict, total=False): ...
 
@@ -2737,12 +2568,7 @@ class IncomingPhoneNumberLocalFilters(TypedDict, total=False):
     phone_number: str
     origin: str
 
-class IncomingPhoneNumberLocalGet(TypedDict, total=False):
-    account_sid: str
-    beta: bool
-    friendly_name: str
-    phone_number: str
-    origin: str
+class IncomingPhoneNumberLocalGet(IncomingPhoneNumberLocalFilters, total=False): ...
 
 class IncomingPhoneNumberLocalCreate(TypedDict, total=False):
     account_sid: str
@@ -2933,12 +2759,7 @@ class IncomingPhoneNumberMobileFilters(TypedDict, total=False):
     phone_number: str
     origin: str
 
-class IncomingPhoneNumberMobileGet(TypedDict, total=False):
-    account_sid: str
-    beta: bool
-    friendly_name: str
-    phone_number: str
-    origin: str
+class IncomingPhoneNumberMobileGet(IncomingPhoneNumberMobileFilters, total=False): ...
 
 class IncomingPhoneNumberMobileCreate(TypedDict, total=False):
     account_sid: str
@@ -3135,12 +2956,7 @@ class IncomingPhoneNumberTollFreeFilters(TypedDict, total=False):
     phone_number: str
     origin: str
 
-class IncomingPhoneNumberTollFreeGet(TypedDict, total=False):
-    account_sid: str
-    beta: bool
-    friendly_name: str
-    phone_number: str
-    origin: str
+class IncomingPhoneNumberTollFreeGet(IncomingPhoneNumberTollFreeFilters, total=False): ...
 
 class IncomingPhoneNumberTollFreeCreate(TypedDict, total=False):
     account_sid: str
@@ -3335,9 +3151,8 @@ class IncomingPhoneNumberTollFreeInstance(InstanceResource[IncomingPhoneNumberTo
 class KeyFilters(TypedDict, total=False):
     account_sid: str
 
-class KeyGet(TypedDict, total=False):
+class KeyGet(KeyFilters, total=False):
     sid: str
-    account_sid: str
 
 class KeyFetch(TypedDict, total=False): ...
 
@@ -3440,13 +3255,8 @@ class MediaListFilters(MediaFilters, total=False):
     date_created_after: datetime | date | str
     date_created_before: datetime | date | str
 
-class MediaGet(TypedDict, total=False):
+class MediaGet(MediaFilters, total=False):
     sid: str
-    account_sid: str
-    message_sid: str
-    date_created: datetime | date | str
-    date_created__gte: datetime | date | str
-    date_created__lte: datetime | date | str
 
 class MediaFetch(TypedDict, total=False): ...
 class MediaDelete(TypedDict, total=False): ...
@@ -3542,10 +3352,8 @@ class MemberFilters(TypedDict, total=False):
     account_sid: str
     queue_sid: str
 
-class MemberGet(TypedDict, total=False):
+class MemberGet(MemberFilters, total=False):
     call_sid: str
-    account_sid: str
-    queue_sid: str
 
 class MemberFetch(TypedDict, total=False): ...
 
@@ -3642,9 +3450,7 @@ class MessageFeedbackFilters(TypedDict, total=False):
     account_sid: str
     message_sid: str
 
-class MessageFeedbackGet(TypedDict, total=False):
-    account_sid: str
-    message_sid: str
+class MessageFeedbackGet(MessageFeedbackFilters, total=False): ...
 
 class MessageFeedbackCreate(TypedDict, total=False):
     account_sid: str
@@ -3704,8 +3510,7 @@ class MessageFeedbackInstance(InstanceResource[MessageFeedback]):
 class NewKeyFilters(TypedDict, total=False):
     account_sid: str
 
-class NewKeyGet(TypedDict, total=False):
-    account_sid: str
+class NewKeyGet(NewKeyFilters, total=False): ...
 
 class NewKeyCreate(TypedDict, total=False):
     account_sid: str
@@ -3762,8 +3567,7 @@ class NewKeyInstance(InstanceResource[NewKey]):
 class NewSigningKeyFilters(TypedDict, total=False):
     account_sid: str
 
-class NewSigningKeyGet(TypedDict, total=False):
-    account_sid: str
+class NewSigningKeyGet(NewSigningKeyFilters, total=False): ...
 
 class NewSigningKeyCreate(TypedDict, total=False):
     account_sid: str
@@ -3828,13 +3632,8 @@ class NotificationListFilters(NotificationFilters, total=False):
     message_date_after: date | str
     message_date_before: date | str
 
-class NotificationGet(TypedDict, total=False):
+class NotificationGet(NotificationFilters, total=False):
     sid: str
-    account_sid: str
-    log: int
-    message_date: date | str
-    message_date__gte: date | str
-    message_date__lte: date | str
 
 class NotificationFetch(TypedDict, total=False): ...
 
@@ -3947,10 +3746,8 @@ class PaymentsFilters(TypedDict, total=False):
     account_sid: str
     call_sid: str
 
-class PaymentsGet(TypedDict, total=False):
+class PaymentsGet(PaymentsFilters, total=False):
     sid: str
-    account_sid: str
-    call_sid: str
 
 class PaymentsCreate(TypedDict, total=False):
     account_sid: str
@@ -4049,9 +3846,8 @@ class PaymentsInstance(InstanceResource[Payments]):
 class QueueFilters(TypedDict, total=False):
     account_sid: str
 
-class QueueGet(TypedDict, total=False):
+class QueueGet(QueueFilters, total=False):
     sid: str
-    account_sid: str
 
 class QueueCreate(TypedDict, total=False):
     account_sid: str
@@ -4172,10 +3968,8 @@ class RealtimeTranscriptionFilters(TypedDict, total=False):
     account_sid: str
     call_sid: str
 
-class RealtimeTranscriptionGet(TypedDict, total=False):
+class RealtimeTranscriptionGet(RealtimeTranscriptionFilters, total=False):
     sid: str
-    account_sid: str
-    call_sid: str
 
 class RealtimeTranscriptionCreate(TypedDict, total=False):
     account_sid: str
@@ -4272,10 +4066,8 @@ class RecordingAddOnResultFilters(TypedDict, total=False):
     account_sid: str
     reference_sid: str
 
-class RecordingAddOnResultGet(TypedDict, total=False):
+class RecordingAddOnResultGet(RecordingAddOnResultFilters, total=False):
     sid: str
-    account_sid: str
-    reference_sid: str
 
 class RecordingAddOnResultFetch(TypedDict, total=False): ...
 class RecordingAddOnResultDelete(TypedDict, total=False): ...
@@ -4392,11 +4184,8 @@ class RecordingAddOnResultPayloadFilters(TypedDict, total=False):
     reference_sid: str
     add_on_result_sid: str
 
-class RecordingAddOnResultPayloadGet(TypedDict, total=False):
+class RecordingAddOnResultPayloadGet(RecordingAddOnResultPayloadFilters, total=False):
     sid: str
-    account_sid: str
-    reference_sid: str
-    add_on_result_sid: str
 
 class RecordingAddOnResultPayloadFetch(TypedDict, total=False): ...
 class RecordingAddOnResultPayloadDelete(TypedDict, total=False): ...
@@ -4522,12 +4311,7 @@ class RecordingAddOnResultPayloadDataFilters(TypedDict, total=False):
     add_on_result_sid: str
     payload_sid: str
 
-class RecordingAddOnResultPayloadDataGet(TypedDict, total=False):
-    account_sid: str
-    reference_sid: str
-    add_on_result_sid: str
-    payload_sid: str
-
+class RecordingAddOnResultPayloadDataGet(RecordingAddOnResultPayloadDataFilters, total=False): ...
 class RecordingAddOnResultPayloadDataFetch(TypedDict, total=False): ...
 
 class RecordingAddOnResultPayloadDataQuerySet(QuerySet[RecordingAddOnResultPayloadData]):
@@ -4593,10 +4377,8 @@ class RecordingTranscriptionFilters(TypedDict, total=False):
     account_sid: str
     recording_sid: str
 
-class RecordingTranscriptionGet(TypedDict, total=False):
+class RecordingTranscriptionGet(RecordingTranscriptionFilters, total=False):
     sid: str
-    account_sid: str
-    recording_sid: str
 
 class RecordingTranscriptionFetch(TypedDict, total=False): ...
 class RecordingTranscriptionDelete(TypedDict, total=False): ...
@@ -4717,11 +4499,8 @@ class ShortCodeFilters(TypedDict, total=False):
     friendly_name: str
     short_code: str
 
-class ShortCodeGet(TypedDict, total=False):
+class ShortCodeGet(ShortCodeFilters, total=False):
     sid: str
-    account_sid: str
-    friendly_name: str
-    short_code: str
 
 class ShortCodeFetch(TypedDict, total=False): ...
 
@@ -4833,9 +4612,8 @@ class ShortCodeInstance(InstanceResource[ShortCode]):
 class SigningKeyFilters(TypedDict, total=False):
     account_sid: str
 
-class SigningKeyGet(TypedDict, total=False):
+class SigningKeyGet(SigningKeyFilters, total=False):
     sid: str
-    account_sid: str
 
 class SigningKeyFetch(TypedDict, total=False): ...
 
@@ -4931,10 +4709,8 @@ class SipAuthCallsCredentialListMappingFilters(TypedDict, total=False):
     account_sid: str
     domain_sid: str
 
-class SipAuthCallsCredentialListMappingGet(TypedDict, total=False):
+class SipAuthCallsCredentialListMappingGet(SipAuthCallsCredentialListMappingFilters, total=False):
     sid: str
-    account_sid: str
-    domain_sid: str
 
 class SipAuthCallsCredentialListMappingCreate(TypedDict, total=False):
     account_sid: str
@@ -5078,10 +4854,8 @@ class SipAuthCallsIpAccessControlListMappingFilters(TypedDict, total=False):
     account_sid: str
     domain_sid: str
 
-class SipAuthCallsIpAccessControlListMappingGet(TypedDict, total=False):
+class SipAuthCallsIpAccessControlListMappingGet(SipAuthCallsIpAccessControlListMappingFilters, total=False):
     sid: str
-    account_sid: str
-    domain_sid: str
 
 class SipAuthCallsIpAccessControlListMappingCreate(TypedDict, total=False):
     account_sid: str
@@ -5227,10 +5001,8 @@ class SipAuthRegistrationsCredentialListMappingFilters(TypedDict, total=False):
     account_sid: str
     domain_sid: str
 
-class SipAuthRegistrationsCredentialListMappingGet(TypedDict, total=False):
+class SipAuthRegistrationsCredentialListMappingGet(SipAuthRegistrationsCredentialListMappingFilters, total=False):
     sid: str
-    account_sid: str
-    domain_sid: str
 
 class SipAuthRegistrationsCredentialListMappingCreate(TypedDict, total=False):
     account_sid: str
@@ -5376,10 +5148,8 @@ class SipCredentialFilters(TypedDict, total=False):
     account_sid: str
     credential_list_sid: str
 
-class SipCredentialGet(TypedDict, total=False):
+class SipCredentialGet(SipCredentialFilters, total=False):
     sid: str
-    account_sid: str
-    credential_list_sid: str
 
 class SipCredentialCreate(TypedDict, total=False):
     account_sid: str
@@ -5493,9 +5263,8 @@ class SipCredentialInstance(InstanceResource[SipCredential]):
 class SipCredentialListFilters(TypedDict, total=False):
     account_sid: str
 
-class SipCredentialListGet(TypedDict, total=False):
+class SipCredentialListGet(SipCredentialListFilters, total=False):
     sid: str
-    account_sid: str
 
 class SipCredentialListCreate(TypedDict, total=False):
     account_sid: str
@@ -5616,10 +5385,8 @@ class SipCredentialListMappingFilters(TypedDict, total=False):
     account_sid: str
     domain_sid: str
 
-class SipCredentialListMappingGet(TypedDict, total=False):
+class SipCredentialListMappingGet(SipCredentialListMappingFilters, total=False):
     sid: str
-    account_sid: str
-    domain_sid: str
 
 class SipCredentialListMappingCreate(TypedDict, total=False):
     account_sid: str
@@ -5738,9 +5505,8 @@ class SipCredentialListMappingInstance(InstanceResource[SipCredentialListMapping
 class SipDomainFilters(TypedDict, total=False):
     account_sid: str
 
-class SipDomainGet(TypedDict, total=False):
+class SipDomainGet(SipDomainFilters, total=False):
     sid: str
-    account_sid: str
 
 class SipDomainCreate(TypedDict, total=False):
     account_sid: str
@@ -5910,9 +5676,8 @@ class SipDomainInstance(InstanceResource[SipDomain]):
 class SipIpAccessControlListFilters(TypedDict, total=False):
     account_sid: str
 
-class SipIpAccessControlListGet(TypedDict, total=False):
+class SipIpAccessControlListGet(SipIpAccessControlListFilters, total=False):
     sid: str
-    account_sid: str
 
 class SipIpAccessControlListCreate(TypedDict, total=False):
     account_sid: str
@@ -6039,10 +5804,8 @@ class SipIpAccessControlListMappingFilters(TypedDict, total=False):
     account_sid: str
     domain_sid: str
 
-class SipIpAccessControlListMappingGet(TypedDict, total=False):
+class SipIpAccessControlListMappingGet(SipIpAccessControlListMappingFilters, total=False):
     sid: str
-    account_sid: str
-    domain_sid: str
 
 class SipIpAccessControlListMappingCreate(TypedDict, total=False):
     account_sid: str
@@ -6178,10 +5941,8 @@ class SipIpAddressFilters(TypedDict, total=False):
     account_sid: str
     ip_access_control_list_sid: str
 
-class SipIpAddressGet(TypedDict, total=False):
+class SipIpAddressGet(SipIpAddressFilters, total=False):
     sid: str
-    account_sid: str
-    ip_access_control_list_sid: str
 
 class SipIpAddressCreate(TypedDict, total=False):
     account_sid: str
@@ -6303,10 +6064,8 @@ class SiprecFilters(TypedDict, total=False):
     account_sid: str
     call_sid: str
 
-class SiprecGet(TypedDict, total=False):
+class SiprecGet(SiprecFilters, total=False):
     sid: str
-    account_sid: str
-    call_sid: str
 
 class SiprecCreate(TypedDict, total=False):
     account_sid: str
@@ -6576,10 +6335,8 @@ class StreamFilters(TypedDict, total=False):
     account_sid: str
     call_sid: str
 
-class StreamGet(TypedDict, total=False):
+class StreamGet(StreamFilters, total=False):
     sid: str
-    account_sid: str
-    call_sid: str
 
 class StreamCreate(TypedDict, total=False):
     account_sid: str
@@ -6848,8 +6605,7 @@ class StreamInstance(InstanceResource[Stream]):
 class TokenFilters(TypedDict, total=False):
     account_sid: str
 
-class TokenGet(TypedDict, total=False):
-    account_sid: str
+class TokenGet(TokenFilters, total=False): ...
 
 class TokenCreate(TypedDict, total=False):
     account_sid: str
@@ -6910,9 +6666,8 @@ class TokenInstance(InstanceResource[Token]):
 class TranscriptionFilters(TypedDict, total=False):
     account_sid: str
 
-class TranscriptionGet(TypedDict, total=False):
+class TranscriptionGet(TranscriptionFilters, total=False):
     sid: str
-    account_sid: str
 
 class TranscriptionFetch(TypedDict, total=False): ...
 class TranscriptionDelete(TypedDict, total=False): ...
@@ -7023,12 +6778,7 @@ class UsageRecordFilters(TypedDict, total=False):
     start_date: date | str
     include_subaccounts: bool
 
-class UsageRecordGet(TypedDict, total=False):
-    account_sid: str
-    category: str
-    end_date: date | str
-    start_date: date | str
-    include_subaccounts: bool
+class UsageRecordGet(UsageRecordFilters, total=False): ...
 
 class UsageRecordQuerySet(QuerySet[UsageRecord]):
     def all(self) -> UsageRecordQuerySet: ...
@@ -7168,12 +6918,7 @@ class UsageRecordAllTimeFilters(TypedDict, total=False):
     start_date: date | str
     include_subaccounts: bool
 
-class UsageRecordAllTimeGet(TypedDict, total=False):
-    account_sid: str
-    category: str
-    end_date: date | str
-    start_date: date | str
-    include_subaccounts: bool
+class UsageRecordAllTimeGet(UsageRecordAllTimeFilters, total=False): ...
 
 class UsageRecordAllTimeQuerySet(QuerySet[UsageRecordAllTime]):
     def all(self) -> UsageRecordAllTimeQuerySet: ...
@@ -7287,12 +7032,7 @@ class UsageRecordDailyFilters(TypedDict, total=False):
     start_date: date | str
     include_subaccounts: bool
 
-class UsageRecordDailyGet(TypedDict, total=False):
-    account_sid: str
-    category: str
-    end_date: date | str
-    start_date: date | str
-    include_subaccounts: bool
+class UsageRecordDailyGet(UsageRecordDailyFilters, total=False): ...
 
 class UsageRecordDailyQuerySet(QuerySet[UsageRecordDaily]):
     def all(self) -> UsageRecordDailyQuerySet: ...
@@ -7400,12 +7140,7 @@ class UsageRecordLastMonthFilters(TypedDict, total=False):
     start_date: date | str
     include_subaccounts: bool
 
-class UsageRecordLastMonthGet(TypedDict, total=False):
-    account_sid: str
-    category: str
-    end_date: date | str
-    start_date: date | str
-    include_subaccounts: bool
+class UsageRecordLastMonthGet(UsageRecordLastMonthFilters, total=False): ...
 
 class UsageRecordLastMonthQuerySet(QuerySet[UsageRecordLastMonth]):
     def all(self) -> UsageRecordLastMonthQuerySet: ...
@@ -7525,12 +7260,7 @@ class UsageRecordMonthlyFilters(TypedDict, total=False):
     start_date: date | str
     include_subaccounts: bool
 
-class UsageRecordMonthlyGet(TypedDict, total=False):
-    account_sid: str
-    category: str
-    end_date: date | str
-    start_date: date | str
-    include_subaccounts: bool
+class UsageRecordMonthlyGet(UsageRecordMonthlyFilters, total=False): ...
 
 class UsageRecordMonthlyQuerySet(QuerySet[UsageRecordMonthly]):
     def all(self) -> UsageRecordMonthlyQuerySet: ...
@@ -7644,12 +7374,7 @@ class UsageRecordThisMonthFilters(TypedDict, total=False):
     start_date: date | str
     include_subaccounts: bool
 
-class UsageRecordThisMonthGet(TypedDict, total=False):
-    account_sid: str
-    category: str
-    end_date: date | str
-    start_date: date | str
-    include_subaccounts: bool
+class UsageRecordThisMonthGet(UsageRecordThisMonthFilters, total=False): ...
 
 class UsageRecordThisMonthQuerySet(QuerySet[UsageRecordThisMonth]):
     def all(self) -> UsageRecordThisMonthQuerySet: ...
@@ -7769,12 +7494,7 @@ class UsageRecordTodayFilters(TypedDict, total=False):
     start_date: date | str
     include_subaccounts: bool
 
-class UsageRecordTodayGet(TypedDict, total=False):
-    account_sid: str
-    category: str
-    end_date: date | str
-    start_date: date | str
-    include_subaccounts: bool
+class UsageRecordTodayGet(UsageRecordTodayFilters, total=False): ...
 
 class UsageRecordTodayQuerySet(QuerySet[UsageRecordToday]):
     def all(self) -> UsageRecordTodayQuerySet: ...
@@ -7882,12 +7602,7 @@ class UsageRecordYearlyFilters(TypedDict, total=False):
     start_date: date | str
     include_subaccounts: bool
 
-class UsageRecordYearlyGet(TypedDict, total=False):
-    account_sid: str
-    category: str
-    end_date: date | str
-    start_date: date | str
-    include_subaccounts: bool
+class UsageRecordYearlyGet(UsageRecordYearlyFilters, total=False): ...
 
 class UsageRecordYearlyQuerySet(QuerySet[UsageRecordYearly]):
     def all(self) -> UsageRecordYearlyQuerySet: ...
@@ -8001,12 +7716,7 @@ class UsageRecordYesterdayFilters(TypedDict, total=False):
     start_date: date | str
     include_subaccounts: bool
 
-class UsageRecordYesterdayGet(TypedDict, total=False):
-    account_sid: str
-    category: str
-    end_date: date | str
-    start_date: date | str
-    include_subaccounts: bool
+class UsageRecordYesterdayGet(UsageRecordYesterdayFilters, total=False): ...
 
 class UsageRecordYesterdayQuerySet(QuerySet[UsageRecordYesterday]):
     def all(self) -> UsageRecordYesterdayQuerySet: ...
@@ -8125,12 +7835,8 @@ class UsageTriggerFilters(TypedDict, total=False):
     trigger_by: Literal["count", "usage", "price"] | Unlisted
     usage_category: str
 
-class UsageTriggerGet(TypedDict, total=False):
+class UsageTriggerGet(UsageTriggerFilters, total=False):
     sid: str
-    account_sid: str
-    recurring: Literal["daily", "monthly", "yearly", "alltime"] | Unlisted
-    trigger_by: Literal["count", "usage", "price"] | Unlisted
-    usage_category: str
 
 class UsageTriggerCreate(TypedDict, total=False):
     account_sid: str
@@ -8269,9 +7975,7 @@ class UserDefinedMessageFilters(TypedDict, total=False):
     account_sid: str
     call_sid: str
 
-class UserDefinedMessageGet(TypedDict, total=False):
-    account_sid: str
-    call_sid: str
+class UserDefinedMessageGet(UserDefinedMessageFilters, total=False): ...
 
 class UserDefinedMessageCreate(TypedDict, total=False):
     account_sid: str
@@ -8335,10 +8039,8 @@ class UserDefinedMessageSubscriptionFilters(TypedDict, total=False):
     account_sid: str
     call_sid: str
 
-class UserDefinedMessageSubscriptionGet(TypedDict, total=False):
+class UserDefinedMessageSubscriptionGet(UserDefinedMessageSubscriptionFilters, total=False):
     sid: str
-    account_sid: str
-    call_sid: str
 
 class UserDefinedMessageSubscriptionCreate(TypedDict, total=False):
     account_sid: str
@@ -8428,8 +8130,7 @@ class UserDefinedMessageSubscriptionInstance(InstanceResource[UserDefinedMessage
 class ValidationRequestFilters(TypedDict, total=False):
     account_sid: str
 
-class ValidationRequestGet(TypedDict, total=False):
-    account_sid: str
+class ValidationRequestGet(ValidationRequestFilters, total=False): ...
 
 class ValidationRequestCreate(TypedDict, total=False):
     account_sid: str
@@ -8515,21 +8216,8 @@ class CallListFilters(CallFilters, total=False):
     end_time_after: datetime | date | str
     end_time_before: datetime | date | str
 
-class CallGet(TypedDict, total=False):
+class CallGet(CallFilters, total=False):
     sid: str
-    account_sid: str
-    parent_call_sid: str
-    to: str
-    from_: str
-    status: (
-        Literal["queued", "ringing", "in-progress", "completed", "busy", "failed", "no-answer", "canceled"] | Unlisted
-    )
-    start_time: datetime | date | str
-    start_time__gte: datetime | date | str
-    start_time__lte: datetime | date | str
-    end_time: datetime | date | str
-    end_time__gte: datetime | date | str
-    end_time__lte: datetime | date | str
 
 class CallCreate(TypedDict, total=False):
     account_sid: str
@@ -8754,17 +8442,8 @@ class ConferenceListFilters(ConferenceFilters, total=False):
     date_updated_after: date | str
     date_updated_before: date | str
 
-class ConferenceGet(TypedDict, total=False):
+class ConferenceGet(ConferenceFilters, total=False):
     sid: str
-    account_sid: str
-    date_created: date | str
-    date_created__gte: date | str
-    date_created__lte: date | str
-    date_updated: date | str
-    date_updated__gte: date | str
-    date_updated__lte: date | str
-    friendly_name: str
-    status: Literal["init", "in-progress", "completed"] | Unlisted
 
 class ConferenceFetch(TypedDict, total=False): ...
 
@@ -8881,13 +8560,8 @@ class IncomingPhoneNumberFilters(TypedDict, total=False):
     phone_number: str
     origin: str
 
-class IncomingPhoneNumberGet(TypedDict, total=False):
+class IncomingPhoneNumberGet(IncomingPhoneNumberFilters, total=False):
     sid: str
-    account_sid: str
-    beta: bool
-    friendly_name: str
-    phone_number: str
-    origin: str
 
 class IncomingPhoneNumberCreate(TypedDict, total=False):
     account_sid: str
@@ -9123,14 +8797,8 @@ class MessageListFilters(MessageFilters, total=False):
     date_sent_after: datetime | date | str
     date_sent_before: datetime | date | str
 
-class MessageGet(TypedDict, total=False):
+class MessageGet(MessageFilters, total=False):
     sid: str
-    account_sid: str
-    from_: str
-    to: str
-    date_sent: datetime | date | str
-    date_sent__gte: datetime | date | str
-    date_sent__lte: datetime | date | str
 
 class MessageCreate(TypedDict, total=False):
     account_sid: str
@@ -9299,11 +8967,8 @@ class OutgoingCallerIdFilters(TypedDict, total=False):
     friendly_name: str
     phone_number: str
 
-class OutgoingCallerIdGet(TypedDict, total=False):
+class OutgoingCallerIdGet(OutgoingCallerIdFilters, total=False):
     sid: str
-    account_sid: str
-    friendly_name: str
-    phone_number: str
 
 class OutgoingCallerIdFetch(TypedDict, total=False): ...
 
@@ -9408,13 +9073,8 @@ class ParticipantFilters(TypedDict, total=False):
     muted: bool
     hold: bool
 
-class ParticipantGet(TypedDict, total=False):
+class ParticipantGet(ParticipantFilters, total=False):
     call_sid: str
-    account_sid: str
-    conference_sid: str
-    coaching: bool
-    muted: bool
-    hold: bool
 
 class ParticipantCreate(TypedDict, total=False):
     account_sid: str
@@ -9611,13 +9271,8 @@ class CallRecordingListFilters(CallRecordingFilters, total=False):
     date_created_after: date | str
     date_created_before: date | str
 
-class CallRecordingGet(TypedDict, total=False):
+class CallRecordingGet(CallRecordingFilters, total=False):
     sid: str
-    account_sid: str
-    call_sid: str
-    date_created: date | str
-    date_created__gte: date | str
-    date_created__lte: date | str
 
 class CallRecordingCreate(TypedDict, total=False):
     account_sid: str
@@ -9766,13 +9421,8 @@ class ConferenceRecordingListFilters(ConferenceRecordingFilters, total=False):
     date_created_after: date | str
     date_created_before: date | str
 
-class ConferenceRecordingGet(TypedDict, total=False):
+class ConferenceRecordingGet(ConferenceRecordingFilters, total=False):
     sid: str
-    account_sid: str
-    conference_sid: str
-    date_created: date | str
-    date_created__gte: date | str
-    date_created__lte: date | str
 
 class ConferenceRecordingFetch(TypedDict, total=False): ...
 
@@ -9910,15 +9560,8 @@ class RecordingListFilters(RecordingFilters, total=False):
     date_created_after: datetime | date | str
     date_created_before: datetime | date | str
 
-class RecordingGet(TypedDict, total=False):
+class RecordingGet(RecordingFilters, total=False):
     sid: str
-    include_soft_deleted: bool
-    account_sid: str
-    call_sid: str
-    conference_sid: str
-    date_created: datetime | date | str
-    date_created__gte: datetime | date | str
-    date_created__lte: datetime | date | str
 
 class RecordingFetch(TypedDict, total=False):
     include_soft_deleted: bool

@@ -39,7 +39,7 @@ from twiorm.resources.assistants.v1 import (
 
 class AssistantFilters(TypedDict, total=False): ...
 
-class AssistantGet(TypedDict, total=False):
+class AssistantGet(AssistantFilters, total=False):
     id: str
 
 class AssistantCreate(TypedDict, total=False):
@@ -140,9 +140,7 @@ class AssistantKnowledgeAttachmentFilters(TypedDict, total=False):
     assistant_id: str
     id: str
 
-class AssistantKnowledgeAttachmentGet(TypedDict, total=False):
-    assistant_id: str
-    id: str
+class AssistantKnowledgeAttachmentGet(AssistantKnowledgeAttachmentFilters, total=False): ...
 
 class AssistantKnowledgeAttachmentCreate(TypedDict, total=False):
     assistant_id: str
@@ -210,9 +208,7 @@ class AssistantToolAttachmentFilters(TypedDict, total=False):
     assistant_id: str
     id: str
 
-class AssistantToolAttachmentGet(TypedDict, total=False):
-    assistant_id: str
-    id: str
+class AssistantToolAttachmentGet(AssistantToolAttachmentFilters, total=False): ...
 
 class AssistantToolAttachmentCreate(TypedDict, total=False):
     assistant_id: str
@@ -275,7 +271,7 @@ class AssistantToolAttachmentInstance(InstanceResource[AssistantToolAttachment])
     async def delete_async(self, **kwargs: Unpack[AssistantToolAttachmentDelete]) -> bool: ...
 
 class AssistantsFilters(TypedDict, total=False): ...
-class AssistantsGet(TypedDict, total=False): ...
+class AssistantsGet(AssistantsFilters, total=False): ...
 
 class AssistantsQuerySet(QuerySet[Assistants]):
     def all(self) -> AssistantsQuerySet: ...
@@ -369,8 +365,7 @@ class AssistantsInstance(InstanceResource[Assistants]):
 class FeedbackFilters(TypedDict, total=False):
     id: str
 
-class FeedbackGet(TypedDict, total=False):
-    id: str
+class FeedbackGet(FeedbackFilters, total=False): ...
 
 class FeedbackCreate(TypedDict, total=False):
     id: str
@@ -478,9 +473,8 @@ class FeedbackInstance(InstanceResource[Feedback]):
 class KnowledgeFilters(TypedDict, total=False):
     assistant_id: str
 
-class KnowledgeGet(TypedDict, total=False):
+class KnowledgeGet(KnowledgeFilters, total=False):
     id: str
-    assistant_id: str
 
 class KnowledgeCreate(TypedDict, total=False):
     description: str
@@ -614,8 +608,7 @@ class KnowledgeInstance(InstanceResource[Knowledge]):
 class KnowledgeByAssistantFilters(TypedDict, total=False):
     assistant_id: str
 
-class KnowledgeByAssistantGet(TypedDict, total=False):
-    assistant_id: str
+class KnowledgeByAssistantGet(KnowledgeByAssistantFilters, total=False): ...
 
 class KnowledgeByAssistantQuerySet(QuerySet[KnowledgeByAssistant]):
     def all(self) -> KnowledgeByAssistantQuerySet: ...
@@ -723,8 +716,7 @@ class KnowledgeByAssistantInstance(InstanceResource[KnowledgeByAssistant]):
 class KnowledgeChunksFilters(TypedDict, total=False):
     id: str
 
-class KnowledgeChunksGet(TypedDict, total=False):
-    id: str
+class KnowledgeChunksGet(KnowledgeChunksFilters, total=False): ...
 
 class KnowledgeChunksQuerySet(QuerySet[KnowledgeChunks]):
     def all(self) -> KnowledgeChunksQuerySet: ...
@@ -808,9 +800,7 @@ class KnowledgeChunksInstance(InstanceResource[KnowledgeChunks]):
 class KnowledgeStatusFilters(TypedDict, total=False):
     id: str
 
-class KnowledgeStatusGet(TypedDict, total=False):
-    id: str
-
+class KnowledgeStatusGet(KnowledgeStatusFilters, total=False): ...
 class KnowledgeStatusFetch(TypedDict, total=False): ...
 
 class KnowledgeStatusQuerySet(QuerySet[KnowledgeStatus]):
@@ -859,8 +849,7 @@ class KnowledgeStatusInstance(InstanceResource[KnowledgeStatus]):
 class MessageFilters(TypedDict, total=False):
     id: str
 
-class MessageGet(TypedDict, total=False):
-    id: str
+class MessageGet(MessageFilters, total=False): ...
 
 class MessageCreate(TypedDict, total=False):
     id: str
@@ -925,8 +914,7 @@ class MessageInstance(InstanceResource[Message]):
 class MessagesFilters(TypedDict, total=False):
     session_id: str
 
-class MessagesGet(TypedDict, total=False):
-    session_id: str
+class MessagesGet(MessagesFilters, total=False): ...
 
 class MessagesQuerySet(QuerySet[Messages]):
     def all(self) -> MessagesQuerySet: ...
@@ -1021,9 +1009,7 @@ class PoliciesFilters(TypedDict, total=False):
     tool_id: str
     knowledge_id: str
 
-class PoliciesGet(TypedDict, total=False):
-    tool_id: str
-    knowledge_id: str
+class PoliciesGet(PoliciesFilters, total=False): ...
 
 class PoliciesQuerySet(QuerySet[Policies]):
     def all(self) -> PoliciesQuerySet: ...
@@ -1114,7 +1100,7 @@ class PoliciesInstance(InstanceResource[Policies]):
 
 class SessionFilters(TypedDict, total=False): ...
 
-class SessionGet(TypedDict, total=False):
+class SessionGet(SessionFilters, total=False):
     id: str
 
 class SessionFetch(TypedDict, total=False): ...
@@ -1169,7 +1155,7 @@ class SessionInstance(InstanceResource[Session]):
     def date_updated(self) -> datetime | None: ...
 
 class SessionsFilters(TypedDict, total=False): ...
-class SessionsGet(TypedDict, total=False): ...
+class SessionsGet(SessionsFilters, total=False): ...
 
 class SessionsQuerySet(QuerySet[Sessions]):
     def all(self) -> SessionsQuerySet: ...
@@ -1256,7 +1242,7 @@ class SessionsInstance(InstanceResource[Sessions]):
 
 class ToolFilters(TypedDict, total=False): ...
 
-class ToolGet(TypedDict, total=False):
+class ToolGet(ToolFilters, total=False):
     id: str
 
 class ToolCreate(TypedDict, total=False):
@@ -1352,8 +1338,7 @@ class ToolInstance(InstanceResource[Tool]):
 class ToolsFilters(TypedDict, total=False):
     assistant_id: str
 
-class ToolsGet(TypedDict, total=False):
-    assistant_id: str
+class ToolsGet(ToolsFilters, total=False): ...
 
 class ToolsQuerySet(QuerySet[Tools]):
     def all(self) -> ToolsQuerySet: ...
@@ -1449,8 +1434,7 @@ class ToolsInstance(InstanceResource[Tools]):
 class ToolsByAssistantFilters(TypedDict, total=False):
     assistant_id: str
 
-class ToolsByAssistantGet(TypedDict, total=False):
-    assistant_id: str
+class ToolsByAssistantGet(ToolsByAssistantFilters, total=False): ...
 
 class ToolsByAssistantQuerySet(QuerySet[ToolsByAssistant]):
     def all(self) -> ToolsByAssistantQuerySet: ...

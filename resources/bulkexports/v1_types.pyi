@@ -21,9 +21,8 @@ from twiorm.resources.bulkexports.v1 import Day, Export, ExportConfiguration, Ex
 class DayFilters(TypedDict, total=False):
     resource_type: str
 
-class DayGet(TypedDict, total=False):
+class DayGet(DayFilters, total=False):
     day: str
-    resource_type: str
 
 class DayFetch(TypedDict, total=False): ...
 
@@ -102,7 +101,7 @@ class DayInstance(InstanceResource[Day]):
 
 class ExportFilters(TypedDict, total=False): ...
 
-class ExportGet(TypedDict, total=False):
+class ExportGet(ExportFilters, total=False):
     resource_type: str
 
 class ExportFetch(TypedDict, total=False): ...
@@ -155,9 +154,7 @@ class ExportInstance(InstanceResource[Export]):
 class ExportConfigurationFilters(TypedDict, total=False):
     resource_type: str
 
-class ExportConfigurationGet(TypedDict, total=False):
-    resource_type: str
-
+class ExportConfigurationGet(ExportConfigurationFilters, total=False): ...
 class ExportConfigurationFetch(TypedDict, total=False): ...
 
 class ExportConfigurationUpdate(TypedDict, total=False):
@@ -223,8 +220,7 @@ class ExportConfigurationInstance(InstanceResource[ExportConfiguration]):
 class ExportCustomJobFilters(TypedDict, total=False):
     resource_type: str
 
-class ExportCustomJobGet(TypedDict, total=False):
-    resource_type: str
+class ExportCustomJobGet(ExportCustomJobFilters, total=False): ...
 
 class ExportCustomJobCreate(TypedDict, total=False):
     resource_type: str
@@ -335,7 +331,7 @@ class ExportCustomJobInstance(InstanceResource[ExportCustomJob]):
 
 class JobFilters(TypedDict, total=False): ...
 
-class JobGet(TypedDict, total=False):
+class JobGet(JobFilters, total=False):
     job_sid: str
 
 class JobFetch(TypedDict, total=False): ...

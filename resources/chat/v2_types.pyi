@@ -38,11 +38,8 @@ class BindingFilters(TypedDict, total=False):
     identity: Sequence[str] | str
     binding_type: Sequence[Literal["gcm", "apn", "fcm"] | Unlisted] | Literal["gcm", "apn", "fcm"] | Unlisted
 
-class BindingGet(TypedDict, total=False):
+class BindingGet(BindingFilters, total=False):
     sid: str
-    service_sid: str
-    identity: Sequence[str] | str
-    binding_type: Sequence[Literal["gcm", "apn", "fcm"] | Unlisted] | Literal["gcm", "apn", "fcm"] | Unlisted
 
 class BindingFetch(TypedDict, total=False): ...
 class BindingDelete(TypedDict, total=False): ...
@@ -148,10 +145,8 @@ class ChannelFilters(TypedDict, total=False):
     service_sid: str
     type: Sequence[Literal["public", "private"] | Unlisted] | Literal["public", "private"] | Unlisted
 
-class ChannelGet(TypedDict, total=False):
+class ChannelGet(ChannelFilters, total=False):
     sid: str
-    service_sid: str
-    type: Sequence[Literal["public", "private"] | Unlisted] | Literal["public", "private"] | Unlisted
 
 class ChannelCreate(TypedDict, total=False):
     service_sid: str
@@ -300,10 +295,8 @@ class ChannelWebhookFilters(TypedDict, total=False):
     service_sid: str
     channel_sid: str
 
-class ChannelWebhookGet(TypedDict, total=False):
+class ChannelWebhookGet(ChannelWebhookFilters, total=False):
     sid: str
-    service_sid: str
-    channel_sid: str
 
 class ChannelWebhookCreate(TypedDict, total=False):
     service_sid: str
@@ -430,7 +423,7 @@ class ChannelWebhookInstance(InstanceResource[ChannelWebhook]):
 
 class CredentialFilters(TypedDict, total=False): ...
 
-class CredentialGet(TypedDict, total=False):
+class CredentialGet(CredentialFilters, total=False):
     sid: str
 
 class CredentialCreate(TypedDict, total=False):
@@ -557,11 +550,8 @@ class InviteFilters(TypedDict, total=False):
     channel_sid: str
     identity: Sequence[str] | str
 
-class InviteGet(TypedDict, total=False):
+class InviteGet(InviteFilters, total=False):
     sid: str
-    service_sid: str
-    channel_sid: str
-    identity: Sequence[str] | str
 
 class InviteCreate(TypedDict, total=False):
     service_sid: str
@@ -677,11 +667,8 @@ class MemberFilters(TypedDict, total=False):
     channel_sid: str
     identity: Sequence[str] | str
 
-class MemberGet(TypedDict, total=False):
+class MemberGet(MemberFilters, total=False):
     sid: str
-    service_sid: str
-    channel_sid: str
-    identity: Sequence[str] | str
 
 class MemberCreate(TypedDict, total=False):
     service_sid: str
@@ -820,11 +807,8 @@ class MessageFilters(TypedDict, total=False):
     channel_sid: str
     order: Literal["asc", "desc"] | Unlisted
 
-class MessageGet(TypedDict, total=False):
+class MessageGet(MessageFilters, total=False):
     sid: str
-    service_sid: str
-    channel_sid: str
-    order: Literal["asc", "desc"] | Unlisted
 
 class MessageCreate(TypedDict, total=False):
     service_sid: str
@@ -969,9 +953,8 @@ class MessageInstance(InstanceResource[Message]):
 class RoleFilters(TypedDict, total=False):
     service_sid: str
 
-class RoleGet(TypedDict, total=False):
+class RoleGet(RoleFilters, total=False):
     sid: str
-    service_sid: str
 
 class RoleCreate(TypedDict, total=False):
     service_sid: str
@@ -1088,7 +1071,7 @@ class RoleInstance(InstanceResource[Role]):
 
 class ServiceFilters(TypedDict, total=False): ...
 
-class ServiceGet(TypedDict, total=False):
+class ServiceGet(ServiceFilters, total=False):
     sid: str
 
 class ServiceCreate(TypedDict, total=False):
@@ -1270,9 +1253,8 @@ class ServiceInstance(InstanceResource[Service]):
 class UserFilters(TypedDict, total=False):
     service_sid: str
 
-class UserGet(TypedDict, total=False):
+class UserGet(UserFilters, total=False):
     sid: str
-    service_sid: str
 
 class UserCreate(TypedDict, total=False):
     service_sid: str
@@ -1411,11 +1393,8 @@ class UserBindingFilters(TypedDict, total=False):
     user_sid: str
     binding_type: Sequence[Literal["gcm", "apn", "fcm"] | Unlisted] | Literal["gcm", "apn", "fcm"] | Unlisted
 
-class UserBindingGet(TypedDict, total=False):
+class UserBindingGet(UserBindingFilters, total=False):
     sid: str
-    service_sid: str
-    user_sid: str
-    binding_type: Sequence[Literal["gcm", "apn", "fcm"] | Unlisted] | Literal["gcm", "apn", "fcm"] | Unlisted
 
 class UserBindingFetch(TypedDict, total=False): ...
 class UserBindingDelete(TypedDict, total=False): ...
@@ -1521,10 +1500,8 @@ class UserChannelFilters(TypedDict, total=False):
     service_sid: str
     user_sid: str
 
-class UserChannelGet(TypedDict, total=False):
+class UserChannelGet(UserChannelFilters, total=False):
     channel_sid: str
-    service_sid: str
-    user_sid: str
 
 class UserChannelFetch(TypedDict, total=False): ...
 

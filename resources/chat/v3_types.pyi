@@ -19,9 +19,8 @@ from twiorm.resources.chat.v3 import Channel
 class ChannelFilters(TypedDict, total=False):
     service_sid: str
 
-class ChannelGet(TypedDict, total=False):
+class ChannelGet(ChannelFilters, total=False):
     sid: str
-    service_sid: str
 
 class ChannelUpdate(TypedDict, total=False):
     type: Literal["public", "private"] | Unlisted

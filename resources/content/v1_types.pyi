@@ -22,8 +22,7 @@ from twiorm.resources.content.v1 import ApprovalCreate, ApprovalFetch, Content, 
 class ApprovalCreateFilters(TypedDict, total=False):
     content_sid: str
 
-class ApprovalCreateGet(TypedDict, total=False):
-    content_sid: str
+class ApprovalCreateGet(ApprovalCreateFilters, total=False): ...
 
 class ApprovalCreateCreate(TypedDict, total=False):
     content_sid: str
@@ -83,9 +82,7 @@ class ApprovalCreateInstance(InstanceResource[ApprovalCreate]):
 class ApprovalFetchFilters(TypedDict, total=False):
     sid: str
 
-class ApprovalFetchGet(TypedDict, total=False):
-    sid: str
-
+class ApprovalFetchGet(ApprovalFetchFilters, total=False): ...
 class ApprovalFetchFetch(TypedDict, total=False): ...
 
 class ApprovalFetchQuerySet(QuerySet[ApprovalFetch]):
@@ -133,7 +130,7 @@ class ApprovalFetchInstance(InstanceResource[ApprovalFetch]):
 
 class ContentFilters(TypedDict, total=False): ...
 
-class ContentGet(TypedDict, total=False):
+class ContentGet(ContentFilters, total=False):
     sid: str
 
 class ContentCreate(TypedDict, total=False):
@@ -259,7 +256,7 @@ class ContentInstance(InstanceResource[Content]):
     def links(self) -> Any: ...
 
 class ContentAndApprovalsFilters(TypedDict, total=False): ...
-class ContentAndApprovalsGet(TypedDict, total=False): ...
+class ContentAndApprovalsGet(ContentAndApprovalsFilters, total=False): ...
 
 class ContentAndApprovalsQuerySet(QuerySet[ContentAndApprovals]):
     def all(self) -> ContentAndApprovalsQuerySet: ...
@@ -355,7 +352,7 @@ class ContentAndApprovalsInstance(InstanceResource[ContentAndApprovals]):
     def approval_requests(self) -> Any: ...
 
 class LegacyContentFilters(TypedDict, total=False): ...
-class LegacyContentGet(TypedDict, total=False): ...
+class LegacyContentGet(LegacyContentFilters, total=False): ...
 
 class LegacyContentQuerySet(QuerySet[LegacyContent]):
     def all(self) -> LegacyContentQuerySet: ...

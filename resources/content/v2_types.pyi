@@ -30,16 +30,7 @@ class ContentFilters(TypedDict, total=False):
     content_type: Sequence[str] | str
     channel_eligibility: Sequence[str] | str
 
-class ContentGet(TypedDict, total=False):
-    language: Sequence[str] | str
-    sort_by_date: str
-    sort_by_content_name: str
-    date_created_after: datetime | date | str
-    date_created_before: datetime | date | str
-    content_name: str
-    content: str
-    content_type: Sequence[str] | str
-    channel_eligibility: Sequence[str] | str
+class ContentGet(ContentFilters, total=False): ...
 
 class ContentQuerySet(QuerySet[Content]):
     def all(self) -> ContentQuerySet: ...
@@ -141,16 +132,7 @@ class ContentAndApprovalsFilters(TypedDict, total=False):
     content_type: Sequence[str] | str
     channel_eligibility: Sequence[str] | str
 
-class ContentAndApprovalsGet(TypedDict, total=False):
-    language: Sequence[str] | str
-    sort_by_date: str
-    sort_by_content_name: str
-    date_created_after: datetime | date | str
-    date_created_before: datetime | date | str
-    content_name: str
-    content: str
-    content_type: Sequence[str] | str
-    channel_eligibility: Sequence[str] | str
+class ContentAndApprovalsGet(ContentAndApprovalsFilters, total=False): ...
 
 class ContentAndApprovalsQuerySet(QuerySet[ContentAndApprovals]):
     def all(self) -> ContentAndApprovalsQuerySet: ...

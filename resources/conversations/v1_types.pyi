@@ -51,7 +51,7 @@ from twiorm.resources.conversations.v1 import (
 )
 
 class ConfigurationFilters(TypedDict, total=False): ...
-class ConfigurationGet(TypedDict, total=False): ...
+class ConfigurationGet(ConfigurationFilters, total=False): ...
 class ConfigurationFetch(TypedDict, total=False): ...
 
 class ConfigurationUpdate(TypedDict, total=False):
@@ -120,9 +120,8 @@ class ConfigurationInstance(InstanceResource[Configuration]):
 class ConfigurationAddressFilters(TypedDict, total=False):
     type: Literal["sms", "whatsapp", "messenger", "gbm", "email", "rcs", "apple", "chat"] | Unlisted
 
-class ConfigurationAddressGet(TypedDict, total=False):
+class ConfigurationAddressGet(ConfigurationAddressFilters, total=False):
     sid: str
-    type: Literal["sms", "whatsapp", "messenger", "gbm", "email", "rcs", "apple", "chat"] | Unlisted
 
 class ConfigurationAddressCreate(TypedDict, total=False):
     type: Required[Literal["sms", "whatsapp", "messenger", "gbm", "email", "rcs", "apple", "chat"] | Unlisted]
@@ -268,7 +267,7 @@ class ConfigurationAddressInstance(InstanceResource[ConfigurationAddress]):
     def address_country(self) -> str | None: ...
 
 class ConfigurationWebhookFilters(TypedDict, total=False): ...
-class ConfigurationWebhookGet(TypedDict, total=False): ...
+class ConfigurationWebhookGet(ConfigurationWebhookFilters, total=False): ...
 class ConfigurationWebhookFetch(TypedDict, total=False): ...
 
 class ConfigurationWebhookUpdate(TypedDict, total=False):
@@ -348,11 +347,8 @@ class ConversationFilters(TypedDict, total=False):
     start_date: str
     end_date: str
 
-class ConversationGet(TypedDict, total=False):
+class ConversationGet(ConversationFilters, total=False):
     sid: str
-    state: Literal["initializing", "inactive", "active", "closed"] | Unlisted
-    start_date: str
-    end_date: str
 
 class ConversationCreate(TypedDict, total=False):
     messaging_service_sid: str
@@ -507,10 +503,8 @@ class ConversationMessageFilters(TypedDict, total=False):
     conversation_sid: str
     order: Literal["asc", "desc"] | Unlisted
 
-class ConversationMessageGet(TypedDict, total=False):
+class ConversationMessageGet(ConversationMessageFilters, total=False):
     sid: str
-    conversation_sid: str
-    order: Literal["asc", "desc"] | Unlisted
 
 class ConversationMessageCreate(TypedDict, total=False):
     conversation_sid: str
@@ -663,10 +657,8 @@ class ConversationMessageReceiptFilters(TypedDict, total=False):
     conversation_sid: str
     message_sid: str
 
-class ConversationMessageReceiptGet(TypedDict, total=False):
+class ConversationMessageReceiptGet(ConversationMessageReceiptFilters, total=False):
     sid: str
-    conversation_sid: str
-    message_sid: str
 
 class ConversationMessageReceiptFetch(TypedDict, total=False): ...
 
@@ -784,9 +776,8 @@ class ConversationMessageReceiptInstance(InstanceResource[ConversationMessageRec
 class ConversationParticipantFilters(TypedDict, total=False):
     conversation_sid: str
 
-class ConversationParticipantGet(TypedDict, total=False):
+class ConversationParticipantGet(ConversationParticipantFilters, total=False):
     sid: str
-    conversation_sid: str
 
 class ConversationParticipantCreate(TypedDict, total=False):
     conversation_sid: str
@@ -938,9 +929,8 @@ class ConversationParticipantInstance(InstanceResource[ConversationParticipant])
 class ConversationScopedWebhookFilters(TypedDict, total=False):
     conversation_sid: str
 
-class ConversationScopedWebhookGet(TypedDict, total=False):
+class ConversationScopedWebhookGet(ConversationScopedWebhookFilters, total=False):
     sid: str
-    conversation_sid: str
 
 class ConversationScopedWebhookCreate(TypedDict, total=False):
     conversation_sid: str
@@ -1080,7 +1070,7 @@ class ConversationScopedWebhookInstance(InstanceResource[ConversationScopedWebho
     def date_updated(self) -> datetime | None: ...
 
 class ConversationWithParticipantsFilters(TypedDict, total=False): ...
-class ConversationWithParticipantsGet(TypedDict, total=False): ...
+class ConversationWithParticipantsGet(ConversationWithParticipantsFilters, total=False): ...
 
 class ConversationWithParticipantsCreate(TypedDict, total=False):
     messaging_service_sid: str
@@ -1179,7 +1169,7 @@ class ConversationWithParticipantsInstance(InstanceResource[ConversationWithPart
 
 class CredentialFilters(TypedDict, total=False): ...
 
-class CredentialGet(TypedDict, total=False):
+class CredentialGet(CredentialFilters, total=False):
     sid: str
 
 class CredentialCreate(TypedDict, total=False):
@@ -1306,9 +1296,7 @@ class ParticipantConversationFilters(TypedDict, total=False):
     identity: str
     address: str
 
-class ParticipantConversationGet(TypedDict, total=False):
-    identity: str
-    address: str
+class ParticipantConversationGet(ParticipantConversationFilters, total=False): ...
 
 class ParticipantConversationQuerySet(QuerySet[ParticipantConversation]):
     def all(self) -> ParticipantConversationQuerySet: ...
@@ -1425,7 +1413,7 @@ class ParticipantConversationInstance(InstanceResource[ParticipantConversation])
 
 class RoleFilters(TypedDict, total=False): ...
 
-class RoleGet(TypedDict, total=False):
+class RoleGet(RoleFilters, total=False):
     sid: str
 
 class RoleCreate(TypedDict, total=False):
@@ -1542,7 +1530,7 @@ class RoleInstance(InstanceResource[Role]):
 
 class ServiceFilters(TypedDict, total=False): ...
 
-class ServiceGet(TypedDict, total=False):
+class ServiceGet(ServiceFilters, total=False):
     sid: str
 
 class ServiceCreate(TypedDict, total=False):
@@ -1668,15 +1656,8 @@ class ServiceBindingFilters(TypedDict, total=False):
         | Unlisted
     )
 
-class ServiceBindingGet(TypedDict, total=False):
+class ServiceBindingGet(ServiceBindingFilters, total=False):
     sid: str
-    chat_service_sid: str
-    identity: Sequence[str] | str
-    binding_type: (
-        Sequence[Literal["apn", "gcm", "fcm", "twilsock"] | Unlisted]
-        | Literal["apn", "gcm", "fcm", "twilsock"]
-        | Unlisted
-    )
 
 class ServiceBindingFetch(TypedDict, total=False): ...
 class ServiceBindingDelete(TypedDict, total=False): ...
@@ -1779,9 +1760,7 @@ class ServiceBindingInstance(InstanceResource[ServiceBinding]):
 class ServiceConfigurationFilters(TypedDict, total=False):
     chat_service_sid: str
 
-class ServiceConfigurationGet(TypedDict, total=False):
-    chat_service_sid: str
-
+class ServiceConfigurationGet(ServiceConfigurationFilters, total=False): ...
 class ServiceConfigurationFetch(TypedDict, total=False): ...
 
 class ServiceConfigurationUpdate(TypedDict, total=False):
@@ -1869,12 +1848,8 @@ class ServiceConversationFilters(TypedDict, total=False):
     start_date: str
     end_date: str
 
-class ServiceConversationGet(TypedDict, total=False):
+class ServiceConversationGet(ServiceConversationFilters, total=False):
     sid: str
-    chat_service_sid: str
-    state: Literal["inactive", "active", "closed", "initializing"] | Unlisted
-    start_date: str
-    end_date: str
 
 class ServiceConversationCreate(TypedDict, total=False):
     chat_service_sid: str
@@ -2037,11 +2012,8 @@ class ServiceConversationMessageFilters(TypedDict, total=False):
     conversation_sid: str
     order: Literal["asc", "desc"] | Unlisted
 
-class ServiceConversationMessageGet(TypedDict, total=False):
+class ServiceConversationMessageGet(ServiceConversationMessageFilters, total=False):
     sid: str
-    chat_service_sid: str
-    conversation_sid: str
-    order: Literal["asc", "desc"] | Unlisted
 
 class ServiceConversationMessageCreate(TypedDict, total=False):
     chat_service_sid: str
@@ -2210,11 +2182,8 @@ class ServiceConversationMessageReceiptFilters(TypedDict, total=False):
     conversation_sid: str
     message_sid: str
 
-class ServiceConversationMessageReceiptGet(TypedDict, total=False):
+class ServiceConversationMessageReceiptGet(ServiceConversationMessageReceiptFilters, total=False):
     sid: str
-    chat_service_sid: str
-    conversation_sid: str
-    message_sid: str
 
 class ServiceConversationMessageReceiptFetch(TypedDict, total=False): ...
 
@@ -2343,10 +2312,8 @@ class ServiceConversationParticipantFilters(TypedDict, total=False):
     chat_service_sid: str
     conversation_sid: str
 
-class ServiceConversationParticipantGet(TypedDict, total=False):
+class ServiceConversationParticipantGet(ServiceConversationParticipantFilters, total=False):
     sid: str
-    chat_service_sid: str
-    conversation_sid: str
 
 class ServiceConversationParticipantCreate(TypedDict, total=False):
     chat_service_sid: str
@@ -2526,10 +2493,8 @@ class ServiceConversationScopedWebhookFilters(TypedDict, total=False):
     chat_service_sid: str
     conversation_sid: str
 
-class ServiceConversationScopedWebhookGet(TypedDict, total=False):
+class ServiceConversationScopedWebhookGet(ServiceConversationScopedWebhookFilters, total=False):
     sid: str
-    chat_service_sid: str
-    conversation_sid: str
 
 class ServiceConversationScopedWebhookCreate(TypedDict, total=False):
     chat_service_sid: str
@@ -2692,8 +2657,7 @@ class ServiceConversationScopedWebhookInstance(InstanceResource[ServiceConversat
 class ServiceConversationWithParticipantsFilters(TypedDict, total=False):
     chat_service_sid: str
 
-class ServiceConversationWithParticipantsGet(TypedDict, total=False):
-    chat_service_sid: str
+class ServiceConversationWithParticipantsGet(ServiceConversationWithParticipantsFilters, total=False): ...
 
 class ServiceConversationWithParticipantsCreate(TypedDict, total=False):
     chat_service_sid: str
@@ -2812,9 +2776,7 @@ class ServiceConversationWithParticipantsInstance(InstanceResource[ServiceConver
 class ServiceNotificationFilters(TypedDict, total=False):
     chat_service_sid: str
 
-class ServiceNotificationGet(TypedDict, total=False):
-    chat_service_sid: str
-
+class ServiceNotificationGet(ServiceNotificationFilters, total=False): ...
 class ServiceNotificationFetch(TypedDict, total=False): ...
 
 class ServiceNotificationUpdate(TypedDict, total=False):
@@ -2896,10 +2858,7 @@ class ServiceParticipantConversationFilters(TypedDict, total=False):
     identity: str
     address: str
 
-class ServiceParticipantConversationGet(TypedDict, total=False):
-    chat_service_sid: str
-    identity: str
-    address: str
+class ServiceParticipantConversationGet(ServiceParticipantConversationFilters, total=False): ...
 
 class ServiceParticipantConversationQuerySet(QuerySet[ServiceParticipantConversation]):
     def all(self) -> ServiceParticipantConversationQuerySet: ...
@@ -3029,9 +2988,8 @@ class ServiceParticipantConversationInstance(InstanceResource[ServiceParticipant
 class ServiceRoleFilters(TypedDict, total=False):
     chat_service_sid: str
 
-class ServiceRoleGet(TypedDict, total=False):
+class ServiceRoleGet(ServiceRoleFilters, total=False):
     sid: str
-    chat_service_sid: str
 
 class ServiceRoleCreate(TypedDict, total=False):
     chat_service_sid: str
@@ -3149,9 +3107,8 @@ class ServiceRoleInstance(InstanceResource[ServiceRole]):
 class ServiceUserFilters(TypedDict, total=False):
     chat_service_sid: str
 
-class ServiceUserGet(TypedDict, total=False):
+class ServiceUserGet(ServiceUserFilters, total=False):
     sid: str
-    chat_service_sid: str
 
 class ServiceUserCreate(TypedDict, total=False):
     chat_service_sid: str
@@ -3286,10 +3243,8 @@ class ServiceUserConversationFilters(TypedDict, total=False):
     chat_service_sid: str
     user_sid: str
 
-class ServiceUserConversationGet(TypedDict, total=False):
+class ServiceUserConversationGet(ServiceUserConversationFilters, total=False):
     conversation_sid: str
-    chat_service_sid: str
-    user_sid: str
 
 class ServiceUserConversationFetch(TypedDict, total=False): ...
 
@@ -3426,9 +3381,7 @@ class ServiceUserConversationInstance(InstanceResource[ServiceUserConversation])
 class ServiceWebhookConfigurationFilters(TypedDict, total=False):
     chat_service_sid: str
 
-class ServiceWebhookConfigurationGet(TypedDict, total=False):
-    chat_service_sid: str
-
+class ServiceWebhookConfigurationGet(ServiceWebhookConfigurationFilters, total=False): ...
 class ServiceWebhookConfigurationFetch(TypedDict, total=False): ...
 
 class ServiceWebhookConfigurationUpdate(TypedDict, total=False):
@@ -3508,7 +3461,7 @@ class ServiceWebhookConfigurationInstance(InstanceResource[ServiceWebhookConfigu
 
 class UserFilters(TypedDict, total=False): ...
 
-class UserGet(TypedDict, total=False):
+class UserGet(UserFilters, total=False):
     sid: str
 
 class UserCreate(TypedDict, total=False):
@@ -3642,9 +3595,8 @@ class UserInstance(InstanceResource[User]):
 class UserConversationFilters(TypedDict, total=False):
     user_sid: str
 
-class UserConversationGet(TypedDict, total=False):
+class UserConversationGet(UserConversationFilters, total=False):
     conversation_sid: str
-    user_sid: str
 
 class UserConversationFetch(TypedDict, total=False): ...
 

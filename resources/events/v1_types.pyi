@@ -32,9 +32,8 @@ from twiorm.resources.events.v1 import (
 class EventTypeFilters(TypedDict, total=False):
     schema_id: str
 
-class EventTypeGet(TypedDict, total=False):
+class EventTypeGet(EventTypeFilters, total=False):
     type: str
-    schema_id: str
 
 class EventTypeFetch(TypedDict, total=False): ...
 
@@ -129,7 +128,7 @@ class EventTypeInstance(InstanceResource[EventType]):
 
 class SchemaFilters(TypedDict, total=False): ...
 
-class SchemaGet(TypedDict, total=False):
+class SchemaGet(SchemaFilters, total=False):
     id: str
 
 class SchemaFetch(TypedDict, total=False): ...
@@ -182,9 +181,8 @@ class SchemaInstance(InstanceResource[Schema]):
 class SchemaVersionFilters(TypedDict, total=False):
     id: str
 
-class SchemaVersionGet(TypedDict, total=False):
+class SchemaVersionGet(SchemaVersionFilters, total=False):
     schema_version: str
-    id: str
 
 class SchemaVersionFetch(TypedDict, total=False): ...
 
@@ -273,10 +271,8 @@ class SinkFilters(TypedDict, total=False):
     status: str
     in_use: bool
 
-class SinkGet(TypedDict, total=False):
+class SinkGet(SinkFilters, total=False):
     sid: str
-    status: str
-    in_use: bool
 
 class SinkCreate(TypedDict, total=False):
     description: Required[str]
@@ -397,8 +393,7 @@ class SinkInstance(InstanceResource[Sink]):
 class SinkTestFilters(TypedDict, total=False):
     sid: str
 
-class SinkTestGet(TypedDict, total=False):
-    sid: str
+class SinkTestGet(SinkTestFilters, total=False): ...
 
 class SinkTestCreate(TypedDict, total=False):
     sid: str
@@ -446,8 +441,7 @@ class SinkTestInstance(InstanceResource[SinkTest]):
 class SinkValidateFilters(TypedDict, total=False):
     sid: str
 
-class SinkValidateGet(TypedDict, total=False):
-    sid: str
+class SinkValidateGet(SinkValidateFilters, total=False): ...
 
 class SinkValidateCreate(TypedDict, total=False):
     sid: str
@@ -496,9 +490,8 @@ class SinkValidateInstance(InstanceResource[SinkValidate]):
 class SubscribedEventFilters(TypedDict, total=False):
     subscription_sid: str
 
-class SubscribedEventGet(TypedDict, total=False):
+class SubscribedEventGet(SubscribedEventFilters, total=False):
     type: str
-    subscription_sid: str
 
 class SubscribedEventCreate(TypedDict, total=False):
     subscription_sid: str
@@ -607,9 +600,8 @@ class SubscribedEventInstance(InstanceResource[SubscribedEvent]):
 class SubscriptionFilters(TypedDict, total=False):
     sink_sid: str
 
-class SubscriptionGet(TypedDict, total=False):
+class SubscriptionGet(SubscriptionFilters, total=False):
     sid: str
-    sink_sid: str
 
 class SubscriptionCreate(TypedDict, total=False):
     description: Required[str]

@@ -52,7 +52,7 @@ from twiorm.resources.flex_api.v1 import (
 
 class ChannelFilters(TypedDict, total=False): ...
 
-class ChannelGet(TypedDict, total=False):
+class ChannelGet(ChannelFilters, total=False):
     sid: str
 
 class ChannelCreate(TypedDict, total=False):
@@ -168,7 +168,7 @@ class ChannelInstance(InstanceResource[Channel]):
 
 class ConfigurationFilters(TypedDict, total=False): ...
 
-class ConfigurationGet(TypedDict, total=False):
+class ConfigurationGet(ConfigurationFilters, total=False):
     ui_version: str
 
 class ConfigurationFetch(TypedDict, total=False):
@@ -317,10 +317,8 @@ class ConfiguredPluginFilters(TypedDict, total=False):
     configuration_sid: str
     flex_metadata: str
 
-class ConfiguredPluginGet(TypedDict, total=False):
+class ConfiguredPluginGet(ConfiguredPluginFilters, total=False):
     plugin_sid: str
-    flex_metadata: str
-    configuration_sid: str
 
 class ConfiguredPluginFetch(TypedDict, total=False):
     flex_metadata: str
@@ -431,9 +429,8 @@ class ConfiguredPluginInstance(InstanceResource[ConfiguredPlugin]):
 class FlexFlowFilters(TypedDict, total=False):
     friendly_name: str
 
-class FlexFlowGet(TypedDict, total=False):
+class FlexFlowGet(FlexFlowFilters, total=False):
     sid: str
-    friendly_name: str
 
 class FlexFlowCreate(TypedDict, total=False):
     friendly_name: Required[str]
@@ -591,10 +588,8 @@ class InsightsAssessmentsFilters(TypedDict, total=False):
     segment_id: str
     authorization: str
 
-class InsightsAssessmentsGet(TypedDict, total=False):
+class InsightsAssessmentsGet(InsightsAssessmentsFilters, total=False):
     assessment_sid: str
-    segment_id: str
-    authorization: str
 
 class InsightsAssessmentsCreate(TypedDict, total=False):
     offset: Required[float]
@@ -732,10 +727,7 @@ class InsightsAssessmentsCommentFilters(TypedDict, total=False):
     segment_id: str
     authorization: str
 
-class InsightsAssessmentsCommentGet(TypedDict, total=False):
-    agent_id: str
-    segment_id: str
-    authorization: str
+class InsightsAssessmentsCommentGet(InsightsAssessmentsCommentFilters, total=False): ...
 
 class InsightsAssessmentsCommentCreate(TypedDict, total=False):
     comment: Required[str]
@@ -868,9 +860,7 @@ class InsightsConversationsFilters(TypedDict, total=False):
     segment_id: str
     authorization: str
 
-class InsightsConversationsGet(TypedDict, total=False):
-    segment_id: str
-    authorization: str
+class InsightsConversationsGet(InsightsConversationsFilters, total=False): ...
 
 class InsightsConversationsQuerySet(QuerySet[InsightsConversations]):
     def all(self) -> InsightsConversationsQuerySet: ...
@@ -965,10 +955,8 @@ class InsightsQuestionnairesFilters(TypedDict, total=False):
     include_inactive: bool
     authorization: str
 
-class InsightsQuestionnairesGet(TypedDict, total=False):
+class InsightsQuestionnairesGet(InsightsQuestionnairesFilters, total=False):
     questionnaire_sid: str
-    authorization: str
-    include_inactive: bool
 
 class InsightsQuestionnairesCreate(TypedDict, total=False):
     name: Required[str]
@@ -1101,9 +1089,8 @@ class InsightsQuestionnairesInstance(InstanceResource[InsightsQuestionnaires]):
 class InsightsQuestionnairesCategoryFilters(TypedDict, total=False):
     authorization: str
 
-class InsightsQuestionnairesCategoryGet(TypedDict, total=False):
+class InsightsQuestionnairesCategoryGet(InsightsQuestionnairesCategoryFilters, total=False):
     category_sid: str
-    authorization: str
 
 class InsightsQuestionnairesCategoryCreate(TypedDict, total=False):
     name: Required[str]
@@ -1242,10 +1229,8 @@ class InsightsQuestionnairesQuestionFilters(TypedDict, total=False):
     category_sid: Sequence[str] | str
     authorization: str
 
-class InsightsQuestionnairesQuestionGet(TypedDict, total=False):
+class InsightsQuestionnairesQuestionGet(InsightsQuestionnairesQuestionFilters, total=False):
     question_sid: str
-    category_sid: Sequence[str] | str
-    authorization: str
 
 class InsightsQuestionnairesQuestionCreate(TypedDict, total=False):
     question: Required[str]
@@ -1405,10 +1390,7 @@ class InsightsSegmentsFilters(TypedDict, total=False):
     reservation_id: Sequence[str] | str
     authorization: str
 
-class InsightsSegmentsGet(TypedDict, total=False):
-    segment_id: str
-    reservation_id: Sequence[str] | str
-    authorization: str
+class InsightsSegmentsGet(InsightsSegmentsFilters, total=False): ...
 
 class InsightsSegmentsQuerySet(QuerySet[InsightsSegments]):
     def all(self) -> InsightsSegmentsQuerySet: ...
@@ -1524,7 +1506,7 @@ class InsightsSegmentsInstance(InstanceResource[InsightsSegments]):
     def url(self) -> str | None: ...
 
 class InsightsSessionFilters(TypedDict, total=False): ...
-class InsightsSessionGet(TypedDict, total=False): ...
+class InsightsSessionGet(InsightsSessionFilters, total=False): ...
 
 class InsightsSessionCreate(TypedDict, total=False):
     authorization: str
@@ -1579,7 +1561,7 @@ class InsightsSessionInstance(InstanceResource[InsightsSession]):
 
 class InsightsSettingsAnswersetsFilters(TypedDict, total=False): ...
 
-class InsightsSettingsAnswersetsGet(TypedDict, total=False):
+class InsightsSettingsAnswersetsGet(InsightsSettingsAnswersetsFilters, total=False):
     authorization: str
 
 class InsightsSettingsAnswersetsFetch(TypedDict, total=False):
@@ -1644,7 +1626,7 @@ class InsightsSettingsAnswersetsInstance(InstanceResource[InsightsSettingsAnswer
 
 class InsightsSettingsCommentFilters(TypedDict, total=False): ...
 
-class InsightsSettingsCommentGet(TypedDict, total=False):
+class InsightsSettingsCommentGet(InsightsSettingsCommentFilters, total=False):
     authorization: str
 
 class InsightsSettingsCommentFetch(TypedDict, total=False):
@@ -1705,7 +1687,7 @@ class InsightsSettingsCommentInstance(InstanceResource[InsightsSettingsComment])
 
 class InsightsUserRolesFilters(TypedDict, total=False): ...
 
-class InsightsUserRolesGet(TypedDict, total=False):
+class InsightsUserRolesGet(InsightsUserRolesFilters, total=False):
     authorization: str
 
 class InsightsUserRolesFetch(TypedDict, total=False):
@@ -1758,7 +1740,7 @@ class InsightsUserRolesInstance(InstanceResource[InsightsUserRoles]):
 
 class InteractionFilters(TypedDict, total=False): ...
 
-class InteractionGet(TypedDict, total=False):
+class InteractionGet(InteractionFilters, total=False):
     sid: str
 
 class InteractionCreate(TypedDict, total=False):
@@ -1833,9 +1815,8 @@ class InteractionInstance(InstanceResource[Interaction]):
 class InteractionChannelFilters(TypedDict, total=False):
     interaction_sid: str
 
-class InteractionChannelGet(TypedDict, total=False):
+class InteractionChannelGet(InteractionChannelFilters, total=False):
     sid: str
-    interaction_sid: str
 
 class InteractionChannelFetch(TypedDict, total=False): ...
 
@@ -1948,9 +1929,7 @@ class InteractionChannelInviteFilters(TypedDict, total=False):
     interaction_sid: str
     channel_sid: str
 
-class InteractionChannelInviteGet(TypedDict, total=False):
-    interaction_sid: str
-    channel_sid: str
+class InteractionChannelInviteGet(InteractionChannelInviteFilters, total=False): ...
 
 class InteractionChannelInviteCreate(TypedDict, total=False):
     interaction_sid: str
@@ -2059,10 +2038,8 @@ class InteractionChannelParticipantFilters(TypedDict, total=False):
     interaction_sid: str
     channel_sid: str
 
-class InteractionChannelParticipantGet(TypedDict, total=False):
+class InteractionChannelParticipantGet(InteractionChannelParticipantFilters, total=False):
     sid: str
-    interaction_sid: str
-    channel_sid: str
 
 class InteractionChannelParticipantCreate(TypedDict, total=False):
     interaction_sid: str
@@ -2196,10 +2173,8 @@ class InteractionTransferFilters(TypedDict, total=False):
     interaction_sid: str
     channel_sid: str
 
-class InteractionTransferGet(TypedDict, total=False):
+class InteractionTransferGet(InteractionTransferFilters, total=False):
     sid: str
-    interaction_sid: str
-    channel_sid: str
 
 class InteractionTransferCreate(TypedDict, total=False):
     interaction_sid: str
@@ -2289,9 +2264,8 @@ class InteractionTransferInstance(InstanceResource[InteractionTransfer]):
 class PluginFilters(TypedDict, total=False):
     flex_metadata: str
 
-class PluginGet(TypedDict, total=False):
+class PluginGet(PluginFilters, total=False):
     sid: str
-    flex_metadata: str
 
 class PluginCreate(TypedDict, total=False):
     unique_name: Required[str]
@@ -2412,8 +2386,7 @@ class PluginInstance(InstanceResource[Plugin]):
 class PluginArchiveFilters(TypedDict, total=False):
     sid: str
 
-class PluginArchiveGet(TypedDict, total=False):
-    sid: str
+class PluginArchiveGet(PluginArchiveFilters, total=False): ...
 
 class PluginArchiveUpdate(TypedDict, total=False):
     flex_metadata: str
@@ -2474,9 +2447,8 @@ class PluginArchiveInstance(InstanceResource[PluginArchive]):
 class PluginConfigurationFilters(TypedDict, total=False):
     flex_metadata: str
 
-class PluginConfigurationGet(TypedDict, total=False):
+class PluginConfigurationGet(PluginConfigurationFilters, total=False):
     sid: str
-    flex_metadata: str
 
 class PluginConfigurationCreate(TypedDict, total=False):
     name: Required[str]
@@ -2592,8 +2564,7 @@ class PluginConfigurationInstance(InstanceResource[PluginConfiguration]):
 class PluginConfigurationArchiveFilters(TypedDict, total=False):
     sid: str
 
-class PluginConfigurationArchiveGet(TypedDict, total=False):
-    sid: str
+class PluginConfigurationArchiveGet(PluginConfigurationArchiveFilters, total=False): ...
 
 class PluginConfigurationArchiveUpdate(TypedDict, total=False):
     flex_metadata: str
@@ -2662,9 +2633,8 @@ class PluginConfigurationArchiveInstance(InstanceResource[PluginConfigurationArc
 class PluginReleaseFilters(TypedDict, total=False):
     flex_metadata: str
 
-class PluginReleaseGet(TypedDict, total=False):
+class PluginReleaseGet(PluginReleaseFilters, total=False):
     sid: str
-    flex_metadata: str
 
 class PluginReleaseCreate(TypedDict, total=False):
     flex_metadata: str
@@ -2765,10 +2735,8 @@ class PluginVersionFilters(TypedDict, total=False):
     plugin_sid: str
     flex_metadata: str
 
-class PluginVersionGet(TypedDict, total=False):
+class PluginVersionGet(PluginVersionFilters, total=False):
     sid: str
-    flex_metadata: str
-    plugin_sid: str
 
 class PluginVersionCreate(TypedDict, total=False):
     plugin_sid: str
@@ -2887,9 +2855,7 @@ class PluginVersionArchiveFilters(TypedDict, total=False):
     plugin_sid: str
     sid: str
 
-class PluginVersionArchiveGet(TypedDict, total=False):
-    plugin_sid: str
-    sid: str
+class PluginVersionArchiveGet(PluginVersionArchiveFilters, total=False): ...
 
 class PluginVersionArchiveUpdate(TypedDict, total=False):
     flex_metadata: str
@@ -2962,7 +2928,7 @@ class PluginVersionArchiveInstance(InstanceResource[PluginVersionArchive]):
     def url(self) -> str | None: ...
 
 class ProvisioningStatusFilters(TypedDict, total=False): ...
-class ProvisioningStatusGet(TypedDict, total=False): ...
+class ProvisioningStatusGet(ProvisioningStatusFilters, total=False): ...
 class ProvisioningStatusFetch(TypedDict, total=False): ...
 
 class ProvisioningStatusQuerySet(QuerySet[ProvisioningStatus]):
@@ -3012,7 +2978,7 @@ class ProvisioningStatusInstance(InstanceResource[ProvisioningStatus]):
 
 class WebChannelFilters(TypedDict, total=False): ...
 
-class WebChannelGet(TypedDict, total=False):
+class WebChannelGet(WebChannelFilters, total=False):
     sid: str
 
 class WebChannelCreate(TypedDict, total=False):

@@ -18,9 +18,8 @@ from twiorm.resources.flex_api.v2 import FlexUser, WebChannel
 class FlexUserFilters(TypedDict, total=False):
     instance_sid: str
 
-class FlexUserGet(TypedDict, total=False):
+class FlexUserGet(FlexUserFilters, total=False):
     flex_user_sid: str
-    instance_sid: str
 
 class FlexUserFetch(TypedDict, total=False): ...
 
@@ -95,7 +94,7 @@ class FlexUserInstance(InstanceResource[FlexUser]):
     def url(self) -> str | None: ...
 
 class WebChannelFilters(TypedDict, total=False): ...
-class WebChannelGet(TypedDict, total=False): ...
+class WebChannelGet(WebChannelFilters, total=False): ...
 
 class WebChannelCreate(TypedDict, total=False):
     identity: str

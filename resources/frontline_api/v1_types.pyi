@@ -17,7 +17,7 @@ from twiorm.resources.frontline_api.v1 import User
 
 class UserFilters(TypedDict, total=False): ...
 
-class UserGet(TypedDict, total=False):
+class UserGet(UserFilters, total=False):
     sid: str
 
 class UserFetch(TypedDict, total=False): ...

@@ -23,8 +23,7 @@ from twiorm.resources.iam.v1 import GetKeys, Key, NewKey, OauthAppAccount, RoleP
 class GetKeysFilters(TypedDict, total=False):
     account_sid: str
 
-class GetKeysGet(TypedDict, total=False):
-    account_sid: str
+class GetKeysGet(GetKeysFilters, total=False): ...
 
 class GetKeysQuerySet(QuerySet[GetKeys]):
     def all(self) -> GetKeysQuerySet: ...
@@ -107,7 +106,7 @@ class GetKeysInstance(InstanceResource[GetKeys]):
 
 class KeyFilters(TypedDict, total=False): ...
 
-class KeyGet(TypedDict, total=False):
+class KeyGet(KeyFilters, total=False):
     sid: str
 
 class KeyFetch(TypedDict, total=False): ...
@@ -166,7 +165,7 @@ class KeyInstance(InstanceResource[Key]):
     def policy(self) -> Any: ...
 
 class NewKeyFilters(TypedDict, total=False): ...
-class NewKeyGet(TypedDict, total=False): ...
+class NewKeyGet(NewKeyFilters, total=False): ...
 
 class NewKeyCreate(TypedDict, total=False):
     friendly_name: str
@@ -226,7 +225,7 @@ class NewKeyInstance(InstanceResource[NewKey]):
 
 class OauthAppAccountFilters(TypedDict, total=False): ...
 
-class OauthAppAccountGet(TypedDict, total=False):
+class OauthAppAccountGet(OauthAppAccountFilters, total=False):
     sid: str
 
 class OauthAppAccountCreate(TypedDict, total=False):
@@ -312,8 +311,7 @@ class OauthAppAccountInstance(InstanceResource[OauthAppAccount]):
 class RolePermissionFilters(TypedDict, total=False):
     role_sid: str
 
-class RolePermissionGet(TypedDict, total=False):
-    role_sid: str
+class RolePermissionGet(RolePermissionFilters, total=False): ...
 
 class RolePermissionQuerySet(QuerySet[RolePermission]):
     def all(self) -> RolePermissionQuerySet: ...
@@ -397,7 +395,7 @@ class RolePermissionInstance(InstanceResource[RolePermission]):
     def external_description(self) -> str | None: ...
 
 class TokenFilters(TypedDict, total=False): ...
-class TokenGet(TypedDict, total=False): ...
+class TokenGet(TokenFilters, total=False): ...
 
 class TokenCreate(TypedDict, total=False):
     refresh_token: str

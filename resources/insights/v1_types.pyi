@@ -34,7 +34,7 @@ from twiorm.resources.insights.v1 import (
 
 class AccountSettingsFilters(TypedDict, total=False): ...
 
-class AccountSettingsGet(TypedDict, total=False):
+class AccountSettingsGet(AccountSettingsFilters, total=False):
     subaccount_sid: str
 
 class AccountSettingsFetch(TypedDict, total=False):
@@ -95,9 +95,7 @@ class AccountSettingsInstance(InstanceResource[AccountSettings]):
 class AnnotationFilters(TypedDict, total=False):
     call_sid: str
 
-class AnnotationGet(TypedDict, total=False):
-    call_sid: str
-
+class AnnotationGet(AnnotationFilters, total=False): ...
 class AnnotationFetch(TypedDict, total=False): ...
 
 class AnnotationUpdate(TypedDict, total=False):
@@ -180,7 +178,7 @@ class AnnotationInstance(InstanceResource[Annotation]):
 
 class CallFilters(TypedDict, total=False): ...
 
-class CallGet(TypedDict, total=False):
+class CallGet(CallFilters, total=False):
     sid: str
 
 class CallFetch(TypedDict, total=False): ...
@@ -275,48 +273,7 @@ class CallSummariesFilters(TypedDict, total=False):
     business_profile_bundle_sid: str
     business_profile_type: str
 
-class CallSummariesGet(TypedDict, total=False):
-    answered_by: (
-        Literal[
-            "unknown", "machine_start", "machine_end_beep", "machine_end_silence", "machine_end_other", "human", "fax"
-        ]
-        | Unlisted
-    )
-    call_type: str
-    call_state: str
-    processing_state: Literal["completed", "started", "partial", "all"] | Unlisted
-    start_time: str
-    end_time: str
-    from_: str
-    to: str
-    from_carrier: str
-    to_carrier: str
-    from_country_code: str
-    to_country_code: str
-    verified_caller: bool
-    has_tag: bool
-    direction: str
-    sort_by: Literal["start_time", "end_time"] | Unlisted
-    subaccount: str
-    abnormal_session: bool
-    answered_by_annotation: str
-    connectivity_issue_annotation: str
-    quality_issue_annotation: str
-    spam_annotation: bool
-    call_score_annotation: str
-    branded_enabled: bool
-    voice_integrity_enabled: bool
-    branded_bundle_sid: str
-    branded_logo: bool
-    branded_type: str
-    branded_use_case: str
-    branded_call_reason: str
-    voice_integrity_bundle_sid: str
-    voice_integrity_use_case: str
-    business_profile_identity: str
-    business_profile_industry: str
-    business_profile_bundle_sid: str
-    business_profile_type: str
+class CallSummariesGet(CallSummariesFilters, total=False): ...
 
 class CallSummariesQuerySet(QuerySet[CallSummaries]):
     def all(self) -> CallSummariesQuerySet: ...
@@ -445,18 +402,7 @@ class ConferenceFilters(TypedDict, total=False):
     created_before: str
     subaccount: str
 
-class ConferenceGet(TypedDict, total=False):
-    conference_sid: str
-    friendly_name: str
-    status: str
-    end_reason: str
-    mixer_region: str
-    detected_issues: str
-    tags: str
-    created_after: str
-    created_before: str
-    subaccount: str
-
+class ConferenceGet(ConferenceFilters, total=False): ...
 class ConferenceFetch(TypedDict, total=False): ...
 
 class ConferenceQuerySet(QuerySet[Conference]):
@@ -584,12 +530,8 @@ class ConferenceParticipantFilters(TypedDict, total=False):
     label: str
     events: str
 
-class ConferenceParticipantGet(TypedDict, total=False):
-    participant_sid: str
-    events: str
+class ConferenceParticipantGet(ConferenceParticipantFilters, total=False):
     metrics: str
-    conference_sid: str
-    label: str
 
 class ConferenceParticipantFetch(TypedDict, total=False):
     events: str
@@ -736,9 +678,7 @@ class EventFilters(TypedDict, total=False):
     call_sid: str
     edge: Literal["unknown_edge", "carrier_edge", "sip_edge", "sdk_edge", "client_edge"] | Unlisted
 
-class EventGet(TypedDict, total=False):
-    call_sid: str
-    edge: Literal["unknown_edge", "carrier_edge", "sip_edge", "sdk_edge", "client_edge"] | Unlisted
+class EventGet(EventFilters, total=False): ...
 
 class EventQuerySet(QuerySet[Event]):
     def all(self) -> EventQuerySet: ...
@@ -836,10 +776,7 @@ class MetricFilters(TypedDict, total=False):
     edge: Literal["unknown_edge", "carrier_edge", "sip_edge", "sdk_edge", "client_edge"] | Unlisted
     direction: Literal["unknown", "inbound", "outbound", "both"] | Unlisted
 
-class MetricGet(TypedDict, total=False):
-    call_sid: str
-    edge: Literal["unknown_edge", "carrier_edge", "sip_edge", "sdk_edge", "client_edge"] | Unlisted
-    direction: Literal["unknown", "inbound", "outbound", "both"] | Unlisted
+class MetricGet(MetricFilters, total=False): ...
 
 class MetricQuerySet(QuerySet[Metric]):
     def all(self) -> MetricQuerySet: ...
@@ -931,9 +868,8 @@ class MetricInstance(InstanceResource[Metric]):
 class SummaryFilters(TypedDict, total=False):
     call_sid: str
 
-class SummaryGet(TypedDict, total=False):
+class SummaryGet(SummaryFilters, total=False):
     processing_state: Literal["complete", "partial"] | Unlisted
-    call_sid: str
 
 class SummaryFetch(TypedDict, total=False):
     processing_state: Literal["complete", "partial"] | Unlisted
@@ -1022,9 +958,8 @@ class SummaryInstance(InstanceResource[Summary]):
 class VideoParticipantSummaryFilters(TypedDict, total=False):
     room_sid: str
 
-class VideoParticipantSummaryGet(TypedDict, total=False):
+class VideoParticipantSummaryGet(VideoParticipantSummaryFilters, total=False):
     participant_sid: str
-    room_sid: str
 
 class VideoParticipantSummaryFetch(TypedDict, total=False): ...
 
@@ -1156,17 +1091,8 @@ class VideoRoomSummaryFilters(TypedDict, total=False):
     created_after: datetime | date | str
     created_before: datetime | date | str
 
-class VideoRoomSummaryGet(TypedDict, total=False):
+class VideoRoomSummaryGet(VideoRoomSummaryFilters, total=False):
     room_sid: str
-    room_name: str
-    room_type: (
-        Sequence[Literal["go", "peer_to_peer", "group", "group_small"] | Unlisted]
-        | Literal["go", "peer_to_peer", "group", "group_small"]
-        | Unlisted
-    )
-    codec: Sequence[Literal["VP8", "H264", "VP9", "opus"] | Unlisted] | Literal["VP8", "H264", "VP9", "opus"] | Unlisted
-    created_after: datetime | date | str
-    created_before: datetime | date | str
 
 class VideoRoomSummaryFetch(TypedDict, total=False): ...
 

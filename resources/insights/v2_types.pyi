@@ -20,7 +20,7 @@ from twiorm.resources.insights.v2 import AccountReport, InboundPhoneNumbersRepor
 
 class AccountReportFilters(TypedDict, total=False): ...
 
-class AccountReportGet(TypedDict, total=False):
+class AccountReportGet(AccountReportFilters, total=False):
     report_id: str
 
 class AccountReportCreate(TypedDict, total=False):
@@ -84,8 +84,7 @@ class AccountReportInstance(InstanceResource[AccountReport]):
 class InboundPhoneNumbersReportFilters(TypedDict, total=False):
     report_id: str
 
-class InboundPhoneNumbersReportGet(TypedDict, total=False):
-    report_id: str
+class InboundPhoneNumbersReportGet(InboundPhoneNumbersReportFilters, total=False): ...
 
 class InboundPhoneNumbersReportCreate(TypedDict, total=False):
     time_range: Mapping[str, Any]
@@ -199,8 +198,7 @@ class InboundPhoneNumbersReportInstance(InstanceResource[InboundPhoneNumbersRepo
 class OutboundPhoneNumbersReportFilters(TypedDict, total=False):
     report_id: str
 
-class OutboundPhoneNumbersReportGet(TypedDict, total=False):
-    report_id: str
+class OutboundPhoneNumbersReportGet(OutboundPhoneNumbersReportFilters, total=False): ...
 
 class OutboundPhoneNumbersReportCreate(TypedDict, total=False):
     time_range: Mapping[str, Any]

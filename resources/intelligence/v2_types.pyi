@@ -38,10 +38,8 @@ class CustomOperatorFilters(TypedDict, total=False):
     availability: Literal["internal", "beta", "public", "retired", "general-availability", "deprecated"] | Unlisted
     language_code: str
 
-class CustomOperatorGet(TypedDict, total=False):
+class CustomOperatorGet(CustomOperatorFilters, total=False):
     sid: str
-    availability: Literal["internal", "beta", "public", "retired", "general-availability", "deprecated"] | Unlisted
-    language_code: str
 
 class CustomOperatorCreate(TypedDict, total=False):
     friendly_name: Required[str]
@@ -166,9 +164,8 @@ class CustomOperatorInstance(InstanceResource[CustomOperator]):
 class EncryptedOperatorResultsFilters(TypedDict, total=False):
     transcript_sid: str
 
-class EncryptedOperatorResultsGet(TypedDict, total=False):
+class EncryptedOperatorResultsGet(EncryptedOperatorResultsFilters, total=False):
     redacted: bool
-    transcript_sid: str
 
 class EncryptedOperatorResultsFetch(TypedDict, total=False):
     redacted: bool
@@ -229,9 +226,8 @@ class EncryptedOperatorResultsInstance(InstanceResource[EncryptedOperatorResults
 class EncryptedSentencesFilters(TypedDict, total=False):
     transcript_sid: str
 
-class EncryptedSentencesGet(TypedDict, total=False):
+class EncryptedSentencesGet(EncryptedSentencesFilters, total=False):
     redacted: bool
-    transcript_sid: str
 
 class EncryptedSentencesFetch(TypedDict, total=False):
     redacted: bool
@@ -286,9 +282,8 @@ class EncryptedSentencesInstance(InstanceResource[EncryptedSentences]):
 class MediaFilters(TypedDict, total=False):
     sid: str
 
-class MediaGet(TypedDict, total=False):
+class MediaGet(MediaFilters, total=False):
     redacted: bool
-    sid: str
 
 class MediaFetch(TypedDict, total=False):
     redacted: bool
@@ -342,10 +337,8 @@ class OperatorFilters(TypedDict, total=False):
     availability: Literal["internal", "beta", "public", "deprecated", "general-availability", "retired"] | Unlisted
     language_code: str
 
-class OperatorGet(TypedDict, total=False):
+class OperatorGet(OperatorFilters, total=False):
     sid: str
-    availability: Literal["internal", "beta", "public", "deprecated", "general-availability", "retired"] | Unlisted
-    language_code: str
 
 class OperatorFetch(TypedDict, total=False): ...
 
@@ -448,9 +441,7 @@ class OperatorAttachmentFilters(TypedDict, total=False):
     service_sid: str
     operator_sid: str
 
-class OperatorAttachmentGet(TypedDict, total=False):
-    service_sid: str
-    operator_sid: str
+class OperatorAttachmentGet(OperatorAttachmentFilters, total=False): ...
 
 class OperatorAttachmentCreate(TypedDict, total=False):
     service_sid: str
@@ -515,9 +506,7 @@ class OperatorAttachmentInstance(InstanceResource[OperatorAttachment]):
 class OperatorAttachmentsFilters(TypedDict, total=False):
     service_sid: str
 
-class OperatorAttachmentsGet(TypedDict, total=False):
-    service_sid: str
-
+class OperatorAttachmentsGet(OperatorAttachmentsFilters, total=False): ...
 class OperatorAttachmentsFetch(TypedDict, total=False): ...
 
 class OperatorAttachmentsQuerySet(QuerySet[OperatorAttachments]):
@@ -571,10 +560,8 @@ class OperatorResultFilters(TypedDict, total=False):
     transcript_sid: str
     redacted: bool
 
-class OperatorResultGet(TypedDict, total=False):
+class OperatorResultGet(OperatorResultFilters, total=False):
     operator_sid: str
-    redacted: bool
-    transcript_sid: str
 
 class OperatorResultFetch(TypedDict, total=False):
     redacted: bool
@@ -685,9 +672,8 @@ class OperatorResultInstance(InstanceResource[OperatorResult]):
 class OperatorTypeFilters(TypedDict, total=False):
     language_code: str
 
-class OperatorTypeGet(TypedDict, total=False):
+class OperatorTypeGet(OperatorTypeFilters, total=False):
     sid: str
-    language_code: str
 
 class OperatorTypeFetch(TypedDict, total=False): ...
 
@@ -794,10 +780,8 @@ class PrebuiltOperatorFilters(TypedDict, total=False):
     availability: Literal["internal", "beta", "public", "retired", "general-availability"] | Unlisted
     language_code: str
 
-class PrebuiltOperatorGet(TypedDict, total=False):
+class PrebuiltOperatorGet(PrebuiltOperatorFilters, total=False):
     sid: str
-    availability: Literal["internal", "beta", "public", "retired", "general-availability"] | Unlisted
-    language_code: str
 
 class PrebuiltOperatorFetch(TypedDict, total=False): ...
 
@@ -901,10 +885,7 @@ class SentenceFilters(TypedDict, total=False):
     redacted: bool
     word_timestamps: bool
 
-class SentenceGet(TypedDict, total=False):
-    transcript_sid: str
-    redacted: bool
-    word_timestamps: bool
+class SentenceGet(SentenceFilters, total=False): ...
 
 class SentenceQuerySet(QuerySet[Sentence]):
     def all(self) -> SentenceQuerySet: ...
@@ -993,7 +974,7 @@ class SentenceInstance(InstanceResource[Sentence]):
 
 class ServiceFilters(TypedDict, total=False): ...
 
-class ServiceGet(TypedDict, total=False):
+class ServiceGet(ServiceFilters, total=False):
     sid: str
 
 class ServiceCreate(TypedDict, total=False):
@@ -1150,16 +1131,8 @@ class TranscriptFilters(TypedDict, total=False):
     after_date_created: str
     source_sid: str
 
-class TranscriptGet(TypedDict, total=False):
+class TranscriptGet(TranscriptFilters, total=False):
     sid: str
-    service_sid: str
-    status: str
-    language_code: str
-    before_start_time: str
-    after_start_time: str
-    before_date_created: str
-    after_date_created: str
-    source_sid: str
 
 class TranscriptCreate(TypedDict, total=False):
     service_sid: Required[str]

@@ -34,10 +34,8 @@ class ChannelFilters(TypedDict, total=False):
     service_sid: str
     type: Sequence[Literal["public", "private"] | Unlisted] | Literal["public", "private"] | Unlisted
 
-class ChannelGet(TypedDict, total=False):
+class ChannelGet(ChannelFilters, total=False):
     sid: str
-    service_sid: str
-    type: Sequence[Literal["public", "private"] | Unlisted] | Literal["public", "private"] | Unlisted
 
 class ChannelCreate(TypedDict, total=False):
     service_sid: str
@@ -173,7 +171,7 @@ class ChannelInstance(InstanceResource[Channel]):
 
 class CredentialFilters(TypedDict, total=False): ...
 
-class CredentialGet(TypedDict, total=False):
+class CredentialGet(CredentialFilters, total=False):
     sid: str
 
 class CredentialCreate(TypedDict, total=False):
@@ -300,11 +298,8 @@ class InviteFilters(TypedDict, total=False):
     channel_sid: str
     identity: Sequence[str] | str
 
-class InviteGet(TypedDict, total=False):
+class InviteGet(InviteFilters, total=False):
     sid: str
-    service_sid: str
-    channel_sid: str
-    identity: Sequence[str] | str
 
 class InviteCreate(TypedDict, total=False):
     service_sid: str
@@ -420,11 +415,8 @@ class MemberFilters(TypedDict, total=False):
     channel_sid: str
     identity: Sequence[str] | str
 
-class MemberGet(TypedDict, total=False):
+class MemberGet(MemberFilters, total=False):
     sid: str
-    service_sid: str
-    channel_sid: str
-    identity: Sequence[str] | str
 
 class MemberCreate(TypedDict, total=False):
     service_sid: str
@@ -549,11 +541,8 @@ class MessageFilters(TypedDict, total=False):
     channel_sid: str
     order: Literal["asc", "desc"] | Unlisted
 
-class MessageGet(TypedDict, total=False):
+class MessageGet(MessageFilters, total=False):
     sid: str
-    service_sid: str
-    channel_sid: str
-    order: Literal["asc", "desc"] | Unlisted
 
 class MessageCreate(TypedDict, total=False):
     service_sid: str
@@ -681,9 +670,8 @@ class MessageInstance(InstanceResource[Message]):
 class RoleFilters(TypedDict, total=False):
     service_sid: str
 
-class RoleGet(TypedDict, total=False):
+class RoleGet(RoleFilters, total=False):
     sid: str
-    service_sid: str
 
 class RoleCreate(TypedDict, total=False):
     service_sid: str
@@ -800,7 +788,7 @@ class RoleInstance(InstanceResource[Role]):
 
 class ServiceFilters(TypedDict, total=False): ...
 
-class ServiceGet(TypedDict, total=False):
+class ServiceGet(ServiceFilters, total=False):
     sid: str
 
 class ServiceCreate(TypedDict, total=False):
@@ -999,9 +987,8 @@ class ServiceInstance(InstanceResource[Service]):
 class UserFilters(TypedDict, total=False):
     service_sid: str
 
-class UserGet(TypedDict, total=False):
+class UserGet(UserFilters, total=False):
     sid: str
-    service_sid: str
 
 class UserCreate(TypedDict, total=False):
     service_sid: str
@@ -1135,9 +1122,7 @@ class UserChannelFilters(TypedDict, total=False):
     service_sid: str
     user_sid: str
 
-class UserChannelGet(TypedDict, total=False):
-    service_sid: str
-    user_sid: str
+class UserChannelGet(UserChannelFilters, total=False): ...
 
 class UserChannelQuerySet(QuerySet[UserChannel]):
     def all(self) -> UserChannelQuerySet: ...

@@ -22,9 +22,8 @@ from twiorm.resources.knowledge.v1 import Knowledge, KnowledgeChunks, KnowledgeS
 class KnowledgeFilters(TypedDict, total=False):
     tags: str
 
-class KnowledgeGet(TypedDict, total=False):
+class KnowledgeGet(KnowledgeFilters, total=False):
     id: str
-    tags: str
 
 class KnowledgeCreate(TypedDict, total=False):
     description: str
@@ -157,8 +156,7 @@ class KnowledgeInstance(InstanceResource[Knowledge]):
 class KnowledgeChunksFilters(TypedDict, total=False):
     id: str
 
-class KnowledgeChunksGet(TypedDict, total=False):
-    id: str
+class KnowledgeChunksGet(KnowledgeChunksFilters, total=False): ...
 
 class KnowledgeChunksQuerySet(QuerySet[KnowledgeChunks]):
     def all(self) -> KnowledgeChunksQuerySet: ...
@@ -242,9 +240,7 @@ class KnowledgeChunksInstance(InstanceResource[KnowledgeChunks]):
 class KnowledgeStatusFilters(TypedDict, total=False):
     id: str
 
-class KnowledgeStatusGet(TypedDict, total=False):
-    id: str
-
+class KnowledgeStatusGet(KnowledgeStatusFilters, total=False): ...
 class KnowledgeStatusFetch(TypedDict, total=False): ...
 
 class KnowledgeStatusQuerySet(QuerySet[KnowledgeStatus]):

@@ -17,7 +17,7 @@ from twiorm.resources.lookups.v1 import PhoneNumber
 
 class PhoneNumberFilters(TypedDict, total=False): ...
 
-class PhoneNumberGet(TypedDict, total=False):
+class PhoneNumberGet(PhoneNumberFilters, total=False):
     phone_number: str
     country_code: str
     add_ons: Sequence[str] | str

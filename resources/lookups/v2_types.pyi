@@ -19,7 +19,7 @@ from twiorm.resources.lookups.v2 import BulkLookup, LookupAccountRateLimits, Loo
 from twiorm.resources.lookups_phone_number import PhoneNumber
 
 class BulkLookupFilters(TypedDict, total=False): ...
-class BulkLookupGet(TypedDict, total=False): ...
+class BulkLookupGet(BulkLookupFilters, total=False): ...
 
 class BulkLookupCreate(TypedDict, total=False):
     phone_numbers: Sequence[Mapping[str, Any]] | Mapping[str, Any]
@@ -66,7 +66,7 @@ class BulkLookupInstance(InstanceResource[BulkLookup]):
 
 class LookupAccountRateLimitsFilters(TypedDict, total=False): ...
 
-class LookupAccountRateLimitsGet(TypedDict, total=False):
+class LookupAccountRateLimitsGet(LookupAccountRateLimitsFilters, total=False):
     fields: Sequence[str] | str
 
 class LookupAccountRateLimitsFetch(TypedDict, total=False):
@@ -125,9 +125,7 @@ class LookupPhoneNumberOverridesFilters(TypedDict, total=False):
     phone_number: str
     field: str
 
-class LookupPhoneNumberOverridesGet(TypedDict, total=False):
-    phone_number: str
-    field: str
+class LookupPhoneNumberOverridesGet(LookupPhoneNumberOverridesFilters, total=False): ...
 
 class LookupPhoneNumberOverridesCreate(TypedDict, total=False):
     phone_number: str
@@ -252,9 +250,8 @@ class LookupPhoneNumberOverridesInstance(InstanceResource[LookupPhoneNumberOverr
 class LookupRateLimitFilters(TypedDict, total=False):
     field: str
 
-class LookupRateLimitGet(TypedDict, total=False):
+class LookupRateLimitGet(LookupRateLimitFilters, total=False):
     bucket: str
-    field: str
 
 class LookupRateLimitFetch(TypedDict, total=False): ...
 
@@ -313,7 +310,7 @@ class LookupRateLimitInstance(InstanceResource[LookupRateLimit]):
 
 class PhoneNumberFilters(TypedDict, total=False): ...
 
-class PhoneNumberGet(TypedDict, total=False):
+class PhoneNumberGet(PhoneNumberFilters, total=False):
     phone_number: str
     country_code: str
     first_name: str

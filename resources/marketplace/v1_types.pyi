@@ -31,7 +31,7 @@ from twiorm.resources.marketplace.v1 import (
 
 class AvailableAddOnFilters(TypedDict, total=False): ...
 
-class AvailableAddOnGet(TypedDict, total=False):
+class AvailableAddOnGet(AvailableAddOnFilters, total=False):
     sid: str
 
 class AvailableAddOnFetch(TypedDict, total=False): ...
@@ -126,9 +126,8 @@ class AvailableAddOnInstance(InstanceResource[AvailableAddOn]):
 class AvailableAddOnExtensionFilters(TypedDict, total=False):
     available_add_on_sid: str
 
-class AvailableAddOnExtensionGet(TypedDict, total=False):
+class AvailableAddOnExtensionGet(AvailableAddOnExtensionFilters, total=False):
     sid: str
-    available_add_on_sid: str
 
 class AvailableAddOnExtensionFetch(TypedDict, total=False): ...
 
@@ -230,8 +229,7 @@ class AvailableAddOnExtensionInstance(InstanceResource[AvailableAddOnExtension])
 class BillingUsageFilters(TypedDict, total=False):
     installed_add_on_sid: str
 
-class BillingUsageGet(TypedDict, total=False):
-    installed_add_on_sid: str
+class BillingUsageGet(BillingUsageFilters, total=False): ...
 
 class BillingUsageCreate(TypedDict, total=False):
     installed_add_on_sid: str
@@ -282,7 +280,7 @@ class BillingUsageInstance(InstanceResource[BillingUsage]):
 
 class InstalledAddOnFilters(TypedDict, total=False): ...
 
-class InstalledAddOnGet(TypedDict, total=False):
+class InstalledAddOnGet(InstalledAddOnFilters, total=False):
     sid: str
 
 class InstalledAddOnCreate(TypedDict, total=False):
@@ -408,9 +406,8 @@ class InstalledAddOnInstance(InstanceResource[InstalledAddOn]):
 class InstalledAddOnExtensionFilters(TypedDict, total=False):
     installed_add_on_sid: str
 
-class InstalledAddOnExtensionGet(TypedDict, total=False):
+class InstalledAddOnExtensionGet(InstalledAddOnExtensionFilters, total=False):
     sid: str
-    installed_add_on_sid: str
 
 class InstalledAddOnExtensionFetch(TypedDict, total=False): ...
 
@@ -517,7 +514,7 @@ class InstalledAddOnExtensionInstance(InstanceResource[InstalledAddOnExtension])
     def url(self) -> str | None: ...
 
 class ModuleDataFilters(TypedDict, total=False): ...
-class ModuleDataGet(TypedDict, total=False): ...
+class ModuleDataGet(ModuleDataFilters, total=False): ...
 
 class ModuleDataCreate(TypedDict, total=False):
     module_info: str
@@ -580,7 +577,7 @@ class ModuleDataInstance(InstanceResource[ModuleData]):
     def pricing(self) -> Any: ...
 
 class ModuleDataForListingOwnerFilters(TypedDict, total=False): ...
-class ModuleDataForListingOwnerGet(TypedDict, total=False): ...
+class ModuleDataForListingOwnerGet(ModuleDataForListingOwnerFilters, total=False): ...
 class ModuleDataForListingOwnerFetch(TypedDict, total=False): ...
 
 class ModuleDataForListingOwnerQuerySet(QuerySet[ModuleDataForListingOwner]):
@@ -634,7 +631,7 @@ class ModuleDataForListingOwnerInstance(InstanceResource[ModuleDataForListingOwn
 
 class ModuleDataManagementFilters(TypedDict, total=False): ...
 
-class ModuleDataManagementGet(TypedDict, total=False):
+class ModuleDataManagementGet(ModuleDataManagementFilters, total=False):
     sid: str
 
 class ModuleDataManagementFetch(TypedDict, total=False): ...
@@ -714,7 +711,7 @@ class ModuleDataManagementInstance(InstanceResource[ModuleDataManagement]):
     def pricing(self) -> Any: ...
 
 class ReferralConversionFilters(TypedDict, total=False): ...
-class ReferralConversionGet(TypedDict, total=False): ...
+class ReferralConversionGet(ReferralConversionFilters, total=False): ...
 
 class ReferralConversionCreate(TypedDict, total=False):
     referral_account_sid: str

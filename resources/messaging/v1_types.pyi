@@ -46,9 +46,8 @@ from twiorm.resources.messaging_service import Service
 class AlphaSenderFilters(TypedDict, total=False):
     service_sid: str
 
-class AlphaSenderGet(TypedDict, total=False):
+class AlphaSenderGet(AlphaSenderFilters, total=False):
     sid: str
-    service_sid: str
 
 class AlphaSenderCreate(TypedDict, total=False):
     service_sid: str
@@ -156,8 +155,7 @@ class AlphaSenderInstance(InstanceResource[AlphaSender]):
 class BrandRegistrationOtpFilters(TypedDict, total=False):
     brand_registration_sid: str
 
-class BrandRegistrationOtpGet(TypedDict, total=False):
-    brand_registration_sid: str
+class BrandRegistrationOtpGet(BrandRegistrationOtpFilters, total=False): ...
 
 class BrandRegistrationOtpCreate(TypedDict, total=False):
     brand_registration_sid: str
@@ -218,7 +216,7 @@ class BrandRegistrationOtpInstance(InstanceResource[BrandRegistrationOtp]):
 
 class BrandRegistrationsFilters(TypedDict, total=False): ...
 
-class BrandRegistrationsGet(TypedDict, total=False):
+class BrandRegistrationsGet(BrandRegistrationsFilters, total=False):
     sid: str
 
 class BrandRegistrationsCreate(TypedDict, total=False):
@@ -369,10 +367,8 @@ class BrandVettingFilters(TypedDict, total=False):
     brand_sid: str
     vetting_provider: Literal["campaign-verify", "aegis"] | Unlisted
 
-class BrandVettingGet(TypedDict, total=False):
+class BrandVettingGet(BrandVettingFilters, total=False):
     brand_vetting_sid: str
-    brand_sid: str
-    vetting_provider: Literal["campaign-verify", "aegis"] | Unlisted
 
 class BrandVettingCreate(TypedDict, total=False):
     brand_sid: str
@@ -482,9 +478,8 @@ class BrandVettingInstance(InstanceResource[BrandVetting]):
 class ChannelSenderFilters(TypedDict, total=False):
     messaging_service_sid: str
 
-class ChannelSenderGet(TypedDict, total=False):
+class ChannelSenderGet(ChannelSenderFilters, total=False):
     sid: str
-    messaging_service_sid: str
 
 class ChannelSenderCreate(TypedDict, total=False):
     messaging_service_sid: str
@@ -593,7 +588,7 @@ class ChannelSenderInstance(InstanceResource[ChannelSender]):
 
 class DeactivationFilters(TypedDict, total=False): ...
 
-class DeactivationGet(TypedDict, total=False):
+class DeactivationGet(DeactivationFilters, total=False):
     date: date | str
 
 class DeactivationFetch(TypedDict, total=False):
@@ -640,10 +635,8 @@ class DestinationAlphaSenderFilters(TypedDict, total=False):
     service_sid: str
     iso_country_code: str
 
-class DestinationAlphaSenderGet(TypedDict, total=False):
+class DestinationAlphaSenderGet(DestinationAlphaSenderFilters, total=False):
     sid: str
-    service_sid: str
-    iso_country_code: str
 
 class DestinationAlphaSenderCreate(TypedDict, total=False):
     service_sid: str
@@ -766,9 +759,7 @@ class DestinationAlphaSenderInstance(InstanceResource[DestinationAlphaSender]):
 class DomainCertV4Filters(TypedDict, total=False):
     domain_sid: str
 
-class DomainCertV4Get(TypedDict, total=False):
-    domain_sid: str
-
+class DomainCertV4Get(DomainCertV4Filters, total=False): ...
 class DomainCertV4Fetch(TypedDict, total=False): ...
 
 class DomainCertV4Update(TypedDict, total=False):
@@ -838,9 +829,7 @@ class DomainCertV4Instance(InstanceResource[DomainCertV4]):
 class DomainConfigFilters(TypedDict, total=False):
     domain_sid: str
 
-class DomainConfigGet(TypedDict, total=False):
-    domain_sid: str
-
+class DomainConfigGet(DomainConfigFilters, total=False): ...
 class DomainConfigFetch(TypedDict, total=False): ...
 
 class DomainConfigUpdate(TypedDict, total=False):
@@ -909,9 +898,7 @@ class DomainConfigInstance(InstanceResource[DomainConfig]):
 class DomainConfigMessagingServiceFilters(TypedDict, total=False):
     messaging_service_sid: str
 
-class DomainConfigMessagingServiceGet(TypedDict, total=False):
-    messaging_service_sid: str
-
+class DomainConfigMessagingServiceGet(DomainConfigMessagingServiceFilters, total=False): ...
 class DomainConfigMessagingServiceFetch(TypedDict, total=False): ...
 
 class DomainConfigMessagingServiceQuerySet(QuerySet[DomainConfigMessagingService]):
@@ -986,9 +973,7 @@ class DomainConfigMessagingServiceInstance(InstanceResource[DomainConfigMessagin
 class DomainDnsValidationFilters(TypedDict, total=False):
     domain_sid: str
 
-class DomainDnsValidationGet(TypedDict, total=False):
-    domain_sid: str
-
+class DomainDnsValidationGet(DomainDnsValidationFilters, total=False): ...
 class DomainDnsValidationFetch(TypedDict, total=False): ...
 
 class DomainDnsValidationQuerySet(QuerySet[DomainDnsValidation]):
@@ -1041,7 +1026,7 @@ class DomainDnsValidationInstance(InstanceResource[DomainDnsValidation]):
     def url(self) -> str | None: ...
 
 class ExternalCampaignFilters(TypedDict, total=False): ...
-class ExternalCampaignGet(TypedDict, total=False): ...
+class ExternalCampaignGet(ExternalCampaignFilters, total=False): ...
 
 class ExternalCampaignCreate(TypedDict, total=False):
     campaign_id: Required[str]
@@ -1100,9 +1085,7 @@ class LinkshorteningMessagingServiceFilters(TypedDict, total=False):
     domain_sid: str
     messaging_service_sid: str
 
-class LinkshorteningMessagingServiceGet(TypedDict, total=False):
-    domain_sid: str
-    messaging_service_sid: str
+class LinkshorteningMessagingServiceGet(LinkshorteningMessagingServiceFilters, total=False): ...
 
 class LinkshorteningMessagingServiceCreate(TypedDict, total=False):
     domain_sid: str
@@ -1187,9 +1170,9 @@ class LinkshorteningMessagingServiceInstance(InstanceResource[LinkshorteningMess
 class LinkshorteningMessagingServiceDomainAssociationFilters(TypedDict, total=False):
     messaging_service_sid: str
 
-class LinkshorteningMessagingServiceDomainAssociationGet(TypedDict, total=False):
-    messaging_service_sid: str
-
+class LinkshorteningMessagingServiceDomainAssociationGet(
+    LinkshorteningMessagingServiceDomainAssociationFilters, total=False
+): ...
 class LinkshorteningMessagingServiceDomainAssociationFetch(TypedDict, total=False): ...
 
 class LinkshorteningMessagingServiceDomainAssociationQuerySet(
@@ -1268,9 +1251,8 @@ class LinkshorteningMessagingServiceDomainAssociationInstance(
 class PhoneNumberFilters(TypedDict, total=False):
     service_sid: str
 
-class PhoneNumberGet(TypedDict, total=False):
+class PhoneNumberGet(PhoneNumberFilters, total=False):
     sid: str
-    service_sid: str
 
 class PhoneNumberCreate(TypedDict, total=False):
     service_sid: str
@@ -1380,9 +1362,7 @@ class PhoneNumberInstance(InstanceResource[PhoneNumber]):
 class RequestManagedCertFilters(TypedDict, total=False):
     domain_sid: str
 
-class RequestManagedCertGet(TypedDict, total=False):
-    domain_sid: str
-
+class RequestManagedCertGet(RequestManagedCertFilters, total=False): ...
 class RequestManagedCertUpdate(TypedDict, total=False): ...
 
 class RequestManagedCertQuerySet(QuerySet[RequestManagedCert]):
@@ -1447,9 +1427,8 @@ class RequestManagedCertInstance(InstanceResource[RequestManagedCert]):
 class ShortCodeFilters(TypedDict, total=False):
     service_sid: str
 
-class ShortCodeGet(TypedDict, total=False):
+class ShortCodeGet(ShortCodeFilters, total=False):
     sid: str
-    service_sid: str
 
 class ShortCodeCreate(TypedDict, total=False):
     service_sid: str
@@ -1563,13 +1542,8 @@ class TollfreeVerificationFilters(TypedDict, total=False):
     external_reference_id: str
     include_sub_accounts: bool
 
-class TollfreeVerificationGet(TypedDict, total=False):
+class TollfreeVerificationGet(TollfreeVerificationFilters, total=False):
     sid: str
-    trust_product_sid: Sequence[str] | str
-    tollfree_phone_number_sid: str
-    status: Literal["PENDING_REVIEW", "IN_REVIEW", "TWILIO_APPROVED", "TWILIO_REJECTED"] | Unlisted
-    external_reference_id: str
-    include_sub_accounts: bool
 
 class TollfreeVerificationCreate(TypedDict, total=False):
     customer_profile_sid: str
@@ -1979,10 +1953,8 @@ class UsAppToPersonFilters(TypedDict, total=False):
     messaging_service_sid: str
     x_twilio_api_version: str
 
-class UsAppToPersonGet(TypedDict, total=False):
+class UsAppToPersonGet(UsAppToPersonFilters, total=False):
     sid: str
-    x_twilio_api_version: str
-    messaging_service_sid: str
 
 class UsAppToPersonCreate(TypedDict, total=False):
     messaging_service_sid: str
@@ -2108,9 +2080,8 @@ class UsAppToPersonInstance(InstanceResource[UsAppToPerson]):
 class UsAppToPersonUsecaseFilters(TypedDict, total=False):
     messaging_service_sid: str
 
-class UsAppToPersonUsecaseGet(TypedDict, total=False):
+class UsAppToPersonUsecaseGet(UsAppToPersonUsecaseFilters, total=False):
     brand_registration_sid: str
-    messaging_service_sid: str
 
 class UsAppToPersonUsecaseFetch(TypedDict, total=False):
     brand_registration_sid: str
@@ -2165,7 +2136,7 @@ class UsAppToPersonUsecaseInstance(InstanceResource[UsAppToPersonUsecase]):
     def us_app_to_person_usecases(self) -> list[Any] | None: ...
 
 class UsecaseFilters(TypedDict, total=False): ...
-class UsecaseGet(TypedDict, total=False): ...
+class UsecaseGet(UsecaseFilters, total=False): ...
 class UsecaseFetch(TypedDict, total=False): ...
 
 class UsecaseQuerySet(QuerySet[Usecase]):
@@ -2207,7 +2178,7 @@ class UsecaseInstance(InstanceResource[Usecase]):
 
 class ServiceFilters(TypedDict, total=False): ...
 
-class ServiceGet(TypedDict, total=False):
+class ServiceGet(ServiceFilters, total=False):
     sid: str
 
 class ServiceCreate(TypedDict, total=False):

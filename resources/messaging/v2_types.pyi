@@ -23,9 +23,8 @@ from twiorm.resources.messaging.v2 import ChannelsSender, DomainCertV4, TypingIn
 class ChannelsSenderFilters(TypedDict, total=False):
     channel: str
 
-class ChannelsSenderGet(TypedDict, total=False):
+class ChannelsSenderGet(ChannelsSenderFilters, total=False):
     sid: str
-    channel: str
 
 class ChannelsSenderCreate(TypedDict, total=False):
     sender_id: Required[str]
@@ -147,9 +146,7 @@ class ChannelsSenderInstance(InstanceResource[ChannelsSender]):
 class DomainCertV4Filters(TypedDict, total=False):
     domain_sid: str
 
-class DomainCertV4Get(TypedDict, total=False):
-    domain_sid: str
-
+class DomainCertV4Get(DomainCertV4Filters, total=False): ...
 class DomainCertV4Fetch(TypedDict, total=False): ...
 
 class DomainCertV4QuerySet(QuerySet[DomainCertV4]):
@@ -208,7 +205,7 @@ class DomainCertV4Instance(InstanceResource[DomainCertV4]):
     def cert_in_validation(self) -> Any: ...
 
 class TypingIndicatorFilters(TypedDict, total=False): ...
-class TypingIndicatorGet(TypedDict, total=False): ...
+class TypingIndicatorGet(TypingIndicatorFilters, total=False): ...
 
 class TypingIndicatorCreate(TypedDict, total=False):
     channel: Required[Literal["whatsapp"] | Unlisted]

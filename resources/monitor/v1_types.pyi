@@ -24,11 +24,8 @@ class AlertFilters(TypedDict, total=False):
     start_date: datetime | date | str
     end_date: datetime | date | str
 
-class AlertGet(TypedDict, total=False):
+class AlertGet(AlertFilters, total=False):
     sid: str
-    log_level: str
-    start_date: datetime | date | str
-    end_date: datetime | date | str
 
 class AlertFetch(TypedDict, total=False): ...
 
@@ -149,14 +146,8 @@ class EventFilters(TypedDict, total=False):
     start_date: datetime | date | str
     end_date: datetime | date | str
 
-class EventGet(TypedDict, total=False):
+class EventGet(EventFilters, total=False):
     sid: str
-    actor_sid: str
-    event_type: str
-    resource_sid: str
-    source_ip_address: str
-    start_date: datetime | date | str
-    end_date: datetime | date | str
 
 class EventFetch(TypedDict, total=False): ...
 

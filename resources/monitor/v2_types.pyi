@@ -22,7 +22,7 @@ from twiorm.resources.monitor.v2 import Alarm, Alarms, AlarmStatus
 
 class AlarmFilters(TypedDict, total=False): ...
 
-class AlarmGet(TypedDict, total=False):
+class AlarmGet(AlarmFilters, total=False):
     sid: str
 
 class AlarmCreate(TypedDict, total=False):
@@ -128,8 +128,7 @@ class AlarmInstance(InstanceResource[Alarm]):
 class AlarmStatusFilters(TypedDict, total=False):
     sid: str
 
-class AlarmStatusGet(TypedDict, total=False):
-    sid: str
+class AlarmStatusGet(AlarmStatusFilters, total=False): ...
 
 class AlarmStatusUpdate(TypedDict, total=False):
     enabled: Required[bool]
@@ -172,8 +171,7 @@ class AlarmStatusInstance(InstanceResource[AlarmStatus]):
 class AlarmsFilters(TypedDict, total=False):
     sort_order: Literal["asc", "desc"] | Unlisted
 
-class AlarmsGet(TypedDict, total=False):
-    sort_order: Literal["asc", "desc"] | Unlisted
+class AlarmsGet(AlarmsFilters, total=False): ...
 
 class AlarmsQuerySet(QuerySet[Alarms]):
     def all(self) -> AlarmsQuerySet: ...

@@ -27,13 +27,8 @@ class BindingFilters(TypedDict, total=False):
     end_date: date | str
     tag: Sequence[str] | str
 
-class BindingGet(TypedDict, total=False):
+class BindingGet(BindingFilters, total=False):
     sid: str
-    service_sid: str
-    identity: Sequence[str] | str
-    start_date: date | str
-    end_date: date | str
-    tag: Sequence[str] | str
 
 class BindingCreate(TypedDict, total=False):
     service_sid: str
@@ -158,7 +153,7 @@ class BindingInstance(InstanceResource[Binding]):
 
 class CredentialFilters(TypedDict, total=False): ...
 
-class CredentialGet(TypedDict, total=False):
+class CredentialGet(CredentialFilters, total=False):
     sid: str
 
 class CredentialCreate(TypedDict, total=False):
@@ -283,8 +278,7 @@ class CredentialInstance(InstanceResource[Credential]):
 class NotificationFilters(TypedDict, total=False):
     service_sid: str
 
-class NotificationGet(TypedDict, total=False):
-    service_sid: str
+class NotificationGet(NotificationFilters, total=False): ...
 
 class NotificationCreate(TypedDict, total=False):
     service_sid: str
@@ -388,9 +382,8 @@ class NotificationInstance(InstanceResource[Notification]):
 class ServiceFilters(TypedDict, total=False):
     friendly_name: str
 
-class ServiceGet(TypedDict, total=False):
+class ServiceGet(ServiceFilters, total=False):
     sid: str
-    friendly_name: str
 
 class ServiceCreate(TypedDict, total=False):
     friendly_name: str

@@ -34,7 +34,7 @@ from twiorm.resources.numbers.v1 import (
 
 class BulkEligibilityFilters(TypedDict, total=False): ...
 
-class BulkEligibilityGet(TypedDict, total=False):
+class BulkEligibilityGet(BulkEligibilityFilters, total=False):
     request_id: str
 
 class BulkEligibilityCreate(TypedDict, total=False): ...
@@ -95,7 +95,7 @@ class BulkEligibilityInstance(InstanceResource[BulkEligibility]):
     def date_completed(self) -> datetime | None: ...
 
 class EligibilityFilters(TypedDict, total=False): ...
-class EligibilityGet(TypedDict, total=False): ...
+class EligibilityGet(EligibilityFilters, total=False): ...
 class EligibilityCreate(TypedDict, total=False): ...
 
 class EligibilityQuerySet(QuerySet[Eligibility]):
@@ -146,13 +146,7 @@ class PortInRequestsFilters(TypedDict, total=False):
     created_before: str
     created_after: str
 
-class PortInRequestsGet(TypedDict, total=False):
-    port_in_request_sid: str
-    port_in_request_status: str
-    token: str
-    size: int
-    created_before: str
-    created_after: str
+class PortInRequestsGet(PortInRequestsFilters, total=False): ...
 
 class PortInRequestsQuerySet(QuerySet[PortInRequests]):
     def all(self) -> PortInRequestsQuerySet: ...
@@ -237,7 +231,7 @@ class PortInRequestsInstance(InstanceResource[PortInRequests]):
 
 class PortingPortInFilters(TypedDict, total=False): ...
 
-class PortingPortInGet(TypedDict, total=False):
+class PortingPortInGet(PortingPortInFilters, total=False):
     port_in_request_sid: str
 
 class PortingPortInCreate(TypedDict, total=False):
@@ -337,9 +331,8 @@ class PortingPortInInstance(InstanceResource[PortingPortIn]):
 class PortingPortInPhoneNumberFilters(TypedDict, total=False):
     port_in_request_sid: str
 
-class PortingPortInPhoneNumberGet(TypedDict, total=False):
+class PortingPortInPhoneNumberGet(PortingPortInPhoneNumberFilters, total=False):
     phone_number_sid: str
-    port_in_request_sid: str
 
 class PortingPortInPhoneNumberFetch(TypedDict, total=False): ...
 class PortingPortInPhoneNumberDelete(TypedDict, total=False): ...
@@ -429,7 +422,7 @@ class PortingPortInPhoneNumberInstance(InstanceResource[PortingPortInPhoneNumber
 
 class PortingPortabilityFilters(TypedDict, total=False): ...
 
-class PortingPortabilityGet(TypedDict, total=False):
+class PortingPortabilityGet(PortingPortabilityFilters, total=False):
     phone_number: str
     target_account_sid: str
     address_sid: str
@@ -496,7 +489,7 @@ class PortingPortabilityInstance(InstanceResource[PortingPortability]):
     def url(self) -> str | None: ...
 
 class PortingWebhookConfigurationFilters(TypedDict, total=False): ...
-class PortingWebhookConfigurationGet(TypedDict, total=False): ...
+class PortingWebhookConfigurationGet(PortingWebhookConfigurationFilters, total=False): ...
 class PortingWebhookConfigurationCreate(TypedDict, total=False): ...
 
 class PortingWebhookConfigurationQuerySet(QuerySet[PortingWebhookConfiguration]):
@@ -561,7 +554,7 @@ class PortingWebhookConfigurationInstance(InstanceResource[PortingWebhookConfigu
 
 class PortingWebhookConfigurationDeleteFilters(TypedDict, total=False): ...
 
-class PortingWebhookConfigurationDeleteGet(TypedDict, total=False):
+class PortingWebhookConfigurationDeleteGet(PortingWebhookConfigurationDeleteFilters, total=False):
     webhook_type: str
 
 class PortingWebhookConfigurationDeleteDelete(TypedDict, total=False): ...
@@ -618,7 +611,7 @@ class PortingWebhookConfigurationDeleteInstance(InstanceResource[PortingWebhookC
     async def delete_async(self, **kwargs: Unpack[PortingWebhookConfigurationDeleteDelete]) -> bool: ...
 
 class PortingWebhookConfigurationFetchFilters(TypedDict, total=False): ...
-class PortingWebhookConfigurationFetchGet(TypedDict, total=False): ...
+class PortingWebhookConfigurationFetchGet(PortingWebhookConfigurationFetchFilters, total=False): ...
 class PortingWebhookConfigurationFetchFetch(TypedDict, total=False): ...
 
 class PortingWebhookConfigurationFetchQuerySet(QuerySet[PortingWebhookConfigurationFetch]):
@@ -691,7 +684,7 @@ class PortingWebhookConfigurationFetchInstance(InstanceResource[PortingWebhookCo
     def port_out_target_date_created(self) -> datetime | None: ...
 
 class SenderIdRegistrationFilters(TypedDict, total=False): ...
-class SenderIdRegistrationGet(TypedDict, total=False): ...
+class SenderIdRegistrationGet(SenderIdRegistrationFilters, total=False): ...
 
 class SenderIdRegistrationCreate(TypedDict, total=False):
     regulation_id: Required[str]
@@ -780,8 +773,7 @@ class SenderIdRegistrationInstance(InstanceResource[SenderIdRegistration]):
 class SenderIdRegistrationEmbeddedSessionFilters(TypedDict, total=False):
     bundle_sid: str
 
-class SenderIdRegistrationEmbeddedSessionGet(TypedDict, total=False):
-    bundle_sid: str
+class SenderIdRegistrationEmbeddedSessionGet(SenderIdRegistrationEmbeddedSessionFilters, total=False): ...
 
 class SenderIdRegistrationEmbeddedSessionCreate(TypedDict, total=False):
     bundle_sid: str
@@ -867,10 +859,7 @@ class SigningRequestConfigurationFilters(TypedDict, total=False):
     product: str
     country: str
 
-class SigningRequestConfigurationGet(TypedDict, total=False):
-    product: str
-    country: str
-
+class SigningRequestConfigurationGet(SigningRequestConfigurationFilters, total=False): ...
 class SigningRequestConfigurationCreate(TypedDict, total=False): ...
 
 class SigningRequestConfigurationQuerySet(QuerySet[SigningRequestConfiguration]):

@@ -42,10 +42,8 @@ class AuthorizationDocumentFilters(TypedDict, total=False):
     status: Literal["opened", "signing", "signed", "canceled", "failed"] | Unlisted
     email: str
 
-class AuthorizationDocumentGet(TypedDict, total=False):
+class AuthorizationDocumentGet(AuthorizationDocumentFilters, total=False):
     sid: str
-    status: Literal["opened", "signing", "signed", "canceled", "failed"] | Unlisted
-    email: str
 
 class AuthorizationDocumentCreate(TypedDict, total=False):
     address_sid: Required[str]
@@ -172,7 +170,7 @@ class AuthorizationDocumentInstance(InstanceResource[AuthorizationDocument]):
 
 class BulkHostedNumberOrderFilters(TypedDict, total=False): ...
 
-class BulkHostedNumberOrderGet(TypedDict, total=False):
+class BulkHostedNumberOrderGet(BulkHostedNumberOrderFilters, total=False):
     bulk_hosting_sid: str
     order_status: str
 
@@ -273,24 +271,8 @@ class BundleListFilters(BundleFilters, total=False):
     valid_until_date_after: datetime | date | str
     valid_until_date_before: datetime | date | str
 
-class BundleGet(TypedDict, total=False):
+class BundleGet(BundleFilters, total=False):
     sid: str
-    regulation_sid: str
-    friendly_name: str
-    status: (
-        Literal["draft", "pending-review", "in-review", "twilio-rejected", "twilio-approved", "provisionally-approved"]
-        | Unlisted
-    )
-    bundle_sids: str
-    iso_country: str
-    number_type: str
-    end_user_type: Literal["business", "individual"] | Unlisted
-    has_valid_until_date: bool
-    sort_by: Literal["valid-until", "date-updated"] | Unlisted
-    sort_direction: Literal["ASC", "DESC"] | Unlisted
-    valid_until_date: datetime | date | str
-    valid_until_date__gte: datetime | date | str
-    valid_until_date__lte: datetime | date | str
 
 class BundleCreate(TypedDict, total=False):
     regulation_sid: str
@@ -432,8 +414,7 @@ class BundleInstance(InstanceResource[Bundle]):
 class BundleCloneFilters(TypedDict, total=False):
     bundle_sid: str
 
-class BundleCloneGet(TypedDict, total=False):
-    bundle_sid: str
+class BundleCloneGet(BundleCloneFilters, total=False): ...
 
 class BundleCloneCreate(TypedDict, total=False):
     bundle_sid: str
@@ -504,8 +485,7 @@ class BundleCloneInstance(InstanceResource[BundleClone]):
 class BundleCopyFilters(TypedDict, total=False):
     bundle_sid: str
 
-class BundleCopyGet(TypedDict, total=False):
-    bundle_sid: str
+class BundleCopyGet(BundleCopyFilters, total=False): ...
 
 class BundleCopyCreate(TypedDict, total=False):
     bundle_sid: str
@@ -617,15 +597,7 @@ class DependentHostedNumberOrderFilters(TypedDict, total=False):
         | Unlisted
     )
 
-class DependentHostedNumberOrderGet(TypedDict, total=False):
-    signing_document_sid: str
-    incoming_phone_number_sid: str
-    phone_number: str
-    friendly_name: str
-    status: (
-        Literal["received", "verified", "pending-loa", "carrier-processing", "completed", "failed", "action-required"]
-        | Unlisted
-    )
+class DependentHostedNumberOrderGet(DependentHostedNumberOrderFilters, total=False): ...
 
 class DependentHostedNumberOrderQuerySet(QuerySet[DependentHostedNumberOrder]):
     def all(self) -> DependentHostedNumberOrderQuerySet: ...
@@ -752,7 +724,7 @@ class DependentHostedNumberOrderInstance(InstanceResource[DependentHostedNumberO
 
 class EndUserFilters(TypedDict, total=False): ...
 
-class EndUserGet(TypedDict, total=False):
+class EndUserGet(EndUserFilters, total=False):
     sid: str
 
 class EndUserCreate(TypedDict, total=False):
@@ -868,7 +840,7 @@ class EndUserInstance(InstanceResource[EndUser]):
 
 class EndUserTypeFilters(TypedDict, total=False): ...
 
-class EndUserTypeGet(TypedDict, total=False):
+class EndUserTypeGet(EndUserTypeFilters, total=False):
     sid: str
 
 class EndUserTypeFetch(TypedDict, total=False): ...
@@ -957,9 +929,8 @@ class EndUserTypeInstance(InstanceResource[EndUserType]):
 class EvaluationFilters(TypedDict, total=False):
     bundle_sid: str
 
-class EvaluationGet(TypedDict, total=False):
+class EvaluationGet(EvaluationFilters, total=False):
     sid: str
-    bundle_sid: str
 
 class EvaluationCreate(TypedDict, total=False):
     bundle_sid: str
@@ -1081,27 +1052,8 @@ class HostedNumberOrderFilters(TypedDict, total=False):
     )
     sms_capability: bool
 
-class HostedNumberOrderGet(TypedDict, total=False):
+class HostedNumberOrderGet(HostedNumberOrderFilters, total=False):
     sid: str
-    incoming_phone_number_sid: str
-    phone_number: str
-    friendly_name: str
-    status: (
-        Literal[
-            "twilio-processing",
-            "received",
-            "pending-verification",
-            "verified",
-            "pending-loa",
-            "carrier-processing",
-            "testing",
-            "completed",
-            "failed",
-            "action-required",
-        ]
-        | Unlisted
-    )
-    sms_capability: bool
 
 class HostedNumberOrderCreate(TypedDict, total=False):
     account_sid: str
@@ -1285,9 +1237,8 @@ class HostedNumberOrderInstance(InstanceResource[HostedNumberOrder]):
 class ItemAssignmentFilters(TypedDict, total=False):
     bundle_sid: str
 
-class ItemAssignmentGet(TypedDict, total=False):
+class ItemAssignmentGet(ItemAssignmentFilters, total=False):
     sid: str
-    bundle_sid: str
 
 class ItemAssignmentCreate(TypedDict, total=False):
     bundle_sid: str
@@ -1394,12 +1345,8 @@ class RegulationFilters(TypedDict, total=False):
     end_user_type: Literal["individual", "business"] | Unlisted
     include_constraints: bool
 
-class RegulationGet(TypedDict, total=False):
+class RegulationGet(RegulationFilters, total=False):
     sid: str
-    include_constraints: bool
-    iso_country: str
-    number_type: str
-    end_user_type: Literal["individual", "business"] | Unlisted
 
 class RegulationFetch(TypedDict, total=False):
     include_constraints: bool
@@ -1492,8 +1439,7 @@ class RegulationInstance(InstanceResource[Regulation]):
 class ReplaceItemsFilters(TypedDict, total=False):
     bundle_sid: str
 
-class ReplaceItemsGet(TypedDict, total=False):
-    bundle_sid: str
+class ReplaceItemsGet(ReplaceItemsFilters, total=False): ...
 
 class ReplaceItemsCreate(TypedDict, total=False):
     bundle_sid: str
@@ -1559,7 +1505,7 @@ class ReplaceItemsInstance(InstanceResource[ReplaceItems]):
 
 class ShortCodeApplicationFilters(TypedDict, total=False): ...
 
-class ShortCodeApplicationGet(TypedDict, total=False):
+class ShortCodeApplicationGet(ShortCodeApplicationFilters, total=False):
     sid: str
 
 class ShortCodeApplicationCreate(TypedDict, total=False):
@@ -1671,12 +1617,7 @@ class ShortCodeApplicationsFilters(TypedDict, total=False):
     iso_country: str
     status: str
 
-class ShortCodeApplicationsGet(TypedDict, total=False):
-    sid: str
-    account_sid: str
-    friendly_name: str
-    iso_country: str
-    status: str
+class ShortCodeApplicationsGet(ShortCodeApplicationsFilters, total=False): ...
 
 class ShortCodeApplicationsQuerySet(QuerySet[ShortCodeApplications]):
     def all(self) -> ShortCodeApplicationsQuerySet: ...
@@ -1803,7 +1744,7 @@ class ShortCodeApplicationsInstance(InstanceResource[ShortCodeApplications]):
 
 class SupportingDocumentFilters(TypedDict, total=False): ...
 
-class SupportingDocumentGet(TypedDict, total=False):
+class SupportingDocumentGet(SupportingDocumentFilters, total=False):
     sid: str
 
 class SupportingDocumentCreate(TypedDict, total=False):
@@ -1933,7 +1874,7 @@ class SupportingDocumentInstance(InstanceResource[SupportingDocument]):
 
 class SupportingDocumentTypeFilters(TypedDict, total=False): ...
 
-class SupportingDocumentTypeGet(TypedDict, total=False):
+class SupportingDocumentTypeGet(SupportingDocumentTypeFilters, total=False):
     sid: str
 
 class SupportingDocumentTypeFetch(TypedDict, total=False): ...

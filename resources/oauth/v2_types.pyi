@@ -16,7 +16,7 @@ from twiorm.resources.oauth.v2 import Oauth2Authorize, Oauth2Token
 
 class Oauth2AuthorizeFilters(TypedDict, total=False): ...
 
-class Oauth2AuthorizeGet(TypedDict, total=False):
+class Oauth2AuthorizeGet(Oauth2AuthorizeFilters, total=False):
     response_type: str
     client_id: str
     redirect_uri: str
@@ -68,7 +68,7 @@ class Oauth2AuthorizeInstance(InstanceResource[Oauth2Authorize]):
     def redirect_to(self) -> str | None: ...
 
 class Oauth2TokenFilters(TypedDict, total=False): ...
-class Oauth2TokenGet(TypedDict, total=False): ...
+class Oauth2TokenGet(Oauth2TokenFilters, total=False): ...
 
 class Oauth2TokenCreate(TypedDict, total=False):
     refresh_token: str

@@ -28,10 +28,8 @@ class HostedNumbersAuthorizationDocumentFilters(TypedDict, total=False):
     status: Literal["opened", "signing", "signed", "canceled", "failed"] | Unlisted
     email: str
 
-class HostedNumbersAuthorizationDocumentGet(TypedDict, total=False):
+class HostedNumbersAuthorizationDocumentGet(HostedNumbersAuthorizationDocumentFilters, total=False):
     sid: str
-    status: Literal["opened", "signing", "signed", "canceled", "failed"] | Unlisted
-    email: str
 
 class HostedNumbersAuthorizationDocumentCreate(TypedDict, total=False):
     address_sid: Required[str]
@@ -220,27 +218,7 @@ class HostedNumbersDependentHostedNumberOrderFilters(TypedDict, total=False):
         | Unlisted
     )
 
-class HostedNumbersDependentHostedNumberOrderGet(TypedDict, total=False):
-    signing_document_sid: str
-    incoming_phone_number_sid: str
-    phone_number: str
-    friendly_name: str
-    unique_name: str
-    status: (
-        Literal[
-            "twilio-processing",
-            "received",
-            "pending-verification",
-            "verified",
-            "pending-loa",
-            "carrier-processing",
-            "testing",
-            "completed",
-            "failed",
-            "action-required",
-        ]
-        | Unlisted
-    )
+class HostedNumbersDependentHostedNumberOrderGet(HostedNumbersDependentHostedNumberOrderFilters, total=False): ...
 
 class HostedNumbersDependentHostedNumberOrderQuerySet(QuerySet[HostedNumbersDependentHostedNumberOrder]):
     def all(self) -> HostedNumbersDependentHostedNumberOrderQuerySet: ...
@@ -400,27 +378,8 @@ class HostedNumbersHostedNumberOrderFilters(TypedDict, total=False):
         | Unlisted
     )
 
-class HostedNumbersHostedNumberOrderGet(TypedDict, total=False):
+class HostedNumbersHostedNumberOrderGet(HostedNumbersHostedNumberOrderFilters, total=False):
     sid: str
-    incoming_phone_number_sid: str
-    phone_number: str
-    friendly_name: str
-    unique_name: str
-    status: (
-        Literal[
-            "twilio-processing",
-            "received",
-            "pending-verification",
-            "verified",
-            "pending-loa",
-            "carrier-processing",
-            "testing",
-            "completed",
-            "failed",
-            "action-required",
-        ]
-        | Unlisted
-    )
 
 class HostedNumbersHostedNumberOrderCreate(TypedDict, total=False):
     account_sid: str

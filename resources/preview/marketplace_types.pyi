@@ -26,7 +26,7 @@ from twiorm.resources.preview.marketplace import (
 
 class MarketplaceAvailableAddOnFilters(TypedDict, total=False): ...
 
-class MarketplaceAvailableAddOnGet(TypedDict, total=False):
+class MarketplaceAvailableAddOnGet(MarketplaceAvailableAddOnFilters, total=False):
     sid: str
 
 class MarketplaceAvailableAddOnFetch(TypedDict, total=False): ...
@@ -139,9 +139,8 @@ class MarketplaceAvailableAddOnInstance(InstanceResource[MarketplaceAvailableAdd
 class MarketplaceAvailableAddOnExtensionFilters(TypedDict, total=False):
     available_add_on_sid: str
 
-class MarketplaceAvailableAddOnExtensionGet(TypedDict, total=False):
+class MarketplaceAvailableAddOnExtensionGet(MarketplaceAvailableAddOnExtensionFilters, total=False):
     sid: str
-    available_add_on_sid: str
 
 class MarketplaceAvailableAddOnExtensionFetch(TypedDict, total=False): ...
 
@@ -258,7 +257,7 @@ class MarketplaceAvailableAddOnExtensionInstance(InstanceResource[MarketplaceAva
 
 class MarketplaceInstalledAddOnFilters(TypedDict, total=False): ...
 
-class MarketplaceInstalledAddOnGet(TypedDict, total=False):
+class MarketplaceInstalledAddOnGet(MarketplaceInstalledAddOnFilters, total=False):
     sid: str
 
 class MarketplaceInstalledAddOnCreate(TypedDict, total=False):
@@ -400,9 +399,8 @@ class MarketplaceInstalledAddOnInstance(InstanceResource[MarketplaceInstalledAdd
 class MarketplaceInstalledAddOnExtensionFilters(TypedDict, total=False):
     installed_add_on_sid: str
 
-class MarketplaceInstalledAddOnExtensionGet(TypedDict, total=False):
+class MarketplaceInstalledAddOnExtensionGet(MarketplaceInstalledAddOnExtensionFilters, total=False):
     sid: str
-    installed_add_on_sid: str
 
 class MarketplaceInstalledAddOnExtensionFetch(TypedDict, total=False): ...
 

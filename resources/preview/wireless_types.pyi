@@ -25,12 +25,8 @@ class WirelessCommandFilters(TypedDict, total=False):
     device: str
     sim: str
 
-class WirelessCommandGet(TypedDict, total=False):
+class WirelessCommandGet(WirelessCommandFilters, total=False):
     sid: str
-    status: str
-    direction: str
-    device: str
-    sim: str
 
 class WirelessCommandCreate(TypedDict, total=False):
     command: Required[str]
@@ -145,7 +141,7 @@ class WirelessCommandInstance(InstanceResource[WirelessCommand]):
 
 class WirelessRatePlanFilters(TypedDict, total=False): ...
 
-class WirelessRatePlanGet(TypedDict, total=False):
+class WirelessRatePlanGet(WirelessRatePlanFilters, total=False):
     sid: str
 
 class WirelessRatePlanCreate(TypedDict, total=False):
@@ -285,13 +281,8 @@ class WirelessSimFilters(TypedDict, total=False):
     rate_plan: str
     sim_registration_code: str
 
-class WirelessSimGet(TypedDict, total=False):
+class WirelessSimGet(WirelessSimFilters, total=False):
     sid: str
-    iccid: str
-    e_id: str
-    status: str
-    rate_plan: str
-    sim_registration_code: str
 
 class WirelessSimFetch(TypedDict, total=False): ...
 
@@ -435,10 +426,9 @@ class WirelessSimInstance(InstanceResource[WirelessSim]):
 class WirelessUsageFilters(TypedDict, total=False):
     sim_sid: str
 
-class WirelessUsageGet(TypedDict, total=False):
+class WirelessUsageGet(WirelessUsageFilters, total=False):
     end: str
     start: str
-    sim_sid: str
 
 class WirelessUsageFetch(TypedDict, total=False):
     end: str

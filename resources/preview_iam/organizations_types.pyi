@@ -29,9 +29,8 @@ from twiorm.resources.preview_iam.organizations import (
 class OrganizationAccountFilters(TypedDict, total=False):
     organization_sid: str
 
-class OrganizationAccountGet(TypedDict, total=False):
+class OrganizationAccountGet(OrganizationAccountFilters, total=False):
     account_sid: str
-    organization_sid: str
 
 class OrganizationAccountFetch(TypedDict, total=False): ...
 
@@ -87,8 +86,7 @@ class OrganizationAccountInstance(InstanceResource[OrganizationAccount]):
 class OrganizationAccountsFilters(TypedDict, total=False):
     organization_sid: str
 
-class OrganizationAccountsGet(TypedDict, total=False):
-    organization_sid: str
+class OrganizationAccountsGet(OrganizationAccountsFilters, total=False): ...
 
 class OrganizationAccountsQuerySet(QuerySet[OrganizationAccounts]):
     def all(self) -> OrganizationAccountsQuerySet: ...
@@ -184,9 +182,8 @@ class OrganizationAccountsInstance(InstanceResource[OrganizationAccounts]):
 class OrganizationUserFilters(TypedDict, total=False):
     organization_sid: str
 
-class OrganizationUserGet(TypedDict, total=False):
+class OrganizationUserGet(OrganizationUserFilters, total=False):
     user_sid: str
-    organization_sid: str
 
 class OrganizationUserCreate(TypedDict, total=False):
     organization_sid: str
@@ -296,9 +293,7 @@ class OrganizationUsersFilters(TypedDict, total=False):
     organization_sid: str
     filter: str
 
-class OrganizationUsersGet(TypedDict, total=False):
-    organization_sid: str
-    filter: str
+class OrganizationUsersGet(OrganizationUsersFilters, total=False): ...
 
 class OrganizationUsersQuerySet(QuerySet[OrganizationUsers]):
     def all(self) -> OrganizationUsersQuerySet: ...
@@ -400,9 +395,8 @@ class OrganizationUsersInstance(InstanceResource[OrganizationUsers]):
 class RoleAssignmentFilters(TypedDict, total=False):
     organization_sid: str
 
-class RoleAssignmentGet(TypedDict, total=False):
+class RoleAssignmentGet(RoleAssignmentFilters, total=False):
     role_assignment_sid: str
-    organization_sid: str
 
 class RoleAssignmentCreate(TypedDict, total=False):
     organization_sid: str
@@ -465,10 +459,7 @@ class RoleAssignmentsFilters(TypedDict, total=False):
     scope: str
     identity: str
 
-class RoleAssignmentsGet(TypedDict, total=False):
-    organization_sid: str
-    scope: str
-    identity: str
+class RoleAssignmentsGet(RoleAssignmentsFilters, total=False): ...
 
 class RoleAssignmentsQuerySet(QuerySet[RoleAssignments]):
     def all(self) -> RoleAssignmentsQuerySet: ...

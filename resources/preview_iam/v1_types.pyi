@@ -16,7 +16,7 @@ from twiorm.resources.preview_iam.v1 import Authorize, Token
 
 class AuthorizeFilters(TypedDict, total=False): ...
 
-class AuthorizeGet(TypedDict, total=False):
+class AuthorizeGet(AuthorizeFilters, total=False):
     response_type: str
     client_id: str
     redirect_uri: str
@@ -68,7 +68,7 @@ class AuthorizeInstance(InstanceResource[Authorize]):
     def redirect_to(self) -> str | None: ...
 
 class TokenFilters(TypedDict, total=False): ...
-class TokenGet(TypedDict, total=False): ...
+class TokenGet(TokenFilters, total=False): ...
 
 class TokenCreate(TypedDict, total=False):
     refresh_token: str

@@ -20,7 +20,7 @@ from twiorm.resources.pricing.v1 import MessagingCountry, PhoneNumberCountry, Vo
 
 class MessagingCountryFilters(TypedDict, total=False): ...
 
-class MessagingCountryGet(TypedDict, total=False):
+class MessagingCountryGet(MessagingCountryFilters, total=False):
     iso_country: str
 
 class MessagingCountryFetch(TypedDict, total=False): ...
@@ -110,7 +110,7 @@ class MessagingCountryInstance(InstanceResource[MessagingCountry]):
 
 class PhoneNumberCountryFilters(TypedDict, total=False): ...
 
-class PhoneNumberCountryGet(TypedDict, total=False):
+class PhoneNumberCountryGet(PhoneNumberCountryFilters, total=False):
     iso_country: str
 
 class PhoneNumberCountryFetch(TypedDict, total=False): ...
@@ -204,7 +204,7 @@ class PhoneNumberCountryInstance(InstanceResource[PhoneNumberCountry]):
 
 class VoiceCountryFilters(TypedDict, total=False): ...
 
-class VoiceCountryGet(TypedDict, total=False):
+class VoiceCountryGet(VoiceCountryFilters, total=False):
     iso_country: str
 
 class VoiceCountryFetch(TypedDict, total=False): ...
@@ -294,7 +294,7 @@ class VoiceCountryInstance(InstanceResource[VoiceCountry]):
 
 class VoiceNumberFilters(TypedDict, total=False): ...
 
-class VoiceNumberGet(TypedDict, total=False):
+class VoiceNumberGet(VoiceNumberFilters, total=False):
     number: str
 
 class VoiceNumberFetch(TypedDict, total=False): ...

@@ -20,7 +20,7 @@ from twiorm.resources.pricing.v2 import TrunkingCountry, TrunkingNumber, VoiceCo
 
 class TrunkingCountryFilters(TypedDict, total=False): ...
 
-class TrunkingCountryGet(TypedDict, total=False):
+class TrunkingCountryGet(TrunkingCountryFilters, total=False):
     iso_country: str
 
 class TrunkingCountryFetch(TypedDict, total=False): ...
@@ -110,7 +110,7 @@ class TrunkingCountryInstance(InstanceResource[TrunkingCountry]):
 
 class TrunkingNumberFilters(TypedDict, total=False): ...
 
-class TrunkingNumberGet(TypedDict, total=False):
+class TrunkingNumberGet(TrunkingNumberFilters, total=False):
     destination_number: str
     origination_number: str
 
@@ -168,7 +168,7 @@ class TrunkingNumberInstance(InstanceResource[TrunkingNumber]):
 
 class VoiceCountryFilters(TypedDict, total=False): ...
 
-class VoiceCountryGet(TypedDict, total=False):
+class VoiceCountryGet(VoiceCountryFilters, total=False):
     iso_country: str
 
 class VoiceCountryFetch(TypedDict, total=False): ...
@@ -258,7 +258,7 @@ class VoiceCountryInstance(InstanceResource[VoiceCountry]):
 
 class VoiceNumberFilters(TypedDict, total=False): ...
 
-class VoiceNumberGet(TypedDict, total=False):
+class VoiceNumberGet(VoiceNumberFilters, total=False):
     destination_number: str
     origination_number: str
 

@@ -24,10 +24,8 @@ class InteractionFilters(TypedDict, total=False):
     service_sid: str
     session_sid: str
 
-class InteractionGet(TypedDict, total=False):
+class InteractionGet(InteractionFilters, total=False):
     sid: str
-    service_sid: str
-    session_sid: str
 
 class InteractionFetch(TypedDict, total=False): ...
 class InteractionDelete(TypedDict, total=False): ...
@@ -148,11 +146,8 @@ class MessageInteractionFilters(TypedDict, total=False):
     session_sid: str
     participant_sid: str
 
-class MessageInteractionGet(TypedDict, total=False):
+class MessageInteractionGet(MessageInteractionFilters, total=False):
     sid: str
-    service_sid: str
-    session_sid: str
-    participant_sid: str
 
 class MessageInteractionCreate(TypedDict, total=False):
     service_sid: str
@@ -291,10 +286,8 @@ class ParticipantFilters(TypedDict, total=False):
     service_sid: str
     session_sid: str
 
-class ParticipantGet(TypedDict, total=False):
+class ParticipantGet(ParticipantFilters, total=False):
     sid: str
-    service_sid: str
-    session_sid: str
 
 class ParticipantCreate(TypedDict, total=False):
     service_sid: str
@@ -418,9 +411,8 @@ class ParticipantInstance(InstanceResource[Participant]):
 class PhoneNumberFilters(TypedDict, total=False):
     service_sid: str
 
-class PhoneNumberGet(TypedDict, total=False):
+class PhoneNumberGet(PhoneNumberFilters, total=False):
     sid: str
-    service_sid: str
 
 class PhoneNumberCreate(TypedDict, total=False):
     service_sid: str
@@ -543,7 +535,7 @@ class PhoneNumberInstance(InstanceResource[PhoneNumber]):
 
 class ServiceFilters(TypedDict, total=False): ...
 
-class ServiceGet(TypedDict, total=False):
+class ServiceGet(ServiceFilters, total=False):
     sid: str
 
 class ServiceCreate(TypedDict, total=False):
@@ -687,9 +679,8 @@ class ServiceInstance(InstanceResource[Service]):
 class SessionFilters(TypedDict, total=False):
     service_sid: str
 
-class SessionGet(TypedDict, total=False):
+class SessionGet(SessionFilters, total=False):
     sid: str
-    service_sid: str
 
 class SessionCreate(TypedDict, total=False):
     service_sid: str

@@ -17,7 +17,7 @@ from twiorm.resources.routes.v2 import PhoneNumber, SipDomain, Trunks
 
 class PhoneNumberFilters(TypedDict, total=False): ...
 
-class PhoneNumberGet(TypedDict, total=False):
+class PhoneNumberGet(PhoneNumberFilters, total=False):
     phone_number: str
 
 class PhoneNumberFetch(TypedDict, total=False): ...
@@ -79,7 +79,7 @@ class PhoneNumberInstance(InstanceResource[PhoneNumber]):
 
 class SipDomainFilters(TypedDict, total=False): ...
 
-class SipDomainGet(TypedDict, total=False):
+class SipDomainGet(SipDomainFilters, total=False):
     sip_domain: str
 
 class SipDomainFetch(TypedDict, total=False): ...
@@ -141,7 +141,7 @@ class SipDomainInstance(InstanceResource[SipDomain]):
 
 class TrunksFilters(TypedDict, total=False): ...
 
-class TrunksGet(TypedDict, total=False):
+class TrunksGet(TrunksFilters, total=False):
     sip_trunk_domain: str
 
 class TrunksFetch(TypedDict, total=False): ...

@@ -35,9 +35,8 @@ from twiorm.resources.serverless.v1 import (
 class AssetFilters(TypedDict, total=False):
     service_sid: str
 
-class AssetGet(TypedDict, total=False):
+class AssetGet(AssetFilters, total=False):
     sid: str
-    service_sid: str
 
 class AssetCreate(TypedDict, total=False):
     service_sid: str
@@ -154,10 +153,8 @@ class AssetVersionFilters(TypedDict, total=False):
     service_sid: str
     asset_sid: str
 
-class AssetVersionGet(TypedDict, total=False):
+class AssetVersionGet(AssetVersionFilters, total=False):
     sid: str
-    service_sid: str
-    asset_sid: str
 
 class AssetVersionFetch(TypedDict, total=False): ...
 
@@ -251,9 +248,8 @@ class AssetVersionInstance(InstanceResource[AssetVersion]):
 class BuildFilters(TypedDict, total=False):
     service_sid: str
 
-class BuildGet(TypedDict, total=False):
+class BuildGet(BuildFilters, total=False):
     sid: str
-    service_sid: str
 
 class BuildCreate(TypedDict, total=False):
     service_sid: str
@@ -375,10 +371,7 @@ class BuildStatusFilters(TypedDict, total=False):
     service_sid: str
     sid: str
 
-class BuildStatusGet(TypedDict, total=False):
-    service_sid: str
-    sid: str
-
+class BuildStatusGet(BuildStatusFilters, total=False): ...
 class BuildStatusFetch(TypedDict, total=False): ...
 
 class BuildStatusQuerySet(QuerySet[BuildStatus]):
@@ -430,10 +423,8 @@ class DeploymentFilters(TypedDict, total=False):
     service_sid: str
     environment_sid: str
 
-class DeploymentGet(TypedDict, total=False):
+class DeploymentGet(DeploymentFilters, total=False):
     sid: str
-    service_sid: str
-    environment_sid: str
 
 class DeploymentCreate(TypedDict, total=False):
     service_sid: str
@@ -540,9 +531,8 @@ class DeploymentInstance(InstanceResource[Deployment]):
 class EnvironmentFilters(TypedDict, total=False):
     service_sid: str
 
-class EnvironmentGet(TypedDict, total=False):
+class EnvironmentGet(EnvironmentFilters, total=False):
     sid: str
-    service_sid: str
 
 class EnvironmentCreate(TypedDict, total=False):
     service_sid: str
@@ -663,9 +653,8 @@ class EnvironmentInstance(InstanceResource[Environment]):
 class FunctionFilters(TypedDict, total=False):
     service_sid: str
 
-class FunctionGet(TypedDict, total=False):
+class FunctionGet(FunctionFilters, total=False):
     sid: str
-    service_sid: str
 
 class FunctionCreate(TypedDict, total=False):
     service_sid: str
@@ -782,10 +771,8 @@ class FunctionVersionFilters(TypedDict, total=False):
     service_sid: str
     function_sid: str
 
-class FunctionVersionGet(TypedDict, total=False):
+class FunctionVersionGet(FunctionVersionFilters, total=False):
     sid: str
-    service_sid: str
-    function_sid: str
 
 class FunctionVersionFetch(TypedDict, total=False): ...
 
@@ -885,11 +872,7 @@ class FunctionVersionContentFilters(TypedDict, total=False):
     function_sid: str
     sid: str
 
-class FunctionVersionContentGet(TypedDict, total=False):
-    service_sid: str
-    function_sid: str
-    sid: str
-
+class FunctionVersionContentGet(FunctionVersionContentFilters, total=False): ...
 class FunctionVersionContentFetch(TypedDict, total=False): ...
 
 class FunctionVersionContentQuerySet(QuerySet[FunctionVersionContent]):
@@ -958,13 +941,8 @@ class LogFilters(TypedDict, total=False):
     start_date: datetime | date | str
     end_date: datetime | date | str
 
-class LogGet(TypedDict, total=False):
+class LogGet(LogFilters, total=False):
     sid: str
-    service_sid: str
-    environment_sid: str
-    function_sid: str
-    start_date: datetime | date | str
-    end_date: datetime | date | str
 
 class LogFetch(TypedDict, total=False): ...
 
@@ -1065,7 +1043,7 @@ class LogInstance(InstanceResource[Log]):
 
 class ServiceFilters(TypedDict, total=False): ...
 
-class ServiceGet(TypedDict, total=False):
+class ServiceGet(ServiceFilters, total=False):
     sid: str
 
 class ServiceCreate(TypedDict, total=False):
@@ -1199,10 +1177,8 @@ class VariableFilters(TypedDict, total=False):
     service_sid: str
     environment_sid: str
 
-class VariableGet(TypedDict, total=False):
+class VariableGet(VariableFilters, total=False):
     sid: str
-    service_sid: str
-    environment_sid: str
 
 class VariableCreate(TypedDict, total=False):
     service_sid: str

@@ -33,9 +33,8 @@ from twiorm.resources.studio.v1 import (
 class EngagementFilters(TypedDict, total=False):
     flow_sid: str
 
-class EngagementGet(TypedDict, total=False):
+class EngagementGet(EngagementFilters, total=False):
     sid: str
-    flow_sid: str
 
 class EngagementCreate(TypedDict, total=False):
     flow_sid: str
@@ -156,10 +155,7 @@ class EngagementContextFilters(TypedDict, total=False):
     flow_sid: str
     engagement_sid: str
 
-class EngagementContextGet(TypedDict, total=False):
-    flow_sid: str
-    engagement_sid: str
-
+class EngagementContextGet(EngagementContextFilters, total=False): ...
 class EngagementContextFetch(TypedDict, total=False): ...
 
 class EngagementContextQuerySet(QuerySet[EngagementContext]):
@@ -218,11 +214,8 @@ class ExecutionFilters(TypedDict, total=False):
     date_created_from: datetime | date | str
     date_created_to: datetime | date | str
 
-class ExecutionGet(TypedDict, total=False):
+class ExecutionGet(ExecutionFilters, total=False):
     sid: str
-    flow_sid: str
-    date_created_from: datetime | date | str
-    date_created_to: datetime | date | str
 
 class ExecutionCreate(TypedDict, total=False):
     flow_sid: str
@@ -349,10 +342,7 @@ class ExecutionContextFilters(TypedDict, total=False):
     flow_sid: str
     execution_sid: str
 
-class ExecutionContextGet(TypedDict, total=False):
-    flow_sid: str
-    execution_sid: str
-
+class ExecutionContextGet(ExecutionContextFilters, total=False): ...
 class ExecutionContextFetch(TypedDict, total=False): ...
 
 class ExecutionContextQuerySet(QuerySet[ExecutionContext]):
@@ -404,10 +394,8 @@ class ExecutionStepFilters(TypedDict, total=False):
     flow_sid: str
     execution_sid: str
 
-class ExecutionStepGet(TypedDict, total=False):
+class ExecutionStepGet(ExecutionStepFilters, total=False):
     sid: str
-    flow_sid: str
-    execution_sid: str
 
 class ExecutionStepFetch(TypedDict, total=False): ...
 
@@ -517,11 +505,7 @@ class ExecutionStepContextFilters(TypedDict, total=False):
     execution_sid: str
     step_sid: str
 
-class ExecutionStepContextGet(TypedDict, total=False):
-    flow_sid: str
-    execution_sid: str
-    step_sid: str
-
+class ExecutionStepContextGet(ExecutionStepContextFilters, total=False): ...
 class ExecutionStepContextFetch(TypedDict, total=False): ...
 
 class ExecutionStepContextQuerySet(QuerySet[ExecutionStepContext]):
@@ -585,7 +569,7 @@ class ExecutionStepContextInstance(InstanceResource[ExecutionStepContext]):
 
 class FlowFilters(TypedDict, total=False): ...
 
-class FlowGet(TypedDict, total=False):
+class FlowGet(FlowFilters, total=False):
     sid: str
 
 class FlowFetch(TypedDict, total=False): ...
@@ -690,10 +674,8 @@ class StepFilters(TypedDict, total=False):
     flow_sid: str
     engagement_sid: str
 
-class StepGet(TypedDict, total=False):
+class StepGet(StepFilters, total=False):
     sid: str
-    flow_sid: str
-    engagement_sid: str
 
 class StepFetch(TypedDict, total=False): ...
 
@@ -803,11 +785,7 @@ class StepContextFilters(TypedDict, total=False):
     engagement_sid: str
     step_sid: str
 
-class StepContextGet(TypedDict, total=False):
-    flow_sid: str
-    engagement_sid: str
-    step_sid: str
-
+class StepContextGet(StepContextFilters, total=False): ...
 class StepContextFetch(TypedDict, total=False): ...
 
 class StepContextQuerySet(QuerySet[StepContext]):

@@ -35,12 +35,8 @@ class ExecutionFilters(TypedDict, total=False):
     date_created_from: datetime | date | str
     date_created_to: datetime | date | str
 
-class ExecutionGet(TypedDict, total=False):
+class ExecutionGet(ExecutionFilters, total=False):
     sid: str
-    flow_sid: str
-    status: Literal["active", "ended"] | Unlisted
-    date_created_from: datetime | date | str
-    date_created_to: datetime | date | str
 
 class ExecutionCreate(TypedDict, total=False):
     flow_sid: str
@@ -171,10 +167,7 @@ class ExecutionContextFilters(TypedDict, total=False):
     flow_sid: str
     execution_sid: str
 
-class ExecutionContextGet(TypedDict, total=False):
-    flow_sid: str
-    execution_sid: str
-
+class ExecutionContextGet(ExecutionContextFilters, total=False): ...
 class ExecutionContextFetch(TypedDict, total=False): ...
 
 class ExecutionContextQuerySet(QuerySet[ExecutionContext]):
@@ -226,10 +219,8 @@ class ExecutionStepFilters(TypedDict, total=False):
     flow_sid: str
     execution_sid: str
 
-class ExecutionStepGet(TypedDict, total=False):
+class ExecutionStepGet(ExecutionStepFilters, total=False):
     sid: str
-    flow_sid: str
-    execution_sid: str
 
 class ExecutionStepFetch(TypedDict, total=False): ...
 
@@ -339,11 +330,7 @@ class ExecutionStepContextFilters(TypedDict, total=False):
     execution_sid: str
     step_sid: str
 
-class ExecutionStepContextGet(TypedDict, total=False):
-    flow_sid: str
-    execution_sid: str
-    step_sid: str
-
+class ExecutionStepContextGet(ExecutionStepContextFilters, total=False): ...
 class ExecutionStepContextFetch(TypedDict, total=False): ...
 
 class ExecutionStepContextQuerySet(QuerySet[ExecutionStepContext]):
@@ -407,7 +394,7 @@ class ExecutionStepContextInstance(InstanceResource[ExecutionStepContext]):
 
 class FlowFilters(TypedDict, total=False): ...
 
-class FlowGet(TypedDict, total=False):
+class FlowGet(FlowFilters, total=False):
     sid: str
 
 class FlowCreate(TypedDict, total=False):
@@ -549,9 +536,8 @@ class FlowInstance(InstanceResource[Flow]):
 class FlowRevisionFilters(TypedDict, total=False):
     sid: str
 
-class FlowRevisionGet(TypedDict, total=False):
+class FlowRevisionGet(FlowRevisionFilters, total=False):
     revision: str
-    sid: str
 
 class FlowRevisionFetch(TypedDict, total=False): ...
 
@@ -653,7 +639,7 @@ class FlowRevisionInstance(InstanceResource[FlowRevision]):
     def url(self) -> str | None: ...
 
 class FlowValidateFilters(TypedDict, total=False): ...
-class FlowValidateGet(TypedDict, total=False): ...
+class FlowValidateGet(FlowValidateFilters, total=False): ...
 
 class FlowValidateUpdate(TypedDict, total=False):
     friendly_name: Required[str]
@@ -701,9 +687,7 @@ class FlowValidateInstance(InstanceResource[FlowValidate]):
 class TestUserFilters(TypedDict, total=False):
     sid: str
 
-class TestUserGet(TypedDict, total=False):
-    sid: str
-
+class TestUserGet(TestUserFilters, total=False): ...
 class TestUserFetch(TypedDict, total=False): ...
 
 class TestUserUpdate(TypedDict, total=False):

@@ -36,8 +36,7 @@ from twiorm.resources.supersim.v1 import (
 class BillingPeriodFilters(TypedDict, total=False):
     sim_sid: str
 
-class BillingPeriodGet(TypedDict, total=False):
-    sim_sid: str
+class BillingPeriodGet(BillingPeriodFilters, total=False): ...
 
 class BillingPeriodQuerySet(QuerySet[BillingPeriod]):
     def all(self) -> BillingPeriodQuerySet: ...
@@ -129,11 +128,8 @@ class EsimProfileFilters(TypedDict, total=False):
     status: Literal["new", "reserving", "available", "downloaded", "installed", "failed"] | Unlisted
     eid: str
 
-class EsimProfileGet(TypedDict, total=False):
+class EsimProfileGet(EsimProfileFilters, total=False):
     sid: str
-    sim_sid: str
-    status: Literal["new", "reserving", "available", "downloaded", "installed", "failed"] | Unlisted
-    eid: str
 
 class EsimProfileCreate(TypedDict, total=False):
     eid: str
@@ -252,9 +248,8 @@ class EsimProfileInstance(InstanceResource[EsimProfile]):
 class FleetFilters(TypedDict, total=False):
     network_access_profile: str
 
-class FleetGet(TypedDict, total=False):
+class FleetGet(FleetFilters, total=False):
     sid: str
-    network_access_profile: str
 
 class FleetCreate(TypedDict, total=False):
     unique_name: str
@@ -394,12 +389,8 @@ class IpCommandFilters(TypedDict, total=False):
     direction: Literal["to_sim", "from_sim"] | Unlisted
     sim: str
 
-class IpCommandGet(TypedDict, total=False):
+class IpCommandGet(IpCommandFilters, total=False):
     sid: str
-    sim_iccid: str
-    status: Literal["queued", "sent", "received", "failed"] | Unlisted
-    direction: Literal["to_sim", "from_sim"] | Unlisted
-    sim: str
 
 class IpCommandCreate(TypedDict, total=False):
     device_port: Required[int]
@@ -520,11 +511,8 @@ class NetworkFilters(TypedDict, total=False):
     mcc: str
     mnc: str
 
-class NetworkGet(TypedDict, total=False):
+class NetworkGet(NetworkFilters, total=False):
     sid: str
-    iso_country: str
-    mcc: str
-    mnc: str
 
 class NetworkFetch(TypedDict, total=False): ...
 
@@ -611,7 +599,7 @@ class NetworkInstance(InstanceResource[Network]):
 
 class NetworkAccessProfileFilters(TypedDict, total=False): ...
 
-class NetworkAccessProfileGet(TypedDict, total=False):
+class NetworkAccessProfileGet(NetworkAccessProfileFilters, total=False):
     sid: str
 
 class NetworkAccessProfileCreate(TypedDict, total=False):
@@ -734,9 +722,8 @@ class NetworkAccessProfileInstance(InstanceResource[NetworkAccessProfile]):
 class NetworkAccessProfileNetworkFilters(TypedDict, total=False):
     network_access_profile_sid: str
 
-class NetworkAccessProfileNetworkGet(TypedDict, total=False):
+class NetworkAccessProfileNetworkGet(NetworkAccessProfileNetworkFilters, total=False):
     sid: str
-    network_access_profile_sid: str
 
 class NetworkAccessProfileNetworkCreate(TypedDict, total=False):
     network_access_profile_sid: str
@@ -861,9 +848,7 @@ class SettingsUpdateFilters(TypedDict, total=False):
     status: Literal["scheduled", "in-progress", "successful", "failed"] | Unlisted
     sim: str
 
-class SettingsUpdateGet(TypedDict, total=False):
-    status: Literal["scheduled", "in-progress", "successful", "failed"] | Unlisted
-    sim: str
+class SettingsUpdateGet(SettingsUpdateFilters, total=False): ...
 
 class SettingsUpdateQuerySet(QuerySet[SettingsUpdate]):
     def all(self) -> SettingsUpdateQuerySet: ...
@@ -955,11 +940,8 @@ class SimFilters(TypedDict, total=False):
     status: Literal["active", "inactive", "new", "ready", "scheduled"] | Unlisted
     fleet: str
 
-class SimGet(TypedDict, total=False):
+class SimGet(SimFilters, total=False):
     sid: str
-    iccid: str
-    status: Literal["active", "inactive", "new", "ready", "scheduled"] | Unlisted
-    fleet: str
 
 class SimCreate(TypedDict, total=False):
     iccid: Required[str]
@@ -1082,8 +1064,7 @@ class SimInstance(InstanceResource[Sim]):
 class SimIpAddressFilters(TypedDict, total=False):
     sim_sid: str
 
-class SimIpAddressGet(TypedDict, total=False):
-    sim_sid: str
+class SimIpAddressGet(SimIpAddressFilters, total=False): ...
 
 class SimIpAddressQuerySet(QuerySet[SimIpAddress]):
     def all(self) -> SimIpAddressQuerySet: ...
@@ -1163,11 +1144,8 @@ class SmsCommandFilters(TypedDict, total=False):
     direction: Literal["to_sim", "from_sim"] | Unlisted
     sim: str
 
-class SmsCommandGet(TypedDict, total=False):
+class SmsCommandGet(SmsCommandFilters, total=False):
     sid: str
-    status: Literal["queued", "sent", "delivered", "received", "failed"] | Unlisted
-    direction: Literal["to_sim", "from_sim"] | Unlisted
-    sim: str
 
 class SmsCommandCreate(TypedDict, total=False):
     payload: Required[str]
@@ -1283,15 +1261,7 @@ class UsageRecordFilters(TypedDict, total=False):
     start_time: datetime | date | str
     end_time: datetime | date | str
 
-class UsageRecordGet(TypedDict, total=False):
-    iso_country: str
-    sim: str
-    fleet: str
-    network: str
-    group: Literal["sim", "fleet", "network", "isoCountry"] | Unlisted
-    granularity: Literal["hour", "day", "all"] | Unlisted
-    start_time: datetime | date | str
-    end_time: datetime | date | str
+class UsageRecordGet(UsageRecordFilters, total=False): ...
 
 class UsageRecordQuerySet(QuerySet[UsageRecord]):
     def all(self) -> UsageRecordQuerySet: ...

@@ -35,9 +35,8 @@ from twiorm.resources.sync.v1 import (
 class DocumentFilters(TypedDict, total=False):
     service_sid: str
 
-class DocumentGet(TypedDict, total=False):
+class DocumentGet(DocumentFilters, total=False):
     sid: str
-    service_sid: str
 
 class DocumentCreate(TypedDict, total=False):
     service_sid: str
@@ -166,10 +165,8 @@ class DocumentPermissionFilters(TypedDict, total=False):
     service_sid: str
     document_sid: str
 
-class DocumentPermissionGet(TypedDict, total=False):
+class DocumentPermissionGet(DocumentPermissionFilters, total=False):
     identity: str
-    service_sid: str
-    document_sid: str
 
 class DocumentPermissionFetch(TypedDict, total=False): ...
 
@@ -279,7 +276,7 @@ class DocumentPermissionInstance(InstanceResource[DocumentPermission]):
 
 class ServiceFilters(TypedDict, total=False): ...
 
-class ServiceGet(TypedDict, total=False):
+class ServiceGet(ServiceFilters, total=False):
     sid: str
 
 class ServiceCreate(TypedDict, total=False):
@@ -426,9 +423,7 @@ class StreamMessageFilters(TypedDict, total=False):
     service_sid: str
     stream_sid: str
 
-class StreamMessageGet(TypedDict, total=False):
-    service_sid: str
-    stream_sid: str
+class StreamMessageGet(StreamMessageFilters, total=False): ...
 
 class StreamMessageCreate(TypedDict, total=False):
     service_sid: str
@@ -480,9 +475,8 @@ class StreamMessageInstance(InstanceResource[StreamMessage]):
 class SyncListFilters(TypedDict, total=False):
     service_sid: str
 
-class SyncListGet(TypedDict, total=False):
+class SyncListGet(SyncListFilters, total=False):
     sid: str
-    service_sid: str
 
 class SyncListCreate(TypedDict, total=False):
     service_sid: str
@@ -613,13 +607,8 @@ class SyncListItemFilters(TypedDict, total=False):
     from_: str
     bounds: Literal["inclusive", "exclusive"] | Unlisted
 
-class SyncListItemGet(TypedDict, total=False):
+class SyncListItemGet(SyncListItemFilters, total=False):
     index: str
-    service_sid: str
-    list_sid: str
-    order: Literal["asc", "desc"] | Unlisted
-    from_: str
-    bounds: Literal["inclusive", "exclusive"] | Unlisted
 
 class SyncListItemCreate(TypedDict, total=False):
     service_sid: str
@@ -749,10 +738,8 @@ class SyncListPermissionFilters(TypedDict, total=False):
     service_sid: str
     list_sid: str
 
-class SyncListPermissionGet(TypedDict, total=False):
+class SyncListPermissionGet(SyncListPermissionFilters, total=False):
     identity: str
-    service_sid: str
-    list_sid: str
 
 class SyncListPermissionFetch(TypedDict, total=False): ...
 
@@ -863,9 +850,8 @@ class SyncListPermissionInstance(InstanceResource[SyncListPermission]):
 class SyncMapFilters(TypedDict, total=False):
     service_sid: str
 
-class SyncMapGet(TypedDict, total=False):
+class SyncMapGet(SyncMapFilters, total=False):
     sid: str
-    service_sid: str
 
 class SyncMapCreate(TypedDict, total=False):
     service_sid: str
@@ -996,13 +982,8 @@ class SyncMapItemFilters(TypedDict, total=False):
     from_: str
     bounds: Literal["inclusive", "exclusive"] | Unlisted
 
-class SyncMapItemGet(TypedDict, total=False):
+class SyncMapItemGet(SyncMapItemFilters, total=False):
     key: str
-    service_sid: str
-    map_sid: str
-    order: Literal["asc", "desc"] | Unlisted
-    from_: str
-    bounds: Literal["inclusive", "exclusive"] | Unlisted
 
 class SyncMapItemCreate(TypedDict, total=False):
     service_sid: str
@@ -1133,10 +1114,8 @@ class SyncMapPermissionFilters(TypedDict, total=False):
     service_sid: str
     map_sid: str
 
-class SyncMapPermissionGet(TypedDict, total=False):
+class SyncMapPermissionGet(SyncMapPermissionFilters, total=False):
     identity: str
-    service_sid: str
-    map_sid: str
 
 class SyncMapPermissionFetch(TypedDict, total=False): ...
 
@@ -1247,9 +1226,8 @@ class SyncMapPermissionInstance(InstanceResource[SyncMapPermission]):
 class SyncStreamFilters(TypedDict, total=False):
     service_sid: str
 
-class SyncStreamGet(TypedDict, total=False):
+class SyncStreamGet(SyncStreamFilters, total=False):
     sid: str
-    service_sid: str
 
 class SyncStreamCreate(TypedDict, total=False):
     service_sid: str

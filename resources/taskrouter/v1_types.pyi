@@ -52,11 +52,8 @@ class ActivityFilters(TypedDict, total=False):
     available: str
     friendly_name: str
 
-class ActivityGet(TypedDict, total=False):
+class ActivityGet(ActivityFilters, total=False):
     sid: str
-    workspace_sid: str
-    available: str
-    friendly_name: str
 
 class ActivityCreate(TypedDict, total=False):
     workspace_sid: str
@@ -184,20 +181,7 @@ class EventFilters(TypedDict, total=False):
     workflow_sid: str
     task_channel: str
 
-class EventGet(TypedDict, total=False):
-    sid: str
-    workspace_sid: str
-    event_type: str
-    end_date: datetime | date | str
-    minutes: int
-    reservation_sid: str
-    start_date: datetime | date | str
-    task_queue_sid: str
-    task_sid: str
-    worker_sid: str
-    workflow_sid: str
-    task_channel: str
-
+class EventGet(EventFilters, total=False): ...
 class EventFetch(TypedDict, total=False): ...
 
 class EventQuerySet(QuerySet[Event]):
@@ -318,19 +302,8 @@ class TaskFilters(TypedDict, total=False):
     ordering: str
     has_addons: bool
 
-class TaskGet(TypedDict, total=False):
+class TaskGet(TaskFilters, total=False):
     sid: str
-    workspace_sid: str
-    assignment_status: Sequence[str] | str
-    priority: int
-    task_queue_sid: str
-    workflow_sid: str
-    routing_target: str
-    workflow_name: str
-    task_queue_name: str
-    evaluate_task_attributes: str
-    ordering: str
-    has_addons: bool
 
 class TaskCreate(TypedDict, total=False):
     workspace_sid: str
@@ -493,9 +466,8 @@ class TaskInstance(InstanceResource[Task]):
 class TaskChannelFilters(TypedDict, total=False):
     workspace_sid: str
 
-class TaskChannelGet(TypedDict, total=False):
+class TaskChannelGet(TaskChannelFilters, total=False):
     sid: str
-    workspace_sid: str
 
 class TaskChannelCreate(TypedDict, total=False):
     workspace_sid: str
@@ -620,13 +592,8 @@ class TaskQueueFilters(TypedDict, total=False):
     worker_sid: str
     ordering: str
 
-class TaskQueueGet(TypedDict, total=False):
+class TaskQueueGet(TaskQueueFilters, total=False):
     sid: str
-    workspace_sid: str
-    friendly_name: str
-    evaluate_worker_attributes: str
-    worker_sid: str
-    ordering: str
 
 class TaskQueueCreate(TypedDict, total=False):
     workspace_sid: str
@@ -774,8 +741,7 @@ class TaskQueueInstance(InstanceResource[TaskQueue]):
 class TaskQueueBulkRealTimeStatisticsFilters(TypedDict, total=False):
     workspace_sid: str
 
-class TaskQueueBulkRealTimeStatisticsGet(TypedDict, total=False):
-    workspace_sid: str
+class TaskQueueBulkRealTimeStatisticsGet(TaskQueueBulkRealTimeStatisticsFilters, total=False): ...
 
 class TaskQueueBulkRealTimeStatisticsCreate(TypedDict, total=False):
     workspace_sid: str
@@ -858,14 +824,12 @@ class TaskQueueCumulativeStatisticsFilters(TypedDict, total=False):
     workspace_sid: str
     task_queue_sid: str
 
-class TaskQueueCumulativeStatisticsGet(TypedDict, total=False):
+class TaskQueueCumulativeStatisticsGet(TaskQueueCumulativeStatisticsFilters, total=False):
     split_by_wait_time: str
     end_date: datetime | date | str
     minutes: int
     start_date: datetime | date | str
     task_channel: str
-    workspace_sid: str
-    task_queue_sid: str
 
 class TaskQueueCumulativeStatisticsFetch(TypedDict, total=False):
     split_by_wait_time: str
@@ -979,10 +943,8 @@ class TaskQueueRealTimeStatisticsFilters(TypedDict, total=False):
     workspace_sid: str
     task_queue_sid: str
 
-class TaskQueueRealTimeStatisticsGet(TypedDict, total=False):
+class TaskQueueRealTimeStatisticsGet(TaskQueueRealTimeStatisticsFilters, total=False):
     task_channel: str
-    workspace_sid: str
-    task_queue_sid: str
 
 class TaskQueueRealTimeStatisticsFetch(TypedDict, total=False):
     task_channel: str
@@ -1066,14 +1028,12 @@ class TaskQueueStatisticsFilters(TypedDict, total=False):
     workspace_sid: str
     task_queue_sid: str
 
-class TaskQueueStatisticsGet(TypedDict, total=False):
+class TaskQueueStatisticsGet(TaskQueueStatisticsFilters, total=False):
     end_date: datetime | date | str
     minutes: int
     start_date: datetime | date | str
     task_channel: str
     split_by_wait_time: str
-    workspace_sid: str
-    task_queue_sid: str
 
 class TaskQueueStatisticsFetch(TypedDict, total=False):
     end_date: datetime | date | str
@@ -1144,14 +1104,7 @@ class TaskQueuesStatisticsFilters(TypedDict, total=False):
     task_channel: str
     split_by_wait_time: str
 
-class TaskQueuesStatisticsGet(TypedDict, total=False):
-    workspace_sid: str
-    end_date: datetime | date | str
-    friendly_name: str
-    minutes: int
-    start_date: datetime | date | str
-    task_channel: str
-    split_by_wait_time: str
+class TaskQueuesStatisticsGet(TaskQueuesStatisticsFilters, total=False): ...
 
 class TaskQueuesStatisticsQuerySet(QuerySet[TaskQueuesStatistics]):
     def all(self) -> TaskQueuesStatisticsQuerySet: ...
@@ -1253,15 +1206,8 @@ class TaskReservationFilters(TypedDict, total=False):
     )
     worker_sid: str
 
-class TaskReservationGet(TypedDict, total=False):
+class TaskReservationGet(TaskReservationFilters, total=False):
     sid: str
-    workspace_sid: str
-    task_sid: str
-    reservation_status: (
-        Literal["pending", "accepted", "rejected", "timeout", "canceled", "rescinded", "wrapping", "completed"]
-        | Unlisted
-    )
-    worker_sid: str
 
 class TaskReservationFetch(TypedDict, total=False): ...
 
@@ -1439,17 +1385,8 @@ class WorkerFilters(TypedDict, total=False):
     task_queue_sid: str
     ordering: str
 
-class WorkerGet(TypedDict, total=False):
+class WorkerGet(WorkerFilters, total=False):
     sid: str
-    workspace_sid: str
-    activity_name: str
-    activity_sid: str
-    available: str
-    friendly_name: str
-    target_workers_expression: str
-    task_queue_name: str
-    task_queue_sid: str
-    ordering: str
 
 class WorkerCreate(TypedDict, total=False):
     workspace_sid: str
@@ -1593,10 +1530,8 @@ class WorkerChannelFilters(TypedDict, total=False):
     workspace_sid: str
     worker_sid: str
 
-class WorkerChannelGet(TypedDict, total=False):
+class WorkerChannelGet(WorkerChannelFilters, total=False):
     sid: str
-    workspace_sid: str
-    worker_sid: str
 
 class WorkerChannelFetch(TypedDict, total=False): ...
 
@@ -1707,13 +1642,11 @@ class WorkerInstanceStatisticsFilters(TypedDict, total=False):
     workspace_sid: str
     worker_sid: str
 
-class WorkerInstanceStatisticsGet(TypedDict, total=False):
+class WorkerInstanceStatisticsGet(WorkerInstanceStatisticsFilters, total=False):
     minutes: int
     start_date: datetime | date | str
     end_date: datetime | date | str
     task_channel: str
-    workspace_sid: str
-    worker_sid: str
 
 class WorkerInstanceStatisticsFetch(TypedDict, total=False):
     minutes: int
@@ -1786,14 +1719,8 @@ class WorkerReservationFilters(TypedDict, total=False):
         | Unlisted
     )
 
-class WorkerReservationGet(TypedDict, total=False):
+class WorkerReservationGet(WorkerReservationFilters, total=False):
     sid: str
-    workspace_sid: str
-    worker_sid: str
-    reservation_status: (
-        Literal["pending", "accepted", "rejected", "timeout", "canceled", "rescinded", "wrapping", "completed"]
-        | Unlisted
-    )
 
 class WorkerReservationFetch(TypedDict, total=False): ...
 
@@ -1967,7 +1894,7 @@ class WorkerReservationInstance(InstanceResource[WorkerReservation]):
 class WorkerStatisticsFilters(TypedDict, total=False):
     workspace_sid: str
 
-class WorkerStatisticsGet(TypedDict, total=False):
+class WorkerStatisticsGet(WorkerStatisticsFilters, total=False):
     minutes: int
     start_date: datetime | date | str
     end_date: datetime | date | str
@@ -1975,7 +1902,6 @@ class WorkerStatisticsGet(TypedDict, total=False):
     task_queue_name: str
     friendly_name: str
     task_channel: str
-    workspace_sid: str
 
 class WorkerStatisticsFetch(TypedDict, total=False):
     minutes: int
@@ -2034,12 +1960,11 @@ class WorkerStatisticsInstance(InstanceResource[WorkerStatistics]):
 class WorkersCumulativeStatisticsFilters(TypedDict, total=False):
     workspace_sid: str
 
-class WorkersCumulativeStatisticsGet(TypedDict, total=False):
+class WorkersCumulativeStatisticsGet(WorkersCumulativeStatisticsFilters, total=False):
     end_date: datetime | date | str
     minutes: int
     start_date: datetime | date | str
     task_channel: str
-    workspace_sid: str
 
 class WorkersCumulativeStatisticsFetch(TypedDict, total=False):
     end_date: datetime | date | str
@@ -2121,9 +2046,8 @@ class WorkersCumulativeStatisticsInstance(InstanceResource[WorkersCumulativeStat
 class WorkersRealTimeStatisticsFilters(TypedDict, total=False):
     workspace_sid: str
 
-class WorkersRealTimeStatisticsGet(TypedDict, total=False):
+class WorkersRealTimeStatisticsGet(WorkersRealTimeStatisticsFilters, total=False):
     task_channel: str
-    workspace_sid: str
 
 class WorkersRealTimeStatisticsFetch(TypedDict, total=False):
     task_channel: str
@@ -2189,10 +2113,8 @@ class WorkflowFilters(TypedDict, total=False):
     workspace_sid: str
     friendly_name: str
 
-class WorkflowGet(TypedDict, total=False):
+class WorkflowGet(WorkflowFilters, total=False):
     sid: str
-    workspace_sid: str
-    friendly_name: str
 
 class WorkflowCreate(TypedDict, total=False):
     workspace_sid: str
@@ -2332,14 +2254,12 @@ class WorkflowCumulativeStatisticsFilters(TypedDict, total=False):
     workspace_sid: str
     workflow_sid: str
 
-class WorkflowCumulativeStatisticsGet(TypedDict, total=False):
+class WorkflowCumulativeStatisticsGet(WorkflowCumulativeStatisticsFilters, total=False):
     split_by_wait_time: str
     end_date: datetime | date | str
     minutes: int
     start_date: datetime | date | str
     task_channel: str
-    workspace_sid: str
-    workflow_sid: str
 
 class WorkflowCumulativeStatisticsFetch(TypedDict, total=False):
     split_by_wait_time: str
@@ -2447,10 +2367,8 @@ class WorkflowRealTimeStatisticsFilters(TypedDict, total=False):
     workspace_sid: str
     workflow_sid: str
 
-class WorkflowRealTimeStatisticsGet(TypedDict, total=False):
+class WorkflowRealTimeStatisticsGet(WorkflowRealTimeStatisticsFilters, total=False):
     task_channel: str
-    workspace_sid: str
-    workflow_sid: str
 
 class WorkflowRealTimeStatisticsFetch(TypedDict, total=False):
     task_channel: str
@@ -2524,14 +2442,12 @@ class WorkflowStatisticsFilters(TypedDict, total=False):
     workspace_sid: str
     workflow_sid: str
 
-class WorkflowStatisticsGet(TypedDict, total=False):
+class WorkflowStatisticsGet(WorkflowStatisticsFilters, total=False):
     minutes: int
     start_date: datetime | date | str
     end_date: datetime | date | str
     task_channel: str
     split_by_wait_time: str
-    workspace_sid: str
-    workflow_sid: str
 
 class WorkflowStatisticsFetch(TypedDict, total=False):
     minutes: int
@@ -2596,9 +2512,8 @@ class WorkflowStatisticsInstance(InstanceResource[WorkflowStatistics]):
 class WorkspaceFilters(TypedDict, total=False):
     friendly_name: str
 
-class WorkspaceGet(TypedDict, total=False):
+class WorkspaceGet(WorkspaceFilters, total=False):
     sid: str
-    friendly_name: str
 
 class WorkspaceCreate(TypedDict, total=False):
     event_callback_url: str
@@ -2756,13 +2671,12 @@ class WorkspaceInstance(InstanceResource[Workspace]):
 class WorkspaceCumulativeStatisticsFilters(TypedDict, total=False):
     workspace_sid: str
 
-class WorkspaceCumulativeStatisticsGet(TypedDict, total=False):
+class WorkspaceCumulativeStatisticsGet(WorkspaceCumulativeStatisticsFilters, total=False):
     split_by_wait_time: str
     end_date: datetime | date | str
     minutes: int
     start_date: datetime | date | str
     task_channel: str
-    workspace_sid: str
 
 class WorkspaceCumulativeStatisticsFetch(TypedDict, total=False):
     split_by_wait_time: str
@@ -2873,9 +2787,8 @@ class WorkspaceCumulativeStatisticsInstance(InstanceResource[WorkspaceCumulative
 class WorkspaceRealTimeStatisticsFilters(TypedDict, total=False):
     workspace_sid: str
 
-class WorkspaceRealTimeStatisticsGet(TypedDict, total=False):
+class WorkspaceRealTimeStatisticsGet(WorkspaceRealTimeStatisticsFilters, total=False):
     task_channel: str
-    workspace_sid: str
 
 class WorkspaceRealTimeStatisticsFetch(TypedDict, total=False):
     task_channel: str
@@ -2950,13 +2863,12 @@ class WorkspaceRealTimeStatisticsInstance(InstanceResource[WorkspaceRealTimeStat
 class WorkspaceStatisticsFilters(TypedDict, total=False):
     workspace_sid: str
 
-class WorkspaceStatisticsGet(TypedDict, total=False):
+class WorkspaceStatisticsGet(WorkspaceStatisticsFilters, total=False):
     minutes: int
     start_date: datetime | date | str
     end_date: datetime | date | str
     task_channel: str
     split_by_wait_time: str
-    workspace_sid: str
 
 class WorkspaceStatisticsFetch(TypedDict, total=False):
     minutes: int

@@ -30,9 +30,8 @@ from twiorm.resources.trunking.v1 import (
 class CredentialListFilters(TypedDict, total=False):
     trunk_sid: str
 
-class CredentialListGet(TypedDict, total=False):
+class CredentialListGet(CredentialListFilters, total=False):
     sid: str
-    trunk_sid: str
 
 class CredentialListCreate(TypedDict, total=False):
     trunk_sid: str
@@ -138,9 +137,8 @@ class CredentialListInstance(InstanceResource[CredentialList]):
 class IpAccessControlListFilters(TypedDict, total=False):
     trunk_sid: str
 
-class IpAccessControlListGet(TypedDict, total=False):
+class IpAccessControlListGet(IpAccessControlListFilters, total=False):
     sid: str
-    trunk_sid: str
 
 class IpAccessControlListCreate(TypedDict, total=False):
     trunk_sid: str
@@ -252,9 +250,8 @@ class IpAccessControlListInstance(InstanceResource[IpAccessControlList]):
 class OriginationUrlFilters(TypedDict, total=False):
     trunk_sid: str
 
-class OriginationUrlGet(TypedDict, total=False):
+class OriginationUrlGet(OriginationUrlFilters, total=False):
     sid: str
-    trunk_sid: str
 
 class OriginationUrlCreate(TypedDict, total=False):
     trunk_sid: str
@@ -382,9 +379,8 @@ class OriginationUrlInstance(InstanceResource[OriginationUrl]):
 class PhoneNumberFilters(TypedDict, total=False):
     trunk_sid: str
 
-class PhoneNumberGet(TypedDict, total=False):
+class PhoneNumberGet(PhoneNumberFilters, total=False):
     sid: str
-    trunk_sid: str
 
 class PhoneNumberCreate(TypedDict, total=False):
     trunk_sid: str
@@ -528,9 +524,7 @@ class PhoneNumberInstance(InstanceResource[PhoneNumber]):
 class RecordingFilters(TypedDict, total=False):
     trunk_sid: str
 
-class RecordingGet(TypedDict, total=False):
-    trunk_sid: str
-
+class RecordingGet(RecordingFilters, total=False): ...
 class RecordingFetch(TypedDict, total=False): ...
 
 class RecordingUpdate(TypedDict, total=False):
@@ -591,7 +585,7 @@ class RecordingInstance(InstanceResource[Recording]):
 
 class TrunkFilters(TypedDict, total=False): ...
 
-class TrunkGet(TypedDict, total=False):
+class TrunkGet(TrunkFilters, total=False):
     sid: str
 
 class TrunkCreate(TypedDict, total=False):

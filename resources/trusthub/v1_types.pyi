@@ -40,8 +40,7 @@ from twiorm.resources.trusthub.v1 import (
 class ComplianceInquiryFilters(TypedDict, total=False):
     customer_id: str
 
-class ComplianceInquiryGet(TypedDict, total=False):
-    customer_id: str
+class ComplianceInquiryGet(ComplianceInquiryFilters, total=False): ...
 
 class ComplianceInquiryCreate(TypedDict, total=False):
     notification_email: str
@@ -111,8 +110,7 @@ class ComplianceInquiryInstance(InstanceResource[ComplianceInquiry]):
 class ComplianceRegistrationFilters(TypedDict, total=False):
     registration_id: str
 
-class ComplianceRegistrationGet(TypedDict, total=False):
-    registration_id: str
+class ComplianceRegistrationGet(ComplianceRegistrationFilters, total=False): ...
 
 class ComplianceRegistrationCreate(TypedDict, total=False):
     end_user_type: Required[Literal["Individual", "Business"] | Unlisted]
@@ -222,7 +220,7 @@ class ComplianceRegistrationInstance(InstanceResource[ComplianceRegistration]):
     def url(self) -> str | None: ...
 
 class ComplianceTollfreeInquiryFilters(TypedDict, total=False): ...
-class ComplianceTollfreeInquiryGet(TypedDict, total=False): ...
+class ComplianceTollfreeInquiryGet(ComplianceTollfreeInquiryFilters, total=False): ...
 
 class ComplianceTollfreeInquiryCreate(TypedDict, total=False):
     tollfree_phone_number: Required[str]
@@ -327,11 +325,8 @@ class CustomerProfileFilters(TypedDict, total=False):
     friendly_name: str
     status: Literal["draft", "pending-review", "in-review", "twilio-rejected", "twilio-approved"] | Unlisted
 
-class CustomerProfileGet(TypedDict, total=False):
+class CustomerProfileGet(CustomerProfileFilters, total=False):
     sid: str
-    policy_sid: str
-    friendly_name: str
-    status: Literal["draft", "pending-review", "in-review", "twilio-rejected", "twilio-approved"] | Unlisted
 
 class CustomerProfileCreate(TypedDict, total=False):
     policy_sid: Required[str]
@@ -468,11 +463,8 @@ class CustomerProfileChannelEndpointAssignmentFilters(TypedDict, total=False):
     channel_endpoint_sid: str
     channel_endpoint_sids: str
 
-class CustomerProfileChannelEndpointAssignmentGet(TypedDict, total=False):
+class CustomerProfileChannelEndpointAssignmentGet(CustomerProfileChannelEndpointAssignmentFilters, total=False):
     sid: str
-    customer_profile_sid: str
-    channel_endpoint_sid: str
-    channel_endpoint_sids: str
 
 class CustomerProfileChannelEndpointAssignmentCreate(TypedDict, total=False):
     customer_profile_sid: str
@@ -622,10 +614,8 @@ class CustomerProfileEntityAssignmentFilters(TypedDict, total=False):
     customer_profile_sid: str
     object_type: str
 
-class CustomerProfileEntityAssignmentGet(TypedDict, total=False):
+class CustomerProfileEntityAssignmentGet(CustomerProfileEntityAssignmentFilters, total=False):
     sid: str
-    customer_profile_sid: str
-    object_type: str
 
 class CustomerProfileEntityAssignmentCreate(TypedDict, total=False):
     customer_profile_sid: str
@@ -763,9 +753,8 @@ class CustomerProfileEntityAssignmentInstance(InstanceResource[CustomerProfileEn
 class CustomerProfileEvaluationFilters(TypedDict, total=False):
     customer_profile_sid: str
 
-class CustomerProfileEvaluationGet(TypedDict, total=False):
+class CustomerProfileEvaluationGet(CustomerProfileEvaluationFilters, total=False):
     sid: str
-    customer_profile_sid: str
 
 class CustomerProfileEvaluationCreate(TypedDict, total=False):
     customer_profile_sid: str
@@ -887,7 +876,7 @@ class CustomerProfileEvaluationInstance(InstanceResource[CustomerProfileEvaluati
 
 class EndUserFilters(TypedDict, total=False): ...
 
-class EndUserGet(TypedDict, total=False):
+class EndUserGet(EndUserFilters, total=False):
     sid: str
 
 class EndUserCreate(TypedDict, total=False):
@@ -1003,7 +992,7 @@ class EndUserInstance(InstanceResource[EndUser]):
 
 class EndUserTypeFilters(TypedDict, total=False): ...
 
-class EndUserTypeGet(TypedDict, total=False):
+class EndUserTypeGet(EndUserTypeFilters, total=False):
     sid: str
 
 class EndUserTypeFetch(TypedDict, total=False): ...
@@ -1091,7 +1080,7 @@ class EndUserTypeInstance(InstanceResource[EndUserType]):
 
 class PoliciesFilters(TypedDict, total=False): ...
 
-class PoliciesGet(TypedDict, total=False):
+class PoliciesGet(PoliciesFilters, total=False):
     sid: str
 
 class PoliciesFetch(TypedDict, total=False): ...
@@ -1177,7 +1166,7 @@ class PoliciesInstance(InstanceResource[Policies]):
 
 class SupportingDocumentFilters(TypedDict, total=False): ...
 
-class SupportingDocumentGet(TypedDict, total=False):
+class SupportingDocumentGet(SupportingDocumentFilters, total=False):
     sid: str
 
 class SupportingDocumentCreate(TypedDict, total=False):
@@ -1303,7 +1292,7 @@ class SupportingDocumentInstance(InstanceResource[SupportingDocument]):
 
 class SupportingDocumentTypeFilters(TypedDict, total=False): ...
 
-class SupportingDocumentTypeGet(TypedDict, total=False):
+class SupportingDocumentTypeGet(SupportingDocumentTypeFilters, total=False):
     sid: str
 
 class SupportingDocumentTypeFetch(TypedDict, total=False): ...
@@ -1406,11 +1395,8 @@ class TrustProductFilters(TypedDict, total=False):
     friendly_name: str
     status: Literal["draft", "pending-review", "in-review", "twilio-rejected", "twilio-approved"] | Unlisted
 
-class TrustProductGet(TypedDict, total=False):
+class TrustProductGet(TrustProductFilters, total=False):
     sid: str
-    policy_sid: str
-    friendly_name: str
-    status: Literal["draft", "pending-review", "in-review", "twilio-rejected", "twilio-approved"] | Unlisted
 
 class TrustProductCreate(TypedDict, total=False):
     policy_sid: Required[str]
@@ -1547,11 +1533,8 @@ class TrustProductChannelEndpointAssignmentFilters(TypedDict, total=False):
     channel_endpoint_sid: str
     channel_endpoint_sids: str
 
-class TrustProductChannelEndpointAssignmentGet(TypedDict, total=False):
+class TrustProductChannelEndpointAssignmentGet(TrustProductChannelEndpointAssignmentFilters, total=False):
     sid: str
-    trust_product_sid: str
-    channel_endpoint_sid: str
-    channel_endpoint_sids: str
 
 class TrustProductChannelEndpointAssignmentCreate(TypedDict, total=False):
     trust_product_sid: str
@@ -1701,10 +1684,8 @@ class TrustProductEntityAssignmentFilters(TypedDict, total=False):
     trust_product_sid: str
     object_type: str
 
-class TrustProductEntityAssignmentGet(TypedDict, total=False):
+class TrustProductEntityAssignmentGet(TrustProductEntityAssignmentFilters, total=False):
     sid: str
-    trust_product_sid: str
-    object_type: str
 
 class TrustProductEntityAssignmentCreate(TypedDict, total=False):
     trust_product_sid: str
@@ -1830,9 +1811,8 @@ class TrustProductEntityAssignmentInstance(InstanceResource[TrustProductEntityAs
 class TrustProductEvaluationFilters(TypedDict, total=False):
     trust_product_sid: str
 
-class TrustProductEvaluationGet(TypedDict, total=False):
+class TrustProductEvaluationGet(TrustProductEvaluationFilters, total=False):
     sid: str
-    trust_product_sid: str
 
 class TrustProductEvaluationCreate(TypedDict, total=False):
     trust_product_sid: str

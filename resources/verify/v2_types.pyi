@@ -43,9 +43,8 @@ from twiorm.resources.verify_service import Verification, VerificationCheck, Ver
 class AccessTokenFilters(TypedDict, total=False):
     service_sid: str
 
-class AccessTokenGet(TypedDict, total=False):
+class AccessTokenGet(AccessTokenFilters, total=False):
     sid: str
-    service_sid: str
 
 class AccessTokenCreate(TypedDict, total=False):
     service_sid: str
@@ -120,10 +119,8 @@ class BucketFilters(TypedDict, total=False):
     service_sid: str
     rate_limit_sid: str
 
-class BucketGet(TypedDict, total=False):
+class BucketGet(BucketFilters, total=False):
     sid: str
-    service_sid: str
-    rate_limit_sid: str
 
 class BucketCreate(TypedDict, total=False):
     service_sid: str
@@ -246,13 +243,8 @@ class ChallengeFilters(TypedDict, total=False):
     status: Literal["pending", "expired", "approved", "denied"] | Unlisted
     order: Literal["asc", "desc"] | Unlisted
 
-class ChallengeGet(TypedDict, total=False):
+class ChallengeGet(ChallengeFilters, total=False):
     sid: str
-    service_sid: str
-    identity: str
-    factor_sid: str
-    status: Literal["pending", "expired", "approved", "denied"] | Unlisted
-    order: Literal["asc", "desc"] | Unlisted
 
 class ChallengeCreate(TypedDict, total=False):
     service_sid: str
@@ -391,8 +383,7 @@ class ChallengeInstance(InstanceResource[Challenge]):
 class ChallengePasskeysFilters(TypedDict, total=False):
     service_sid: str
 
-class ChallengePasskeysGet(TypedDict, total=False):
-    service_sid: str
+class ChallengePasskeysGet(ChallengePasskeysFilters, total=False): ...
 
 class ChallengePasskeysCreate(TypedDict, total=False):
     service_sid: str
@@ -495,9 +486,8 @@ class ChallengePasskeysInstance(InstanceResource[ChallengePasskeys]):
 class EntityFilters(TypedDict, total=False):
     service_sid: str
 
-class EntityGet(TypedDict, total=False):
+class EntityGet(EntityFilters, total=False):
     identity: str
-    service_sid: str
 
 class EntityCreate(TypedDict, total=False):
     service_sid: str
@@ -612,10 +602,8 @@ class FactorFilters(TypedDict, total=False):
     service_sid: str
     identity: str
 
-class FactorGet(TypedDict, total=False):
+class FactorGet(FactorFilters, total=False):
     sid: str
-    service_sid: str
-    identity: str
 
 class FactorFetch(TypedDict, total=False): ...
 
@@ -735,7 +723,7 @@ class FactorInstance(InstanceResource[Factor]):
 
 class FormFilters(TypedDict, total=False): ...
 
-class FormGet(TypedDict, total=False):
+class FormGet(FormFilters, total=False):
     form_type: str
 
 class FormFetch(TypedDict, total=False): ...
@@ -784,9 +772,8 @@ class FormInstance(InstanceResource[Form]):
 class MessagingConfigurationFilters(TypedDict, total=False):
     service_sid: str
 
-class MessagingConfigurationGet(TypedDict, total=False):
+class MessagingConfigurationGet(MessagingConfigurationFilters, total=False):
     country: str
-    service_sid: str
 
 class MessagingConfigurationCreate(TypedDict, total=False):
     service_sid: str
@@ -912,9 +899,7 @@ class NewFactorFilters(TypedDict, total=False):
     service_sid: str
     identity: str
 
-class NewFactorGet(TypedDict, total=False):
-    service_sid: str
-    identity: str
+class NewFactorGet(NewFactorFilters, total=False): ...
 
 class NewFactorCreate(TypedDict, total=False):
     service_sid: str
@@ -1005,8 +990,7 @@ class NewFactorInstance(InstanceResource[NewFactor]):
 class NewFactorPasskeyFilters(TypedDict, total=False):
     service_sid: str
 
-class NewFactorPasskeyGet(TypedDict, total=False):
-    service_sid: str
+class NewFactorPasskeyGet(NewFactorPasskeyFilters, total=False): ...
 
 class NewFactorPasskeyCreate(TypedDict, total=False):
     service_sid: str
@@ -1087,10 +1071,7 @@ class NotificationFilters(TypedDict, total=False):
     identity: str
     challenge_sid: str
 
-class NotificationGet(TypedDict, total=False):
-    service_sid: str
-    identity: str
-    challenge_sid: str
+class NotificationGet(NotificationFilters, total=False): ...
 
 class NotificationCreate(TypedDict, total=False):
     service_sid: str
@@ -1157,8 +1138,7 @@ class NotificationInstance(InstanceResource[Notification]):
 class PasskeysFactorFilters(TypedDict, total=False):
     service_sid: str
 
-class PasskeysFactorGet(TypedDict, total=False):
-    service_sid: str
+class PasskeysFactorGet(PasskeysFactorFilters, total=False): ...
 
 class PasskeysFactorUpdate(TypedDict, total=False):
     id: str
@@ -1231,9 +1211,8 @@ class PasskeysFactorInstance(InstanceResource[PasskeysFactor]):
 class RateLimitFilters(TypedDict, total=False):
     service_sid: str
 
-class RateLimitGet(TypedDict, total=False):
+class RateLimitGet(RateLimitFilters, total=False):
     sid: str
-    service_sid: str
 
 class RateLimitCreate(TypedDict, total=False):
     service_sid: str
@@ -1351,7 +1330,7 @@ class RateLimitInstance(InstanceResource[RateLimit]):
 
 class SafelistFilters(TypedDict, total=False): ...
 
-class SafelistGet(TypedDict, total=False):
+class SafelistGet(SafelistFilters, total=False):
     phone_number: str
 
 class SafelistCreate(TypedDict, total=False):
@@ -1418,16 +1397,8 @@ class VerificationAttemptFilters(TypedDict, total=False):
     verify_service_sid: str
     status: Literal["converted", "unconverted"] | Unlisted
 
-class VerificationAttemptGet(TypedDict, total=False):
+class VerificationAttemptGet(VerificationAttemptFilters, total=False):
     sid: str
-    verification_sid: str
-    channel: Literal["sms", "call", "email", "whatsapp", "rbm"] | Unlisted
-    date_created_after: datetime | date | str
-    date_created_before: datetime | date | str
-    channel_data_to: str
-    country: str
-    verify_service_sid: str
-    status: Literal["converted", "unconverted"] | Unlisted
 
 class VerificationAttemptFetch(TypedDict, total=False): ...
 
@@ -1532,7 +1503,7 @@ class VerificationAttemptInstance(InstanceResource[VerificationAttempt]):
 
 class VerificationAttemptsSummaryFilters(TypedDict, total=False): ...
 
-class VerificationAttemptsSummaryGet(TypedDict, total=False):
+class VerificationAttemptsSummaryGet(VerificationAttemptsSummaryFilters, total=False):
     verify_service_sid: str
     date_created_after: datetime | date | str
     date_created_before: datetime | date | str
@@ -1608,8 +1579,7 @@ class VerificationAttemptsSummaryInstance(InstanceResource[VerificationAttemptsS
 class VerificationTemplateFilters(TypedDict, total=False):
     friendly_name: str
 
-class VerificationTemplateGet(TypedDict, total=False):
-    friendly_name: str
+class VerificationTemplateGet(VerificationTemplateFilters, total=False): ...
 
 class VerificationTemplateQuerySet(QuerySet[VerificationTemplate]):
     def all(self) -> VerificationTemplateQuerySet: ...
@@ -1705,9 +1675,8 @@ class VerificationTemplateInstance(InstanceResource[VerificationTemplate]):
 class WebhookFilters(TypedDict, total=False):
     service_sid: str
 
-class WebhookGet(TypedDict, total=False):
+class WebhookGet(WebhookFilters, total=False):
     sid: str
-    service_sid: str
 
 class WebhookCreate(TypedDict, total=False):
     service_sid: str
@@ -1837,9 +1806,8 @@ class WebhookInstance(InstanceResource[Webhook]):
 class VerificationFilters(TypedDict, total=False):
     service_sid: str
 
-class VerificationGet(TypedDict, total=False):
+class VerificationGet(VerificationFilters, total=False):
     sid: str
-    service_sid: str
 
 class VerificationCreate(TypedDict, total=False):
     service_sid: str
@@ -1942,8 +1910,7 @@ class VerificationInstance(InstanceResource[Verification]):
 class VerificationCheckFilters(TypedDict, total=False):
     service_sid: str
 
-class VerificationCheckGet(TypedDict, total=False):
-    service_sid: str
+class VerificationCheckGet(VerificationCheckFilters, total=False): ...
 
 class VerificationCheckCreate(TypedDict, total=False):
     service_sid: str
@@ -2024,7 +1991,7 @@ class VerificationCheckInstance(InstanceResource[VerificationCheck]):
 
 class VerifyServiceFilters(TypedDict, total=False): ...
 
-class VerifyServiceGet(TypedDict, total=False):
+class VerifyServiceGet(VerifyServiceFilters, total=False):
     sid: str
 
 class VerifyServiceCreate(TypedDict, total=False):

@@ -41,12 +41,8 @@ class CompositionFilters(TypedDict, total=False):
     date_created_after: datetime | date | str
     date_created_before: datetime | date | str
 
-class CompositionGet(TypedDict, total=False):
+class CompositionGet(CompositionFilters, total=False):
     sid: str
-    status: Literal["enqueued", "processing", "completed", "deleted", "failed"] | Unlisted
-    room_sid: str
-    date_created_after: datetime | date | str
-    date_created_before: datetime | date | str
 
 class CompositionCreate(TypedDict, total=False):
     room_sid: Required[str]
@@ -190,12 +186,8 @@ class CompositionHookFilters(TypedDict, total=False):
     date_created_after: datetime | date | str
     date_created_before: datetime | date | str
 
-class CompositionHookGet(TypedDict, total=False):
+class CompositionHookGet(CompositionHookFilters, total=False):
     sid: str
-    friendly_name: str
-    enabled: bool
-    date_created_after: datetime | date | str
-    date_created_before: datetime | date | str
 
 class CompositionHookCreate(TypedDict, total=False):
     friendly_name: Required[str]
@@ -338,7 +330,7 @@ class CompositionHookInstance(InstanceResource[CompositionHook]):
     def url(self) -> str | None: ...
 
 class CompositionSettingsFilters(TypedDict, total=False): ...
-class CompositionSettingsGet(TypedDict, total=False): ...
+class CompositionSettingsGet(CompositionSettingsFilters, total=False): ...
 
 class CompositionSettingsCreate(TypedDict, total=False):
     friendly_name: Required[str]
@@ -422,14 +414,8 @@ class RecordingFilters(TypedDict, total=False):
     date_created_before: datetime | date | str
     media_type: Literal["audio", "video", "data"] | Unlisted
 
-class RecordingGet(TypedDict, total=False):
+class RecordingGet(RecordingFilters, total=False):
     sid: str
-    status: Literal["processing", "completed", "deleted", "failed"] | Unlisted
-    source_sid: str
-    grouping_sid: Sequence[str] | str
-    date_created_after: datetime | date | str
-    date_created_before: datetime | date | str
-    media_type: Literal["audio", "video", "data"] | Unlisted
 
 class RecordingFetch(TypedDict, total=False): ...
 class RecordingDelete(TypedDict, total=False): ...
@@ -544,7 +530,7 @@ class RecordingInstance(InstanceResource[Recording]):
     def links(self) -> Any: ...
 
 class RecordingSettingsFilters(TypedDict, total=False): ...
-class RecordingSettingsGet(TypedDict, total=False): ...
+class RecordingSettingsGet(RecordingSettingsFilters, total=False): ...
 
 class RecordingSettingsCreate(TypedDict, total=False):
     friendly_name: Required[str]
@@ -626,12 +612,8 @@ class RoomFilters(TypedDict, total=False):
     date_created_after: datetime | date | str
     date_created_before: datetime | date | str
 
-class RoomGet(TypedDict, total=False):
+class RoomGet(RoomFilters, total=False):
     sid: str
-    status: Literal["in-progress", "completed", "failed"] | Unlisted
-    unique_name: str
-    date_created_after: datetime | date | str
-    date_created_before: datetime | date | str
 
 class RoomCreate(TypedDict, total=False):
     enable_turn: bool
@@ -800,13 +782,8 @@ class RoomParticipantFilters(TypedDict, total=False):
     date_created_after: datetime | date | str
     date_created_before: datetime | date | str
 
-class RoomParticipantGet(TypedDict, total=False):
+class RoomParticipantGet(RoomParticipantFilters, total=False):
     sid: str
-    room_sid: str
-    status: Literal["connected", "disconnected", "reconnecting"] | Unlisted
-    identity: str
-    date_created_after: datetime | date | str
-    date_created_before: datetime | date | str
 
 class RoomParticipantFetch(TypedDict, total=False): ...
 
@@ -922,10 +899,7 @@ class RoomParticipantAnonymizeFilters(TypedDict, total=False):
     room_sid: str
     sid: str
 
-class RoomParticipantAnonymizeGet(TypedDict, total=False):
-    room_sid: str
-    sid: str
-
+class RoomParticipantAnonymizeGet(RoomParticipantAnonymizeFilters, total=False): ...
 class RoomParticipantAnonymizeUpdate(TypedDict, total=False): ...
 
 class RoomParticipantAnonymizeQuerySet(QuerySet[RoomParticipantAnonymize]):
@@ -1001,10 +975,8 @@ class RoomParticipantPublishedTrackFilters(TypedDict, total=False):
     room_sid: str
     participant_sid: str
 
-class RoomParticipantPublishedTrackGet(TypedDict, total=False):
+class RoomParticipantPublishedTrackGet(RoomParticipantPublishedTrackFilters, total=False):
     sid: str
-    room_sid: str
-    participant_sid: str
 
 class RoomParticipantPublishedTrackFetch(TypedDict, total=False): ...
 
@@ -1127,10 +1099,7 @@ class RoomParticipantSubscribeRuleFilters(TypedDict, total=False):
     room_sid: str
     participant_sid: str
 
-class RoomParticipantSubscribeRuleGet(TypedDict, total=False):
-    room_sid: str
-    participant_sid: str
-
+class RoomParticipantSubscribeRuleGet(RoomParticipantSubscribeRuleFilters, total=False): ...
 class RoomParticipantSubscribeRuleFetch(TypedDict, total=False): ...
 
 class RoomParticipantSubscribeRuleUpdate(TypedDict, total=False):
@@ -1209,10 +1178,8 @@ class RoomParticipantSubscribedTrackFilters(TypedDict, total=False):
     room_sid: str
     participant_sid: str
 
-class RoomParticipantSubscribedTrackGet(TypedDict, total=False):
+class RoomParticipantSubscribedTrackGet(RoomParticipantSubscribedTrackFilters, total=False):
     sid: str
-    room_sid: str
-    participant_sid: str
 
 class RoomParticipantSubscribedTrackFetch(TypedDict, total=False): ...
 
@@ -1340,13 +1307,8 @@ class RoomRecordingFilters(TypedDict, total=False):
     date_created_after: datetime | date | str
     date_created_before: datetime | date | str
 
-class RoomRecordingGet(TypedDict, total=False):
+class RoomRecordingGet(RoomRecordingFilters, total=False):
     sid: str
-    room_sid: str
-    status: Literal["processing", "completed", "deleted", "failed"] | Unlisted
-    source_sid: str
-    date_created_after: datetime | date | str
-    date_created_before: datetime | date | str
 
 class RoomRecordingFetch(TypedDict, total=False): ...
 class RoomRecordingDelete(TypedDict, total=False): ...
@@ -1461,9 +1423,7 @@ class RoomRecordingInstance(InstanceResource[RoomRecording]):
 class RoomRecordingRuleFilters(TypedDict, total=False):
     room_sid: str
 
-class RoomRecordingRuleGet(TypedDict, total=False):
-    room_sid: str
-
+class RoomRecordingRuleGet(RoomRecordingRuleFilters, total=False): ...
 class RoomRecordingRuleFetch(TypedDict, total=False): ...
 
 class RoomRecordingRuleUpdate(TypedDict, total=False):
@@ -1525,9 +1485,8 @@ class RoomRecordingRuleInstance(InstanceResource[RoomRecordingRule]):
 class RoomTranscriptionsFilters(TypedDict, total=False):
     room_sid: str
 
-class RoomTranscriptionsGet(TypedDict, total=False):
+class RoomTranscriptionsGet(RoomTranscriptionsFilters, total=False):
     ttid: str
-    room_sid: str
 
 class RoomTranscriptionsCreate(TypedDict, total=False):
     room_sid: str

@@ -33,9 +33,8 @@ from twiorm.resources.voice.v1 import (
 class ArchivedCallFilters(TypedDict, total=False):
     date: str
 
-class ArchivedCallGet(TypedDict, total=False):
+class ArchivedCallGet(ArchivedCallFilters, total=False):
     sid: str
-    date: str
 
 class ArchivedCallDelete(TypedDict, total=False): ...
 
@@ -74,7 +73,7 @@ class ArchivedCallInstance(InstanceResource[ArchivedCall]):
 
 class ByocTrunkFilters(TypedDict, total=False): ...
 
-class ByocTrunkGet(TypedDict, total=False):
+class ByocTrunkGet(ByocTrunkFilters, total=False):
     sid: str
 
 class ByocTrunkCreate(TypedDict, total=False):
@@ -219,7 +218,7 @@ class ByocTrunkInstance(InstanceResource[ByocTrunk]):
 
 class ConnectionPolicyFilters(TypedDict, total=False): ...
 
-class ConnectionPolicyGet(TypedDict, total=False):
+class ConnectionPolicyGet(ConnectionPolicyFilters, total=False):
     sid: str
 
 class ConnectionPolicyCreate(TypedDict, total=False):
@@ -333,9 +332,8 @@ class ConnectionPolicyInstance(InstanceResource[ConnectionPolicy]):
 class ConnectionPolicyTargetFilters(TypedDict, total=False):
     connection_policy_sid: str
 
-class ConnectionPolicyTargetGet(TypedDict, total=False):
+class ConnectionPolicyTargetGet(ConnectionPolicyTargetFilters, total=False):
     sid: str
-    connection_policy_sid: str
 
 class ConnectionPolicyTargetCreate(TypedDict, total=False):
     connection_policy_sid: str
@@ -480,14 +478,7 @@ class DialingPermissionsCountryFilters(TypedDict, total=False):
     high_risk_tollfraud_numbers_enabled: bool
     country_code: str
 
-class DialingPermissionsCountryGet(TypedDict, total=False):
-    iso_code: str
-    continent: str
-    low_risk_numbers_enabled: bool
-    high_risk_special_numbers_enabled: bool
-    high_risk_tollfraud_numbers_enabled: bool
-    country_code: str
-
+class DialingPermissionsCountryGet(DialingPermissionsCountryFilters, total=False): ...
 class DialingPermissionsCountryFetch(TypedDict, total=False): ...
 
 class DialingPermissionsCountryQuerySet(QuerySet[DialingPermissionsCountry]):
@@ -600,7 +591,7 @@ class DialingPermissionsCountryInstance(InstanceResource[DialingPermissionsCount
     def links(self) -> Any: ...
 
 class DialingPermissionsCountryBulkUpdateFilters(TypedDict, total=False): ...
-class DialingPermissionsCountryBulkUpdateGet(TypedDict, total=False): ...
+class DialingPermissionsCountryBulkUpdateGet(DialingPermissionsCountryBulkUpdateFilters, total=False): ...
 
 class DialingPermissionsCountryBulkUpdateCreate(TypedDict, total=False):
     update_request: Required[str]
@@ -682,8 +673,7 @@ class DialingPermissionsCountryBulkUpdateInstance(InstanceResource[DialingPermis
 class DialingPermissionsHrsPrefixesFilters(TypedDict, total=False):
     iso_code: str
 
-class DialingPermissionsHrsPrefixesGet(TypedDict, total=False):
-    iso_code: str
+class DialingPermissionsHrsPrefixesGet(DialingPermissionsHrsPrefixesFilters, total=False): ...
 
 class DialingPermissionsHrsPrefixesQuerySet(QuerySet[DialingPermissionsHrsPrefixes]):
     def all(self) -> DialingPermissionsHrsPrefixesQuerySet: ...
@@ -781,7 +771,7 @@ class DialingPermissionsHrsPrefixesInstance(InstanceResource[DialingPermissionsH
     def prefix(self) -> str | None: ...
 
 class DialingPermissionsSettingsFilters(TypedDict, total=False): ...
-class DialingPermissionsSettingsGet(TypedDict, total=False): ...
+class DialingPermissionsSettingsGet(DialingPermissionsSettingsFilters, total=False): ...
 class DialingPermissionsSettingsFetch(TypedDict, total=False): ...
 
 class DialingPermissionsSettingsUpdate(TypedDict, total=False):
@@ -844,7 +834,7 @@ class DialingPermissionsSettingsInstance(InstanceResource[DialingPermissionsSett
 
 class IpRecordFilters(TypedDict, total=False): ...
 
-class IpRecordGet(TypedDict, total=False):
+class IpRecordGet(IpRecordFilters, total=False):
     sid: str
 
 class IpRecordCreate(TypedDict, total=False):
@@ -959,7 +949,7 @@ class IpRecordInstance(InstanceResource[IpRecord]):
 
 class SourceIpMappingFilters(TypedDict, total=False): ...
 
-class SourceIpMappingGet(TypedDict, total=False):
+class SourceIpMappingGet(SourceIpMappingFilters, total=False):
     sid: str
 
 class SourceIpMappingCreate(TypedDict, total=False):

@@ -25,10 +25,7 @@ class AccountUsageRecordFilters(TypedDict, total=False):
     start: datetime | date | str
     granularity: Literal["hourly", "daily", "all"] | Unlisted
 
-class AccountUsageRecordGet(TypedDict, total=False):
-    end: datetime | date | str
-    start: datetime | date | str
-    granularity: Literal["hourly", "daily", "all"] | Unlisted
+class AccountUsageRecordGet(AccountUsageRecordFilters, total=False): ...
 
 class AccountUsageRecordQuerySet(QuerySet[AccountUsageRecord]):
     def all(self) -> AccountUsageRecordQuerySet: ...
@@ -119,12 +116,8 @@ class CommandFilters(TypedDict, total=False):
     direction: Literal["from_sim", "to_sim"] | Unlisted
     sim: str
 
-class CommandGet(TypedDict, total=False):
+class CommandGet(CommandFilters, total=False):
     sid: str
-    transport: Literal["sms", "ip"] | Unlisted
-    status: Literal["queued", "sent", "delivered", "received", "failed"] | Unlisted
-    direction: Literal["from_sim", "to_sim"] | Unlisted
-    sim: str
 
 class CommandCreate(TypedDict, total=False):
     command: Required[str]
@@ -245,8 +238,7 @@ class CommandInstance(InstanceResource[Command]):
 class DataSessionFilters(TypedDict, total=False):
     sim_sid: str
 
-class DataSessionGet(TypedDict, total=False):
-    sim_sid: str
+class DataSessionGet(DataSessionFilters, total=False): ...
 
 class DataSessionQuerySet(QuerySet[DataSession]):
     def all(self) -> DataSessionQuerySet: ...
@@ -351,7 +343,7 @@ class DataSessionInstance(InstanceResource[DataSession]):
 
 class RatePlanFilters(TypedDict, total=False): ...
 
-class RatePlanGet(TypedDict, total=False):
+class RatePlanGet(RatePlanFilters, total=False):
     sid: str
 
 class RatePlanCreate(TypedDict, total=False):
@@ -499,15 +491,8 @@ class SimFilters(TypedDict, total=False):
     rate_plan: str
     sim_registration_code: str
 
-class SimGet(TypedDict, total=False):
+class SimGet(SimFilters, total=False):
     sid: str
-    iccid: str
-    e_id: str
-    status: (
-        Literal["new", "ready", "active", "suspended", "deactivated", "canceled", "scheduled", "updating"] | Unlisted
-    )
-    rate_plan: str
-    sim_registration_code: str
 
 class SimFetch(TypedDict, total=False): ...
 
@@ -668,11 +653,7 @@ class UsageRecordFilters(TypedDict, total=False):
     start: datetime | date | str
     granularity: Literal["hourly", "daily", "all"] | Unlisted
 
-class UsageRecordGet(TypedDict, total=False):
-    sim_sid: str
-    end: datetime | date | str
-    start: datetime | date | str
-    granularity: Literal["hourly", "daily", "all"] | Unlisted
+class UsageRecordGet(UsageRecordFilters, total=False): ...
 
 class UsageRecordQuerySet(QuerySet[UsageRecord]):
     def all(self) -> UsageRecordQuerySet: ...

@@ -5,9 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import sys
 from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -181,3 +184,39 @@ def test_a_progress_bar_knows_the_total_of_a_slice(
     list(calls.iterator(progress=True))
     assert totals == [12, 7, None]
     assert sum(counted) == 12 + 7 + 25
+
+
+def test_no_bar_when_stderr_is_not_a_terminal(
+    calls: twiorm.QuerySet[Call], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("tqdm")
+    import tqdm
+
+    def no_bar(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a bar was drawn for a stderr that is not a terminal")
+
+    monkeypatch.setattr(tqdm, "tqdm", no_bar)
+    monkeypatch.setattr("sys.stderr.isatty", lambda: False)
+    assert len(list(calls.iterator(progress=True))) == 25
+    assert calls.to_arrow(["sid"], progress=True).num_rows == 25
+
+
+@pytest.mark.parametrize(
+    ("module", "extra", "use"),
+    [
+        ("pyarrow", "twiorm[arrow]", lambda calls: calls.to_arrow(["sid"])),
+        ("pandas", "twiorm[pandas]", lambda calls: calls.to_pandas(["sid"])),
+        ("tqdm", "tqdm", lambda calls: list(calls.iterator(progress=True))),
+    ],
+)
+def test_a_missing_extra_is_named(
+    calls: twiorm.QuerySet[Call],
+    monkeypatch: pytest.MonkeyPatch,
+    module: str,
+    extra: str,
+    use: Any,
+) -> None:
+    monkeypatch.setitem(sys.modules, module, None)  # import raises ImportError
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True)
+    with pytest.raises(twiorm.ConfigurationError, match=re.escape(extra)):
+        use(calls)
