@@ -33,6 +33,7 @@ import sys
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -201,9 +202,7 @@ class Writer:
         """The ``TypedDict`` of each kind of keywords ``model``'s methods take, by kind."""
         meta = model._meta
         made: dict[str, str] = {}
-
-        def n(suffix: str) -> str:
-            return self.namer.local(model, suffix)
+        n = partial(self.namer.local, model)  # CallList, or CallListType on a clash
 
         filters = keywords(model, "Filters")
         made["Filters"] = self.typed_dict(stub, n("Filters"), filters)
@@ -228,9 +227,7 @@ class Writer:
         stub = self.stub(self.namer.module_of[model])
         meta = model._meta
         cls = self.namer.model(model, stub)
-
-        def n(suffix: str) -> str:
-            return self.namer.local(model, suffix)
+        n = partial(self.namer.local, model)  # CallList, or CallListType on a clash
 
         kw = self.keyword_dicts(model, stub)
         stub.use("typing_extensions", "Unpack")

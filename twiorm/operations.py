@@ -324,21 +324,12 @@ def build_operations(options: Options, declared: Mapping[str, Any]) -> dict[str,
             raise options.fail(
                 f"the method of {name!r} is one of {', '.join(METHODS)}, got {method!r}"
             )
-    for name in methods:
-        if name not in names:
-            raise options.fail(
-                f"'methods' names {name!r}, not an operation it has: {', '.join(names)}"
-            )
-    for name in options.paths:
-        if name not in names:
-            raise options.fail(
-                f"'paths' names {name!r}, not an operation it has: {', '.join(names)}"
-            )
-    for name in answers:
-        if name not in names:
-            raise options.fail(
-                f"'answers' names {name!r}, not an operation it has: {', '.join(names)}"
-            )
+    for option, given in (("methods", methods), ("paths", options.paths), ("answers", answers)):
+        for name in given:
+            if name not in names:
+                raise options.fail(
+                    f"{option!r} names {name!r}, not an operation it has: {', '.join(names)}"
+                )
     table: dict[str, Operation] = {}
     for name in names:
         method = (actions.get(name) or methods.get(name) or STANDARD_METHODS[name]).upper()
