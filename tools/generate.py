@@ -174,7 +174,45 @@ def groups(doc: Document) -> Iterator[Group]:
             group = found.setdefault(key, Group(module, match.group(2)))
             verb = STANDARD.get(match.group(1), match.group(1).lower())
             group.ops.append(Op(verb, method.upper(), path, spec, item))
-    yield from found.values()
+    yield from merge_lists(list(found.values()))
+
+
+def mount_name(item: dict[str, Any]) -> str | None:
+    return item.get("x-twilio", {}).get("mountName")
+
+
+def merge_lists(found: list[Group]) -> list[Group]:
+    """Give a list-only group to the group that owns the same collection.
+
+    Newer documents name a list in the plural (``ListAssistants``, ``ListAlarms``) and its
+    instance in the singular (``FetchAssistant``); grouped by name they would be two
+    resources at one URL, and the helper style's ``assistants`` could reach only one of them
+    (``client.assistants.v1.assistants.list()`` would not be allowed). One resource has all.
+    """
+    kept = []
+    for group in found:
+        named = "className" in group.ops[0].item.get("x-twilio", {})
+        if named or {op.verb for op in group.ops} != {"list"}:
+            kept.append(group)  # (a list the documents name as a class of its own stays one)
+            continue
+        path = group.ops[0].path
+        owners = [
+            other
+            for other in found
+            if other.module == group.module
+            and other is not group
+            and "list" not in {op.verb for op in other.ops}
+            and any(re.fullmatch(re.escape(path) + r"(/\{\w+\})?", op.path) for op in other.ops)
+            and any(op.verb in ("create", "fetch") for op in other.ops)
+            # where the documents mount the two apart (iam's get_api_keys and api_key), the
+            # official helpers have two resources, and so does twiorm
+            and len({mount_name(op.item) for op in [*group.ops, *other.ops]} - {None}) < 2
+        ]
+        if len(owners) == 1:
+            owners[0].ops[:0] = group.ops
+        else:
+            kept.append(group)
+    return kept
 
 
 # -- turning a group into a declaration ----------------------------------------------------

@@ -10,6 +10,7 @@ import pytest
 
 import twiorm
 from twiorm import Resource, fields, registry
+from twiorm.sandbox import Sandbox
 from twiorm.testing import count_requests
 from twiorm.transport import FunctionTransport
 
@@ -444,3 +445,17 @@ def test_a_stream_refuses_a_meta_link_to_another_host(
         read.extend(client.api.v2010.widgets.stream())
     assert [w.size for w in read] == [0]  # what the page held was handed over first
     assert len(fake.requests) == 1
+
+
+def test_a_list_the_documents_name_in_the_plural_is_its_instances_list(
+    twilio_sandbox: Sandbox,
+) -> None:
+    # ListAssistants and FetchAssistant (ListAlarms, FetchAlarm …) are one resource: the
+    # helper style's name reaches the list and the instances alike.
+    client = twilio_sandbox.client
+    assert client.assistants.v1.assistants.list(limit=5) == []
+    assert client.monitor.v2.alarms.list(limit=5) == []
+    assistants = client.assistants.v1.assistants
+    assert assistants.model._meta.operations.keys() >= {"list", "create", "fetch"}
+    knowledge = assistants("aia_asst_0").assistants_knowledge
+    assert knowledge.model._meta.operations.keys() >= {"list", "create", "delete"}

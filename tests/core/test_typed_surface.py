@@ -146,7 +146,10 @@ def test_every_typed_attribute_of_the_helper_style_is_what_the_navigation_return
     lists = {s.name for s in stubs.values() if s.bases[:1] and "ListResource[" in s.bases[0]}
     reached = {name for _, name in seen}
     unreached = sorted(lists - reached)
-    assert len(unreached) <= len(lists) // 20, unreached[:20]
+    # Two lists hang where the helper style has no way down: below a Role no document
+    # declares an instance of, and a Listings fetch that another resource's name covers.
+    # Both are reached the Django way (RolePermission.objects.filter(role_sid=...)).
+    assert unreached == ["ModuleDataForListingOwnerList", "RolePermissionList"]
 
 
 def shipped_models() -> list[type[Any]]:
